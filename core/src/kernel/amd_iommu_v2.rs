@@ -1,0 +1,79 @@
+//! AMD IOMMUv2 callbacks (drivers/iommu/amd_iommu_v2.c, byte-identical at
+//! v3.6 and v3.13; function lines from kernel-facts §10).
+
+use super::Op::*;
+use super::{FuncId, Function, Stmt};
+
+const F: &str = "drivers/iommu/amd_iommu_v2.c";
+
+macro_rules! amd_fn {
+    ($name:ident, $id:ident, $kname:literal, $tag:literal, $line:literal, [$($body:expr),* $(,)?]) => {
+        #[doc = concat!("`", $kname, "` at ", $tag, ".")]
+        pub static $name: Function = Function {
+            id: FuncId::$id,
+            name: $kname,
+            file: F,
+            tag: $tag,
+            line: $line,
+            base_line: $line,
+            body: &[$($body),*],
+        };
+    };
+}
+
+amd_fn!(
+    CHANGE_PTE_V3_6,
+    AmdChangePte,
+    "mn_change_pte",
+    "v3.6",
+    421,
+    [Stmt::new(426, "__mn_flush_page(mn, address);  /* one-page PASID IOTLB flush */", AmdFlushPage),]
+);
+amd_fn!(
+    CHANGE_PTE_V3_13,
+    AmdChangePte,
+    "mn_change_pte",
+    "v3.13",
+    421,
+    [Stmt::new(426, "__mn_flush_page(mn, address);  /* one-page PASID IOTLB flush */", AmdFlushPage),]
+);
+amd_fn!(
+    INVALIDATE_PAGE_V3_6,
+    AmdInvalidatePage,
+    "mn_invalidate_page",
+    "v3.6",
+    429,
+    [Stmt::new(433, "__mn_flush_page(mn, address);", AmdFlushPage),]
+);
+amd_fn!(
+    INVALIDATE_PAGE_V3_13,
+    AmdInvalidatePage,
+    "mn_invalidate_page",
+    "v3.13",
+    429,
+    [Stmt::new(433, "__mn_flush_page(mn, address);", AmdFlushPage),]
+);
+amd_fn!(
+    RANGE_START_V3_13,
+    AmdInvalidateRangeStart,
+    "mn_invalidate_range_start",
+    "v3.13",
+    436,
+    [Stmt::new(
+        446,
+        "amd_iommu_domain_set_gcr3(dev_state->domain, pasid_state->pasid, __pa(empty_page_table));",
+        AmdSetGcr3 { empty: true },
+    ),]
+);
+amd_fn!(
+    RANGE_END_V3_13,
+    AmdInvalidateRangeEnd,
+    "mn_invalidate_range_end",
+    "v3.13",
+    450,
+    [Stmt::new(
+        460,
+        "amd_iommu_domain_set_gcr3(dev_state->domain, pasid_state->pasid, __pa(pasid_state->mm->pgd));",
+        AmdSetGcr3 { empty: false },
+    ),]
+);

@@ -1,0 +1,246 @@
+//! mm/ksm.c: `try_to_merge_one_page`, `write_protect_page`, `replace_page`.
+//!
+//! Lines: v3.6 and v3.13 from kernel-facts §3.1–3.2 and §10; the patched
+//! `write_protect_page` from the 2014 patch's hunks (`@@ -861,8 +861,7`,
+//! `@@ -870,13 +869,9`, `@@ -904,15 +899,15`), which put every later line
+//! 1 then 5 lines earlier than in v3.13.
+
+use super::EntryFrom::MkPteKpage;
+use super::FuncId::*;
+use super::Op::*;
+use super::Which::*;
+use super::{FuncId, Function, Stmt};
+
+const F: &str = "mm/ksm.c";
+
+/// v3.6 `try_to_merge_one_page` (caller holds mmap_sem for read).
+pub static TRY_TO_MERGE_ONE_PAGE_V3_6: Function = Function {
+    id: FuncId::TryToMergeOneOage,
+    name: "try_to_merge_one_page",
+    file: F,
+    tag: "v3.6",
+    line: 857,
+    base_line: 857,
+    body: &[
+        Stmt::new(881, "if (!trylock_page(page)) goto out;", TrylockPage { which: Page, fail: "out" }),
+        Stmt::new(889, "if (write_protect_page(vma, page, &orig_pte) == 0) {", Call(WriteProtectPage)),
+        Stmt::new(897, "} else if (pages_identical(page, kpage))", IfWriteProtectedAndIdentical { else_: "unlock" }),
+        Stmt::new(900, "err = replace_page(vma, page, kpage, orig_pte);", Call(ReplacePage)),
+        Stmt::new(911, "unlock_page(page);", UnlockPage(Page)).at("unlock"),
+        Stmt::new(913, "return err;", Return).at("out"),
+    ],
+};
+
+/// v3.13 `try_to_merge_one_page`.
+pub static TRY_TO_MERGE_ONE_PAGE_V3_13: Function = Function {
+    id: FuncId::TryToMergeOneOage,
+    name: "try_to_merge_one_page",
+    file: F,
+    tag: "v3.13",
+    line: 1016,
+    base_line: 1016,
+    body: &[
+        Stmt::new(1038, "if (!trylock_page(page)) goto out;", TrylockPage { which: Page, fail: "out" }),
+        Stmt::new(1046, "if (write_protect_page(vma, page, &orig_pte) == 0) {", Call(WriteProtectPage)),
+        Stmt::new(1056, "} else if (pages_identical(page, kpage))", IfWriteProtectedAndIdentical { else_: "unlock" }),
+        Stmt::new(1057, "err = replace_page(vma, page, kpage, orig_pte);", Call(ReplacePage)),
+        Stmt::new(1070, "unlock_page(page);", UnlockPage(Page)).at("unlock"),
+        Stmt::new(1072, "return err;", Return).at("out"),
+    ],
+};
+
+/// v3.6 `write_protect_page`: no range bracket (Era A).
+pub static WRITE_PROTECT_PAGE_V3_6: Function = Function {
+    id: FuncId::WriteProtectPage,
+    name: "write_protect_page",
+    file: F,
+    tag: "v3.6",
+    line: 703,
+    base_line: 703,
+    body: &[
+        Stmt::new(713, "addr = page_address_in_vma(page, vma);", Nop),
+        Stmt::new(718, "ptep = page_check_address(page, mm, addr, &ptl, 0);", PageCheckAddress { fail: "out" })
+            .ms("ptl-taken"),
+        Stmt::new(722, "if (pte_write(*ptep) || pte_dirty(*ptep)) {", IfPteWriteOrDirty { else_: "orig" }),
+        Stmt::new(726, "flush_cache_page(vma, addr, page_to_pfn(page));", Nop),
+        Stmt::new(736, "entry = ptep_clear_flush(vma, addr, ptep);", PtepClearFlushEntry).ms("pte-cleared"),
+        Stmt::new(
+            741,
+            "if (page_mapcount(page) + 1 + swapped != page_count(page)) {",
+            IfRefcountMismatch { else_: "dirty" },
+        ),
+        Stmt::new(742, "set_pte_at(mm, addr, ptep, entry);  /* raced: restore */", SetPteAt),
+        Stmt::new(743, "goto out_unlock;", Goto("out_unlock")),
+        Stmt::new(745, "if (pte_dirty(entry)) set_page_dirty(page);", SetPageDirtyIfEntryDirty).at("dirty"),
+        Stmt::new(747, "entry = pte_mkclean(pte_wrprotect(entry));", EntryWrprotectClean),
+        Stmt::new(748, "set_pte_at_notify(mm, addr, ptep, entry);", CallSetPteAtNotify(super::EntryFrom::Entry))
+            .ms("pte-set"),
+        Stmt::new(750, "*orig_pte = *ptep; err = 0;", SaveOrigPte).at("orig"),
+        Stmt::new(754, "pte_unmap_unlock(ptep, ptl);", PtlUnlock).at("out_unlock").ms("ptl-released"),
+        Stmt::new(756, "return err;", Return).at("out"),
+    ],
+};
+
+/// v3.13 `write_protect_page`: bracketed by range_start/end (Era B).
+pub static WRITE_PROTECT_PAGE_V3_13: Function = Function {
+    id: FuncId::WriteProtectPage,
+    name: "write_protect_page",
+    file: F,
+    tag: "v3.13",
+    line: 855,
+    base_line: 855,
+    body: &[
+        Stmt::new(867, "addr = page_address_in_vma(page, vma);", Nop),
+        Stmt::new(
+            875,
+            "mmu_notifier_invalidate_range_start(mm, addr, addr + PAGE_SIZE);",
+            Call(MnInvalidateRangeStart),
+        ),
+        Stmt::new(877, "ptep = page_check_address(page, mm, addr, &ptl, 0);", PageCheckAddress { fail: "out_mn" })
+            .ms("ptl-taken"),
+        Stmt::new(881, "if (pte_write(*ptep) || pte_dirty(*ptep)) {", IfPteWriteOrDirty { else_: "orig" }),
+        Stmt::new(885, "flush_cache_page(vma, addr, page_to_pfn(page));", Nop),
+        Stmt::new(895, "entry = ptep_clear_flush(vma, addr, ptep);", PtepClearFlushEntry).ms("pte-cleared"),
+        Stmt::new(
+            900,
+            "if (page_mapcount(page) + 1 + swapped != page_count(page)) {",
+            IfRefcountMismatch { else_: "dirty" },
+        ),
+        Stmt::new(901, "set_pte_at(mm, addr, ptep, entry);  /* raced: restore */", SetPteAt),
+        Stmt::new(902, "goto out_unlock;", Goto("out_unlock")),
+        Stmt::new(904, "if (pte_dirty(entry)) set_page_dirty(page);", SetPageDirtyIfEntryDirty).at("dirty"),
+        Stmt::new(906, "entry = pte_mkclean(pte_wrprotect(entry));", EntryWrprotectClean),
+        Stmt::new(907, "set_pte_at_notify(mm, addr, ptep, entry);", CallSetPteAtNotify(super::EntryFrom::Entry))
+            .ms("pte-set"),
+        Stmt::new(909, "*orig_pte = *ptep; err = 0;", SaveOrigPte).at("orig"),
+        Stmt::new(913, "pte_unmap_unlock(ptep, ptl);", PtlUnlock).at("out_unlock").ms("ptl-released"),
+        Stmt::new(915, "mmu_notifier_invalidate_range_end(mm, addr, addr + PAGE_SIZE);", Call(MnInvalidateRangeEnd))
+            .at("out_mn"),
+        Stmt::new(917, "return err;", Return),
+    ],
+};
+
+/// `write_protect_page` with the 2014 patch applied (Era C).
+pub static WRITE_PROTECT_PAGE_PATCHED: Function = Function {
+    id: FuncId::WriteProtectPage,
+    name: "write_protect_page",
+    file: F,
+    tag: "v3.13+patch",
+    line: 855,
+    base_line: 855,
+    body: &[
+        Stmt::patched(864, 864, "int notify_missing = 0;", ClearNotifyMissing),
+        Stmt::patched(866, 867, "addr = page_address_in_vma(page, vma);", Nop),
+        Stmt::patched(
+            872,
+            877,
+            "ptep = page_check_address(page, mm, addr, &ptl, 0);",
+            PageCheckAddress { fail: "out" },
+        )
+        .ms("ptl-taken"),
+        Stmt::patched(876, 881, "if (pte_write(*ptep) || pte_dirty(*ptep)) {", IfPteWriteOrDirty { else_: "orig" }),
+        Stmt::patched(880, 885, "flush_cache_page(vma, addr, page_to_pfn(page));", Nop),
+        Stmt::patched(890, 895, "entry = ptep_clear_flush(vma, addr, ptep);", PtepClearFlushEntry).ms("pte-cleared"),
+        Stmt::patched(
+            895,
+            900,
+            "if (page_mapcount(page) + 1 + swapped != page_count(page)) {",
+            IfRefcountMismatch { else_: "dirty" },
+        ),
+        Stmt::patched(896, 901, "set_pte_at(mm, addr, ptep, entry);  /* raced: restore */", SetPteAt),
+        Stmt::patched(897, 902, "goto out_unlock;", Goto("out_unlock")),
+        Stmt::patched(899, 904, "if (pte_dirty(entry)) set_page_dirty(page);", SetPageDirtyIfEntryDirty).at("dirty"),
+        Stmt::patched(901, 906, "entry = pte_mkclean(pte_wrprotect(entry));", EntryWrprotectClean),
+        Stmt::patched(
+            902,
+            907,
+            "notify_missing = set_pte_at_notify(mm, addr, ptep, entry);",
+            CallSetPteAtNotify(super::EntryFrom::Entry),
+        )
+        .ms("pte-set"),
+        Stmt::patched(904, 909, "*orig_pte = *ptep; err = 0;", SaveOrigPte).at("orig"),
+        Stmt::patched(908, 913, "pte_unmap_unlock(ptep, ptl);", PtlUnlock).at("out_unlock").ms("ptl-released"),
+        Stmt::patched(909, 915, "if (notify_missing)", IfNotifyMissing { else_: "out" }),
+        Stmt::patched(
+            910,
+            915,
+            "mmu_notifier_invalidate_page_if_missing_change_pte(mm, addr);",
+            Call(MnInvalidatePageIfMissing),
+        ),
+        Stmt::patched(912, 917, "return err;", Return).at("out"),
+    ],
+};
+
+/// v3.6 `replace_page`: no bracket.
+pub static REPLACE_PAGE_V3_6: Function = Function {
+    id: FuncId::ReplacePage,
+    name: "replace_page",
+    file: F,
+    tag: "v3.6",
+    line: 768,
+    base_line: 768,
+    body: &[
+        Stmt::new(780, "addr = page_address_in_vma(page, vma);", Nop),
+        Stmt::new(784, "pgd = pgd_offset(mm, addr); ... pmd = pmd_offset(pud, addr);", Nop),
+        Stmt::new(797, "ptep = pte_offset_map_lock(mm, pmd, addr, &ptl);", PtlLock).ms("ptl-taken"),
+        Stmt::new(798, "if (!pte_same(*ptep, orig_pte)) {", IfPteChanged { same: "same" }),
+        Stmt::new(799, "pte_unmap_unlock(ptep, ptl);", PtlUnlock),
+        Stmt::new(800, "goto out;", Goto("out")),
+        Stmt::new(803, "get_page(kpage);", GetPage(Kpage)).at("same"),
+        Stmt::new(804, "page_add_anon_rmap(kpage, vma, addr);", PageAddAnonRmap(Kpage)),
+        Stmt::new(806, "flush_cache_page(vma, addr, pte_pfn(*ptep));", Nop),
+        Stmt::new(807, "ptep_clear_flush(vma, addr, ptep);", PtepClearFlush).ms("pte-cleared"),
+        Stmt::new(
+            808,
+            "set_pte_at_notify(mm, addr, ptep, mk_pte(kpage, vma->vm_page_prot));",
+            CallSetPteAtNotify(MkPteKpage),
+        )
+        .ms("pte-set"),
+        Stmt::new(810, "page_remove_rmap(page);", PageRemoveRmap(Page)),
+        Stmt::new(811, "if (!page_mapped(page)) try_to_free_swap(page);", Nop),
+        Stmt::new(813, "put_page(page);", PutPage(Page)),
+        Stmt::new(815, "pte_unmap_unlock(ptep, ptl);", PtlUnlock).ms("ptl-released"),
+        Stmt::new(818, "return err;", Return).at("out"),
+    ],
+};
+
+/// v3.13 `replace_page`: bracketed in Era B and, because the 2014 patch does
+/// not touch it, in Era C too.
+pub static REPLACE_PAGE_V3_13: Function = Function {
+    id: FuncId::ReplacePage,
+    name: "replace_page",
+    file: F,
+    tag: "v3.13",
+    line: 929,
+    base_line: 929,
+    body: &[
+        Stmt::new(941, "addr = page_address_in_vma(page, vma);", Nop),
+        Stmt::new(945, "pmd = mm_find_pmd(mm, addr);", Nop),
+        Stmt::new(
+            952,
+            "mmu_notifier_invalidate_range_start(mm, addr, addr + PAGE_SIZE);",
+            Call(MnInvalidateRangeStart),
+        ),
+        Stmt::new(954, "ptep = pte_offset_map_lock(mm, pmd, addr, &ptl);", PtlLock).ms("ptl-taken"),
+        Stmt::new(955, "if (!pte_same(*ptep, orig_pte)) {", IfPteChanged { same: "same" }),
+        Stmt::new(956, "pte_unmap_unlock(ptep, ptl);", PtlUnlock),
+        Stmt::new(957, "goto out_mn;", Goto("out_mn")),
+        Stmt::new(960, "get_page(kpage);", GetPage(Kpage)).at("same"),
+        Stmt::new(961, "page_add_anon_rmap(kpage, vma, addr);", PageAddAnonRmap(Kpage)),
+        Stmt::new(963, "flush_cache_page(vma, addr, pte_pfn(*ptep));", Nop),
+        Stmt::new(964, "ptep_clear_flush(vma, addr, ptep);", PtepClearFlush).ms("pte-cleared"),
+        Stmt::new(
+            965,
+            "set_pte_at_notify(mm, addr, ptep, mk_pte(kpage, vma->vm_page_prot));",
+            CallSetPteAtNotify(MkPteKpage),
+        )
+        .ms("pte-set"),
+        Stmt::new(967, "page_remove_rmap(page);", PageRemoveRmap(Page)),
+        Stmt::new(968, "if (!page_mapped(page)) try_to_free_swap(page);", Nop),
+        Stmt::new(970, "put_page(page);", PutPage(Page)),
+        Stmt::new(972, "pte_unmap_unlock(ptep, ptl);", PtlUnlock).ms("ptl-released"),
+        Stmt::new(975, "mmu_notifier_invalidate_range_end(mm, addr, addr + PAGE_SIZE);", Call(MnInvalidateRangeEnd))
+            .at("out_mn"),
+        Stmt::new(977, "return err;", Return),
+    ],
+};

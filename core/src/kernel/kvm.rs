@@ -1,0 +1,282 @@
+//! KVM: the mmu_notifier callbacks (virt/kvm/kvm_main.c), the x86 rmap
+//! handlers (arch/x86/kvm/mmu.c) and the vCPU fault path (`tdp_page_fault`).
+//!
+//! Lines: kernel-facts §4.1, §5.1, §10; v3.6 callback and rmap lines checked
+//! line by line; v3.13 callback bodies laid out from the verified v3.13
+//! anchors (326, 327, 350, 351, 357, 360) and the v3.6 shapes.
+
+use super::FuncId::*;
+use super::Op::*;
+use super::{FuncId, Function, Stmt};
+use crate::notifier::Callback;
+
+const K: &str = "virt/kvm/kvm_main.c";
+const M: &str = "arch/x86/kvm/mmu.c";
+
+/// v3.6 `kvm_mmu_notifier_change_pte`.
+pub static CHANGE_PTE_V3_6: Function = Function {
+    id: FuncId::KvmChangePte,
+    name: "kvm_mmu_notifier_change_pte",
+    file: K,
+    tag: "v3.6",
+    line: 303,
+    base_line: 303,
+    body: &[
+        Stmt::new(311, "idx = srcu_read_lock(&kvm->srcu);", Nop),
+        Stmt::new(312, "spin_lock(&kvm->mmu_lock);", KvmLock),
+        Stmt::new(313, "kvm->mmu_notifier_seq++;", KvmSeqInc),
+        Stmt::new(314, "kvm_set_spte_hva(kvm, address, pte);", Call(KvmSetSpteHva)),
+        Stmt::new(315, "spin_unlock(&kvm->mmu_lock);", KvmUnlock),
+        Stmt::new(316, "srcu_read_unlock(&kvm->srcu, idx);", Nop),
+    ],
+};
+
+/// v3.13 `kvm_mmu_notifier_change_pte`: does not look at
+/// `mmu_notifier_count`, so inside a range it finds the spte already gone.
+pub static CHANGE_PTE_V3_13: Function = Function {
+    id: FuncId::KvmChangePte,
+    name: "kvm_mmu_notifier_change_pte",
+    file: K,
+    tag: "v3.13",
+    line: 295,
+    base_line: 295,
+    body: &[
+        Stmt::new(303, "idx = srcu_read_lock(&kvm->srcu);", Nop),
+        Stmt::new(304, "spin_lock(&kvm->mmu_lock);", KvmLock),
+        Stmt::new(305, "kvm->mmu_notifier_seq++;", KvmSeqInc),
+        Stmt::new(306, "kvm_set_spte_hva(kvm, address, pte);", Call(KvmSetSpteHva)),
+        Stmt::new(307, "spin_unlock(&kvm->mmu_lock);", KvmUnlock),
+        Stmt::new(308, "srcu_read_unlock(&kvm->srcu, idx);", Nop),
+    ],
+};
+
+/// v3.6 `kvm_mmu_notifier_invalidate_page` (KVM has change_pte, so the three
+/// paths never send it this; listed for completeness).
+pub static INVALIDATE_PAGE_V3_6: Function = Function {
+    id: FuncId::KvmInvalidatePage,
+    name: "kvm_mmu_notifier_invalidate_page",
+    file: K,
+    tag: "v3.6",
+    line: 265,
+    base_line: 265,
+    body: &[
+        Stmt::new(292, "spin_lock(&kvm->mmu_lock);", KvmLock),
+        Stmt::new(293, "kvm->mmu_notifier_seq++;", KvmSeqInc),
+        Stmt::new(
+            294,
+            "need_tlb_flush = kvm_unmap_hva(kvm, address) | kvm->tlbs_dirty;",
+            KvmUnmapHva(Callback::InvalidatePage),
+        ),
+        Stmt::new(296, "if (need_tlb_flush) kvm_flush_remote_tlbs(kvm);", KvmFlushIfNeeded),
+        Stmt::new(299, "spin_unlock(&kvm->mmu_lock);", KvmUnlock),
+    ],
+};
+
+/// v3.13 `kvm_mmu_notifier_invalidate_page`.
+pub static INVALIDATE_PAGE_V3_13: Function = Function {
+    id: FuncId::KvmInvalidatePage,
+    name: "kvm_mmu_notifier_invalidate_page",
+    file: K,
+    tag: "v3.13",
+    line: 257,
+    base_line: 257,
+    body: &[
+        Stmt::new(283, "spin_lock(&kvm->mmu_lock);", KvmLock),
+        Stmt::new(284, "kvm->mmu_notifier_seq++;", KvmSeqInc),
+        Stmt::new(
+            285,
+            "need_tlb_flush = kvm_unmap_hva(kvm, address) | kvm->tlbs_dirty;",
+            KvmUnmapHva(Callback::InvalidatePage),
+        ),
+        Stmt::new(287, "if (need_tlb_flush) kvm_flush_remote_tlbs(kvm);", KvmFlushIfNeeded),
+        Stmt::new(290, "spin_unlock(&kvm->mmu_lock);", KvmUnlock),
+    ],
+};
+
+/// v3.13 `kvm_mmu_notifier_invalidate_range_start`: count++, drop sptes.
+pub static RANGE_START_V3_13: Function = Function {
+    id: FuncId::KvmInvalidateRangeStart,
+    name: "kvm_mmu_notifier_invalidate_range_start",
+    file: K,
+    tag: "v3.13",
+    line: 311,
+    base_line: 311,
+    body: &[
+        Stmt::new(319, "idx = srcu_read_lock(&kvm->srcu);", Nop),
+        Stmt::new(320, "spin_lock(&kvm->mmu_lock);", KvmLock),
+        Stmt::new(326, "kvm->mmu_notifier_count++;  /* no spte may be established until range_end */", KvmCountInc),
+        Stmt::new(
+            327,
+            "need_tlb_flush = kvm_unmap_hva_range(kvm, start, end);",
+            KvmUnmapHva(Callback::InvalidateRangeStart),
+        ),
+        Stmt::new(330, "if (need_tlb_flush) kvm_flush_remote_tlbs(kvm);", KvmFlushIfNeeded),
+        Stmt::new(333, "spin_unlock(&kvm->mmu_lock);", KvmUnlock),
+        Stmt::new(334, "srcu_read_unlock(&kvm->srcu, idx);", Nop),
+    ],
+};
+
+/// v3.13 `kvm_mmu_notifier_invalidate_range_end`: seq++, count--.
+pub static RANGE_END_V3_13: Function = Function {
+    id: FuncId::KvmInvalidateRangeEnd,
+    name: "kvm_mmu_notifier_invalidate_range_end",
+    file: K,
+    tag: "v3.13",
+    line: 337,
+    base_line: 337,
+    body: &[
+        Stmt::new(345, "spin_lock(&kvm->mmu_lock);", KvmLock),
+        Stmt::new(350, "kvm->mmu_notifier_seq++;", KvmSeqInc),
+        Stmt::new(351, "smp_wmb();", Nop),
+        Stmt::new(357, "kvm->mmu_notifier_count--;", KvmCountDec),
+        Stmt::new(358, "spin_unlock(&kvm->mmu_lock);", KvmUnlock),
+        Stmt::new(360, "BUG_ON(kvm->mmu_notifier_count < 0);", KvmBugOnCount),
+    ],
+};
+
+/// v3.6 `kvm_set_spte_hva`.
+pub static SET_SPTE_HVA_V3_6: Function = Function {
+    id: FuncId::KvmSetSpteHva,
+    name: "kvm_set_spte_hva",
+    file: M,
+    tag: "v3.6",
+    line: 1306,
+    base_line: 1306,
+    body: &[Stmt::new(1308, "kvm_handle_hva(kvm, hva, (unsigned long)&pte, kvm_set_pte_rmapp);", Call(KvmSetPteRmapp))],
+};
+
+/// v3.13 `kvm_set_spte_hva`.
+pub static SET_SPTE_HVA_V3_13: Function = Function {
+    id: FuncId::KvmSetSpteHva,
+    name: "kvm_set_spte_hva",
+    file: M,
+    tag: "v3.13",
+    line: 1412,
+    base_line: 1412,
+    body: &[Stmt::new(1414, "kvm_handle_hva(kvm, hva, (unsigned long)&pte, kvm_set_pte_rmapp);", Call(KvmSetPteRmapp))],
+};
+
+/// v3.6 `kvm_set_pte_rmapp`: remap read-only in place, drop if writable.
+pub static SET_PTE_RMAPP_V3_6: Function = Function {
+    id: FuncId::KvmSetPteRmapp,
+    name: "kvm_set_pte_rmapp",
+    file: M,
+    tag: "v3.6",
+    line: 1220,
+    base_line: 1220,
+    body: &[
+        Stmt::new(1233, "for (sptep = rmap_get_first(*rmapp, &iter); sptep;) {", KvmRmappLoop { done: "flush" }),
+        Stmt::new(1239, "if (pte_write(*ptep)) { drop_spte(kvm, sptep); ...", KvmRmappDropIfWritable {
+            else_: "remap",
+            done: "flush",
+        }),
+        Stmt::new(1243, "} else { new_spte = (*sptep & ~PT64_BASE_ADDR_MASK) | new_pfn << PAGE_SHIFT; ... mmu_spte_set(sptep, new_spte); }", KvmRmappRemap).at("remap"),
+        Stmt::new(1256, "if (need_flush) kvm_flush_remote_tlbs(kvm);", KvmFlushIfNeeded).at("flush"),
+    ],
+};
+
+/// v3.13 `kvm_set_pte_rmapp` (same logic as v3.6).
+pub static SET_PTE_RMAPP_V3_13: Function = Function {
+    id: FuncId::KvmSetPteRmapp,
+    name: "kvm_set_pte_rmapp",
+    file: M,
+    tag: "v3.13",
+    line: 1297,
+    base_line: 1297,
+    body: &[
+        Stmt::new(1310, "for (sptep = rmap_get_first(*rmapp, &iter); sptep;) {", KvmRmappLoop { done: "flush" }),
+        Stmt::new(1316, "if (pte_write(*ptep)) { drop_spte(kvm, sptep); ...", KvmRmappDropIfWritable {
+            else_: "remap",
+            done: "flush",
+        }),
+        Stmt::new(1320, "} else { new_spte = (*sptep & ~PT64_BASE_ADDR_MASK) | new_pfn << PAGE_SHIFT; ... mmu_spte_set(sptep, new_spte); }", KvmRmappRemap).at("remap"),
+        Stmt::new(1333, "if (need_flush) kvm_flush_remote_tlbs(kvm);", KvmFlushIfNeeded).at("flush"),
+    ],
+};
+
+/// The vCPU: guest accesses through the EPT/NPT. Not kernel code: the line
+/// cites `tdp_page_fault`, which handles the exit when no spte is usable.
+pub static GUEST_ACCESS_V3_6: Function = Function {
+    id: FuncId::KvmVcpuRun,
+    name: "guest",
+    file: M,
+    tag: "v3.6",
+    line: 3256,
+    base_line: 3256,
+    body: &[Stmt::new(
+        3256,
+        "access gfn through the EPT (no usable spte: EPT violation exit to tdp_page_fault)",
+        GuestAccess,
+    )
+    .ms("guest-access")],
+};
+
+/// v3.13 vCPU.
+pub static GUEST_ACCESS_V3_13: Function = Function {
+    id: FuncId::KvmVcpuRun,
+    name: "guest",
+    file: M,
+    tag: "v3.13",
+    line: 3359,
+    base_line: 3359,
+    body: &[Stmt::new(
+        3359,
+        "access gfn through the EPT (no usable spte: EPT violation exit to tdp_page_fault)",
+        GuestAccess,
+    )
+    .ms("guest-access")],
+};
+
+/// v3.6 `tdp_page_fault`.
+pub static TDP_PAGE_FAULT_V3_6: Function = Function {
+    id: FuncId::TdpPageFault,
+    name: "tdp_page_fault",
+    file: M,
+    tag: "v3.6",
+    line: 3256,
+    base_line: 3256,
+    body: &[
+        Stmt::new(3288, "mmu_seq = vcpu->kvm->mmu_notifier_seq;", TdpSnapshotSeq),
+        Stmt::new(3289, "smp_rmb();", Nop),
+        Stmt::new(3291, "if (try_async_pf(vcpu, prefault, gfn, gpa, &pfn, write, &map_writable)) return 0;", TdpGetPfn),
+        Stmt::new(3297, "spin_lock(&vcpu->kvm->mmu_lock);", KvmLock),
+        Stmt::new(
+            3298,
+            "if (mmu_notifier_retry(vcpu, mmu_seq)) goto out_unlock;",
+            TdpRetryCheck { retry: "out_unlock" },
+        ),
+        Stmt::new(3303, "r = __direct_map(vcpu, gpa, write, map_writable, level, gfn, pfn, prefault);", TdpDirectMap),
+        Stmt::new(3304, "spin_unlock(&vcpu->kvm->mmu_lock);", KvmUnlock),
+        Stmt::new(3306, "return r;", Return),
+        Stmt::new(3309, "out_unlock: spin_unlock(&vcpu->kvm->mmu_lock);", KvmUnlock).at("out_unlock"),
+        Stmt::new(3310, "kvm_release_pfn_clean(pfn);", TdpReleasePfn),
+        Stmt::new(3311, "return 0;", Return),
+    ],
+};
+
+/// v3.13 `tdp_page_fault`.
+pub static TDP_PAGE_FAULT_V3_13: Function = Function {
+    id: FuncId::TdpPageFault,
+    name: "tdp_page_fault",
+    file: M,
+    tag: "v3.13",
+    line: 3359,
+    base_line: 3359,
+    body: &[
+        Stmt::new(3395, "mmu_seq = vcpu->kvm->mmu_notifier_seq;", TdpSnapshotSeq),
+        Stmt::new(3396, "smp_rmb();", Nop),
+        Stmt::new(3398, "if (try_async_pf(vcpu, prefault, gfn, gpa, &pfn, write, &map_writable)) return 0;", TdpGetPfn),
+        Stmt::new(3404, "spin_lock(&vcpu->kvm->mmu_lock);", KvmLock),
+        Stmt::new(
+            3405,
+            "if (mmu_notifier_retry(vcpu->kvm, mmu_seq)) goto out_unlock;",
+            TdpRetryCheck { retry: "out_unlock" },
+        ),
+        Stmt::new(3410, "r = __direct_map(vcpu, gpa, write, map_writable, level, gfn, pfn, prefault);", TdpDirectMap),
+        Stmt::new(3411, "spin_unlock(&vcpu->kvm->mmu_lock);", KvmUnlock),
+        Stmt::new(3413, "return r;", Return),
+        Stmt::new(3417, "out_unlock: spin_unlock(&vcpu->kvm->mmu_lock);", KvmUnlock).at("out_unlock"),
+        Stmt::new(3418, "kvm_release_pfn_clean(pfn);", TdpReleasePfn),
+        Stmt::new(3419, "return 0;", Return),
+    ],
+};

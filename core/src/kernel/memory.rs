@@ -1,0 +1,202 @@
+//! mm/memory.c: `handle_pte_fault` (entry of a write fault on a read-only
+//! pte) and the copy branch of `do_wp_page`.
+//!
+//! Lines: kernel-facts §3.3 and §10; the rest of the copy branch from the
+//! v3.13 layout that the patch hunks (`@@ -2611,8`, `@@ -2798,10`,
+//! `@@ -2830,7`, `@@ -2868,8`) pin down. Patched lines: −1 after 2612,
+//! −5 after 2803, −4 after 2833.
+
+use super::EntryFrom::Entry;
+use super::FuncId::*;
+use super::Op::*;
+use super::Which::*;
+use super::{FuncId, Function, Stmt};
+
+const F: &str = "mm/memory.c";
+
+/// v3.6 `handle_pte_fault`: the write-fault branch on a present read-only pte.
+pub static HANDLE_PTE_FAULT_V3_6: Function = Function {
+    id: FuncId::HandlePteFault,
+    name: "handle_pte_fault",
+    file: F,
+    tag: "v3.6",
+    line: 3449,
+    base_line: 3449,
+    body: &[
+        Stmt::new(3476, "entry = *pte; ptl = pte_lockptr(mm, pmd); spin_lock(ptl);", FaultPtlLock),
+        Stmt::new(3481, "return do_wp_page(mm, vma, address, pte, pmd, ptl, entry);", Call(DoWpPage)),
+    ],
+};
+
+/// v3.13 `handle_pte_fault`.
+pub static HANDLE_PTE_FAULT_V3_13: Function = Function {
+    id: FuncId::HandlePteFault,
+    name: "handle_pte_fault",
+    file: F,
+    tag: "v3.13",
+    line: 3695,
+    base_line: 3695,
+    body: &[
+        Stmt::new(3725, "entry = *pte; ptl = pte_lockptr(mm, pmd); spin_lock(ptl);", FaultPtlLock),
+        Stmt::new(3730, "return do_wp_page(mm, vma, address, pte, pmd, ptl, entry);", Call(DoWpPage)),
+    ],
+};
+
+/// v3.6 `do_wp_page`, copy branch: no bracket; `set_pte_at` then notifier.
+pub static DO_WP_PAGE_V3_6: Function = Function {
+    id: FuncId::DoWpPage,
+    name: "do_wp_page",
+    file: F,
+    tag: "v3.6",
+    line: 2514,
+    base_line: 2514,
+    body: &[
+        Stmt::new(2525, "old_page = vm_normal_page(vma, address, orig_pte);", Nop),
+        Stmt::new(2544, "if (PageAnon(old_page) && !PageKsm(old_page)) { /* reuse? */", IfCanReuse { copy: "copy" }),
+        Stmt::new(
+            2633,
+            "reuse: entry = maybe_mkwrite(pte_mkdirty(pte_mkyoung(orig_pte)), vma); ptep_set_access_flags(...);",
+            ReuseMkwrite,
+        ),
+        Stmt::new(2640, "pte_unmap_unlock(page_table, ptl); return ret;", PtlUnlock),
+        Stmt::new(2641, "return ret;", Return),
+        Stmt::new(2679, "page_cache_get(old_page);", GetPage(Page)).at("copy"),
+        Stmt::new(2681, "gotten: pte_unmap_unlock(page_table, ptl);", PtlUnlock).ms("ptl-dropped-to-copy"),
+        Stmt::new(2683, "if (unlikely(anon_vma_prepare(vma))) goto oom;", Nop),
+        Stmt::new(2691, "new_page = alloc_page_vma(GFP_HIGHUSER_MOVABLE, vma, address);", AllocNewPage),
+        Stmt::new(2694, "cow_user_page(new_page, old_page, address, vma);", CopyPage),
+        Stmt::new(2698, "if (mem_cgroup_newpage_charge(new_page, mm, GFP_KERNEL)) goto oom_free_new;", Nop),
+        Stmt::new(2704, "page_table = pte_offset_map_lock(mm, pmd, address, &ptl);", PtlLock).ms("ptl-taken"),
+        Stmt::new(2705, "if (likely(pte_same(*page_table, orig_pte))) {", IfPteUnchanged { else_: "release" }),
+        Stmt::new(2713, "flush_cache_page(vma, address, pte_pfn(orig_pte));", Nop),
+        Stmt::new(2714, "entry = maybe_mkwrite(pte_mkdirty(mk_pte(new_page, vma->vm_page_prot)), vma);", MkPteCow),
+        Stmt::new(2722, "ptep_clear_flush(vma, address, page_table);", PtepClearFlush).ms("pte-cleared"),
+        Stmt::new(2723, "page_add_new_anon_rmap(new_page, vma, address);", PageAddNewAnonRmap(Kpage)),
+        Stmt::new(2729, "set_pte_at_notify(mm, address, page_table, entry);", CallSetPteAtNotify(Entry)).ms("pte-set"),
+        Stmt::new(2730, "update_mmu_cache(vma, address, page_table);", Nop),
+        Stmt::new(2754, "page_remove_rmap(old_page);", PageRemoveRmap(Page)),
+        Stmt::new(2758, "new_page = old_page;  /* free the old page's mapping ref below */", Nop),
+        Stmt::new(2764, "if (new_page) page_cache_release(new_page);", ReleaseNewPageVar).at("release"),
+        Stmt::new(2766, "unlock: pte_unmap_unlock(page_table, ptl);", PtlUnlock).ms("ptl-released"),
+        Stmt::new(2777, "if (old_page) page_cache_release(old_page);", PutPage(Page)),
+        Stmt::new(2779, "return ret;", Return),
+    ],
+};
+
+/// v3.13 `do_wp_page`, copy branch: bracketed (range_start after the copy,
+/// range_end after the unlock); notifier before `set_pte_at`.
+pub static DO_WP_PAGE_V3_13: Function = Function {
+    id: FuncId::DoWpPage,
+    name: "do_wp_page",
+    file: F,
+    tag: "v3.13",
+    line: 2604,
+    base_line: 2604,
+    body: &[
+        Stmt::new(2617, "old_page = vm_normal_page(vma, address, orig_pte);", Nop),
+        Stmt::new(2636, "if (PageAnon(old_page) && !PageKsm(old_page)) { /* reuse? */", IfCanReuse { copy: "copy" }),
+        Stmt::new(
+            2733,
+            "reuse: entry = maybe_mkwrite(pte_mkdirty(pte_mkyoung(orig_pte)), vma); ptep_set_access_flags(...);",
+            ReuseMkwrite,
+        ),
+        Stmt::new(2739, "pte_unmap_unlock(page_table, ptl);", PtlUnlock),
+        Stmt::new(2740, "return ret;", Return),
+        Stmt::new(2779, "page_cache_get(old_page);", GetPage(Page)).at("copy"),
+        Stmt::new(2781, "gotten: pte_unmap_unlock(page_table, ptl);", PtlUnlock).ms("ptl-dropped-to-copy"),
+        Stmt::new(2783, "if (unlikely(anon_vma_prepare(vma))) goto oom;", Nop),
+        Stmt::new(2791, "new_page = alloc_page_vma(GFP_HIGHUSER_MOVABLE, vma, address);", AllocNewPage),
+        Stmt::new(2794, "cow_user_page(new_page, old_page, address, vma);", CopyPage),
+        Stmt::new(2798, "if (mem_cgroup_newpage_charge(new_page, mm, GFP_KERNEL)) goto oom_free_new;", Nop),
+        Stmt::new(2803, "mmu_notifier_invalidate_range_start(mm, mmun_start, mmun_end);", Call(MnInvalidateRangeStart)),
+        Stmt::new(2808, "page_table = pte_offset_map_lock(mm, pmd, address, &ptl);", PtlLock).ms("ptl-taken"),
+        Stmt::new(2809, "if (likely(pte_same(*page_table, orig_pte))) {", IfPteUnchanged { else_: "release" }),
+        Stmt::new(2817, "flush_cache_page(vma, address, pte_pfn(orig_pte));", Nop),
+        Stmt::new(2818, "entry = maybe_mkwrite(pte_mkdirty(mk_pte(new_page, vma->vm_page_prot)), vma);", MkPteCow),
+        Stmt::new(2826, "ptep_clear_flush(vma, address, page_table);", PtepClearFlush).ms("pte-cleared"),
+        Stmt::new(2827, "page_add_new_anon_rmap(new_page, vma, address);", PageAddNewAnonRmap(Kpage)),
+        Stmt::new(2833, "set_pte_at_notify(mm, address, page_table, entry);", CallSetPteAtNotify(Entry)).ms("pte-set"),
+        Stmt::new(2834, "update_mmu_cache(vma, address, page_table);", Nop),
+        Stmt::new(2858, "page_remove_rmap(old_page);", PageRemoveRmap(Page)),
+        Stmt::new(2862, "new_page = old_page;  /* free the old page's mapping ref below */", Nop),
+        Stmt::new(2867, "if (new_page) page_cache_release(new_page);", ReleaseNewPageVar).at("release"),
+        Stmt::new(2870, "unlock: pte_unmap_unlock(page_table, ptl);", PtlUnlock).ms("ptl-released"),
+        Stmt::new(2871, "if (mmun_end > mmun_start)", IfRangeStarted { else_: "old" }),
+        Stmt::new(2872, "mmu_notifier_invalidate_range_end(mm, mmun_start, mmun_end);", Call(MnInvalidateRangeEnd)),
+        Stmt::new(2883, "if (old_page) page_cache_release(old_page);", PutPage(Page)).at("old"),
+        Stmt::new(2885, "return ret;", Return),
+    ],
+};
+
+/// `do_wp_page` with the 2014 patch: no bracket; `invalidate_page` for
+/// notifiers lacking `change_pte` after the unlock, before the last old-page
+/// reference is dropped.
+pub static DO_WP_PAGE_PATCHED: Function = Function {
+    id: FuncId::DoWpPage,
+    name: "do_wp_page",
+    file: F,
+    tag: "v3.13+patch",
+    line: 2604,
+    base_line: 2604,
+    body: &[
+        Stmt::patched(2614, 2614, "int notify_missing = 0;", ClearNotifyMissing),
+        Stmt::patched(2616, 2617, "old_page = vm_normal_page(vma, address, orig_pte);", Nop),
+        Stmt::patched(
+            2635,
+            2636,
+            "if (PageAnon(old_page) && !PageKsm(old_page)) { /* reuse? */",
+            IfCanReuse { copy: "copy" },
+        ),
+        Stmt::patched(
+            2732,
+            2733,
+            "reuse: entry = maybe_mkwrite(pte_mkdirty(pte_mkyoung(orig_pte)), vma); ptep_set_access_flags(...);",
+            ReuseMkwrite,
+        ),
+        Stmt::patched(2738, 2739, "pte_unmap_unlock(page_table, ptl);", PtlUnlock),
+        Stmt::patched(2739, 2740, "return ret;", Return),
+        Stmt::patched(2778, 2779, "page_cache_get(old_page);", GetPage(Page)).at("copy"),
+        Stmt::patched(2780, 2781, "gotten: pte_unmap_unlock(page_table, ptl);", PtlUnlock).ms("ptl-dropped-to-copy"),
+        Stmt::patched(2782, 2783, "if (unlikely(anon_vma_prepare(vma))) goto oom;", Nop),
+        Stmt::patched(2790, 2791, "new_page = alloc_page_vma(GFP_HIGHUSER_MOVABLE, vma, address);", AllocNewPage),
+        Stmt::patched(2793, 2794, "cow_user_page(new_page, old_page, address, vma);", CopyPage),
+        Stmt::patched(2797, 2798, "if (mem_cgroup_newpage_charge(new_page, mm, GFP_KERNEL)) goto oom_free_new;", Nop),
+        Stmt::patched(2803, 2808, "page_table = pte_offset_map_lock(mm, pmd, address, &ptl);", PtlLock).ms("ptl-taken"),
+        Stmt::patched(
+            2804,
+            2809,
+            "if (likely(pte_same(*page_table, orig_pte))) {",
+            IfPteUnchanged { else_: "release" },
+        ),
+        Stmt::patched(2812, 2817, "flush_cache_page(vma, address, pte_pfn(orig_pte));", Nop),
+        Stmt::patched(
+            2813,
+            2818,
+            "entry = maybe_mkwrite(pte_mkdirty(mk_pte(new_page, vma->vm_page_prot)), vma);",
+            MkPteCow,
+        ),
+        Stmt::patched(2821, 2826, "ptep_clear_flush(vma, address, page_table);", PtepClearFlush).ms("pte-cleared"),
+        Stmt::patched(2822, 2827, "page_add_new_anon_rmap(new_page, vma, address);", PageAddNewAnonRmap(Kpage)),
+        Stmt::patched(
+            2828,
+            2833,
+            "notify_missing = set_pte_at_notify(mm, address, page_table, entry);",
+            CallSetPteAtNotify(Entry),
+        )
+        .ms("pte-set"),
+        Stmt::patched(2830, 2834, "update_mmu_cache(vma, address, page_table);", Nop),
+        Stmt::patched(2854, 2858, "page_remove_rmap(old_page);", PageRemoveRmap(Page)),
+        Stmt::patched(2858, 2862, "new_page = old_page;  /* free the old page's mapping ref below */", Nop),
+        Stmt::patched(2863, 2867, "if (new_page) page_cache_release(new_page);", ReleaseNewPageVar).at("release"),
+        Stmt::patched(2866, 2870, "unlock: pte_unmap_unlock(page_table, ptl);", PtlUnlock).ms("ptl-released"),
+        Stmt::patched(2867, 2871, "if (notify_missing)", IfNotifyMissing { else_: "old" }),
+        Stmt::patched(
+            2868,
+            2872,
+            "mmu_notifier_invalidate_page_if_missing_change_pte(mm, address);",
+            Call(MnInvalidatePageIfMissing),
+        ),
+        Stmt::patched(2879, 2883, "if (old_page) page_cache_release(old_page);", PutPage(Page)).at("old"),
+        Stmt::patched(2881, 2885, "return ret;", Return),
+    ],
+};

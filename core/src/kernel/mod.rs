@@ -1,0 +1,497 @@
+//! Kernel listings: short pseudo-C written for this project (never pasted
+//! kernel source), one [`Stmt`] per line, each citing `file:line` at a tag
+//! and carrying the [`Op`] the interpreter in [`crate::machine`] executes.
+//!
+//! A listing exists per function and per era where the code differs. The
+//! files mirror the kernel's: [`ksm`], [`memory`], [`uprobes`],
+//! [`mmu_notifier`], [`kvm`] (kvm_main.c, x86 mmu.c), [`gru`],
+//! [`amd_iommu_v2`], [`xen_gntdev`], [`sleepable`].
+
+pub mod amd_iommu_v2;
+pub mod gru;
+pub mod ksm;
+pub mod kvm;
+pub mod memory;
+pub mod mmu_notifier;
+pub mod sleepable;
+pub mod uprobes;
+pub mod xen_gntdev;
+
+use serde::Serialize;
+
+use crate::notifier::{Callback, NotifierId};
+use crate::semantics::Semantics;
+use crate::source::Source;
+
+/// Every function the model can execute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum FuncId {
+    // Host paths.
+    TryToMergeOneOage,
+    WriteProtectPage,
+    ReplacePage,
+    HandlePteFault,
+    DoWpPage,
+    UprobeWriteOpcode,
+    UprobeReplacePage,
+    // mm/mmu_notifier.c and the header.
+    SetPteAtNotify,
+    MnChangePte,
+    MnInvalidateRangeStart,
+    MnInvalidateRangeEnd,
+    MnInvalidatePageIfMissing,
+    // KVM.
+    KvmChangePte,
+    KvmInvalidatePage,
+    KvmInvalidateRangeStart,
+    KvmInvalidateRangeEnd,
+    KvmSetSpteHva,
+    KvmSetPteRmapp,
+    KvmVcpuRun,
+    TdpPageFault,
+    // SGI GRU.
+    GruInvalidateRangeStart,
+    GruInvalidateRangeEnd,
+    GruInvalidatePage,
+    // AMD IOMMUv2.
+    AmdChangePte,
+    AmdInvalidatePage,
+    AmdInvalidateRangeStart,
+    AmdInvalidateRangeEnd,
+    // Xen gntdev.
+    GntdevInvlRangeStart,
+    GntdevInvlPage,
+    // Sleepable driver.
+    SleepInvalidatePage,
+    SleepInvalidateRangeStart,
+    SleepInvalidateRangeEnd,
+}
+
+/// Which page argument an operation acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Which {
+    /// The page being merged, copied or replaced (`page`, `old_page`).
+    Page,
+    /// Its replacement (`kpage`, `new_page`).
+    Kpage,
+}
+
+/// Where `set_pte_at_notify`'s `pte` argument comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum EntryFrom {
+    /// The local `entry` the caller built.
+    Entry,
+    /// `mk_pte(kpage, vma->vm_page_prot)`: read-only on a private mapping.
+    MkPteKpage,
+}
+
+/// What executing a statement does. Branch targets are labels of
+/// statements in the same function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[allow(missing_docs)]
+pub enum Op {
+    /// No state the model tracks changes (cache flush, barrier, comment).
+    Nop,
+    /// Call a function; execution continues after it returns.
+    Call(FuncId),
+    /// Return from the current function.
+    Return,
+    /// Unconditional jump.
+    Goto(&'static str),
+
+    // --- locks and read-side sections ---
+    /// `pte_offset_map_lock` / `spin_lock(ptl)`: take the PT lock.
+    PtlLock,
+    /// `spin_lock(ptl)` in the fault path; `entry` (do_wp_page's
+    /// `orig_pte`) is the pte read just before.
+    FaultPtlLock,
+    /// `page_check_address`: take the PT lock if the pte maps `page`,
+    /// else (lock not taken) jump.
+    PageCheckAddress { fail: &'static str },
+    /// `pte_unmap_unlock`.
+    PtlUnlock,
+    /// `rcu_read_lock` (v3.6 notifier walk).
+    RcuReadLock,
+    /// `rcu_read_unlock`.
+    RcuReadUnlock,
+    /// `srcu_read_lock(&srcu)` (v3.7+ notifier walk).
+    SrcuReadLock,
+    /// `srcu_read_unlock`.
+    SrcuReadUnlock,
+    /// `lock_page`.
+    LockPage(Which),
+    /// `trylock_page`, jump when it fails.
+    TrylockPage { which: Which, fail: &'static str },
+    /// `unlock_page`.
+    UnlockPage(Which),
+
+    // --- primary page table and pages ---
+    /// `if (pte_write(*ptep) || pte_dirty(*ptep))`, else jump.
+    IfPteWriteOrDirty { else_: &'static str },
+    /// `ptep_clear_flush(...)`: clear the pte and flush the CPU TLB.
+    PtepClearFlush,
+    /// `entry = ptep_clear_flush(...)`: same, keeping the old pte in `entry`.
+    PtepClearFlushEntry,
+    /// `if (page_mapcount(page) + 1 + swapped != page_count(page))`, else jump.
+    IfRefcountMismatch { else_: &'static str },
+    /// `set_pte_at(mm, addr, ptep, entry)`.
+    SetPteAt,
+    /// `if (pte_dirty(entry)) set_page_dirty(page)`.
+    SetPageDirtyIfEntryDirty,
+    /// `entry = pte_mkclean(pte_wrprotect(entry))`.
+    EntryWrprotectClean,
+    /// `*orig_pte = *ptep; err = 0`.
+    SaveOrigPte,
+    /// `if (!pte_same(*ptep, orig_pte))`: continue into the bail-out when
+    /// different, else jump to `same`.
+    IfPteChanged { same: &'static str },
+    /// `if (write_protect_page(...) == 0 && pages_identical(page, kpage))`, else jump.
+    IfWriteProtectedAndIdentical { else_: &'static str },
+    /// `get_page`.
+    GetPage(Which),
+    /// `put_page` / `page_cache_release`.
+    PutPage(Which),
+    /// `page_add_anon_rmap`.
+    PageAddAnonRmap(Which),
+    /// `page_add_new_anon_rmap`.
+    PageAddNewAnonRmap(Which),
+    /// `page_remove_rmap`.
+    PageRemoveRmap(Which),
+    /// Compute `pte` and call `set_pte_at_notify`.
+    CallSetPteAtNotify(EntryFrom),
+    /// `if (PageAnon(old_page) && !PageKsm(old_page) && reuse_swap_page(old_page))`:
+    /// continue into the reuse path, else jump to the copy.
+    IfCanReuse { copy: &'static str },
+    /// `wp_page_reuse`: make the existing pte writable and dirty in place.
+    ReuseMkwrite,
+    /// `new_page = alloc_page_vma(...)`: the scenario's free page.
+    AllocNewPage,
+    /// `cow_user_page` / `copy_highpage`: copy contents page -> kpage.
+    CopyPage,
+    /// Write the breakpoint opcode into kpage.
+    WriteOpcode,
+    /// `entry = maybe_mkwrite(pte_mkdirty(mk_pte(new_page, ...)), vma)`.
+    MkPteCow,
+    /// `if (likely(pte_same(*page_table, orig_pte)))` for do_wp_page, else jump.
+    IfPteUnchanged { else_: &'static str },
+    /// `get_user_pages(...)`: take a reference on the mapped page.
+    GetUserPages,
+    /// `if (new_page) page_cache_release(new_page)`: after the copy was
+    /// installed `new_page` names the old page (its mapping reference),
+    /// otherwise the unused copy.
+    ReleaseNewPageVar,
+    /// `if (mmun_end > mmun_start)`: a range was started here, else jump.
+    IfRangeStarted { else_: &'static str },
+
+    // --- notifier list walk ---
+    /// `int notify_missing = 0` (the 2014 patch).
+    ClearNotifyMissing,
+    /// `if (notify_missing)`, else jump.
+    IfNotifyMissing { else_: &'static str },
+    /// Start/continue `hlist_for_each_entry`: jump when the list is done.
+    ForEachNotifier { done: &'static str },
+    /// `if (mn->ops->X)` / `if (mn->ops->X && !mn->ops->Y)`, else jump.
+    IfOps { has: Callback, lacks: Option<Callback>, else_: &'static str },
+    /// `mn->ops->X(mn, mm, ...)`: push the current notifier's callback;
+    /// after it returns continue at `then` (else the next line).
+    Invoke { cb: Callback, then: Option<&'static str> },
+    /// `else ret = 1` (the 2014 patch): remember a notifier lacks change_pte.
+    SetNotifyMissing,
+    /// Advance to the next notifier and jump to the loop head.
+    NextNotifier { head: &'static str },
+
+    // --- KVM ---
+    /// `spin_lock(&kvm->mmu_lock)`.
+    KvmLock,
+    /// `spin_unlock(&kvm->mmu_lock)`.
+    KvmUnlock,
+    /// `kvm->mmu_notifier_seq++`.
+    KvmSeqInc,
+    /// `kvm->mmu_notifier_count++`.
+    KvmCountInc,
+    /// `kvm->mmu_notifier_count--`.
+    KvmCountDec,
+    /// `BUG_ON(kvm->mmu_notifier_count < 0)`.
+    KvmBugOnCount,
+    /// `kvm_unmap_hva[_range]`: drop the sptes of the range, remember a flush.
+    KvmUnmapHva(Callback),
+    /// `for each sptep in rmap(gfn)`: jump to `done` when there is none.
+    KvmRmappLoop { done: &'static str },
+    /// `if (pte_write(*ptep)) drop_spte(...)`, else jump.
+    KvmRmappDropIfWritable { else_: &'static str, done: &'static str },
+    /// Rewrite the spte to the new pfn, read-only.
+    KvmRmappRemap,
+    /// `if (need_flush) kvm_flush_remote_tlbs(kvm)`.
+    KvmFlushIfNeeded,
+    /// One guest access through the EPT; faults into `tdp_page_fault`.
+    GuestAccess,
+    /// `mmu_seq = vcpu->kvm->mmu_notifier_seq`.
+    TdpSnapshotSeq,
+    /// `try_async_pf(...)`: get the pfn through the primary page table.
+    TdpGetPfn,
+    /// `if (mmu_notifier_retry(vcpu->kvm, mmu_seq)) goto out_unlock`.
+    TdpRetryCheck { retry: &'static str },
+    /// `__direct_map(...)`: install the spte.
+    TdpDirectMap,
+    /// `kvm_release_pfn_clean(pfn)`.
+    TdpReleasePfn,
+
+    // --- SGI GRU ---
+    /// `atomic_inc(&gms->ms_range_active)`.
+    GruRangeActiveInc,
+    /// `atomic_dec_and_test(&gms->ms_range_active)`.
+    GruRangeActiveDec,
+    /// `wake_up_all(&gms->ms_wait_queue)`.
+    GruWakeUpAll,
+    /// `gru_flush_tlb_range(gms, start, len)`.
+    GruFlushTlbRange,
+
+    // --- AMD IOMMUv2 ---
+    /// `__mn_flush_page(mn, address)`.
+    AmdFlushPage,
+    /// `amd_iommu_domain_set_gcr3(...)`.
+    AmdSetGcr3 { empty: bool },
+
+    // --- Xen gntdev ---
+    /// `spin_lock(&priv->lock)`.
+    GntdevLock,
+    /// `spin_unlock(&priv->lock)`.
+    GntdevUnlock,
+    /// `unmap_if_in_range(map, start, end)` over `priv->maps`.
+    GntdevUnmapInRange,
+
+    // --- sleepable driver ---
+    /// `mutex_lock(&drv->mutex)`: may sleep.
+    SleepMutexLock,
+    /// `mutex_unlock(&drv->mutex)`.
+    SleepMutexUnlock,
+    /// Drop the driver's own translation (blocking device command).
+    SleepInvalidate,
+}
+
+/// One listing line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct Stmt {
+    /// Line in the cited version of the file.
+    pub line: u32,
+    /// For `v3.13+patch` functions: the v3.13 line at the same place.
+    pub base_line: u32,
+    /// The pseudo-C shown.
+    pub code: &'static str,
+    /// What executing it does.
+    pub op: Op,
+    /// Milestone name: points that correspond across semantics.
+    pub milestone: Option<&'static str>,
+    /// Jump label.
+    pub label: Option<&'static str>,
+}
+
+impl Stmt {
+    /// A line at `line` of its function's file.
+    pub const fn new(line: u32, code: &'static str, op: Op) -> Stmt {
+        Stmt { line, base_line: line, code, op, milestone: None, label: None }
+    }
+
+    /// A line of the 2014 patch at `line` of the patched file, which is at
+    /// `base` in v3.13.
+    pub const fn patched(line: u32, base: u32, code: &'static str, op: Op) -> Stmt {
+        Stmt { line, base_line: base, code, op, milestone: None, label: None }
+    }
+
+    /// Marks a milestone.
+    pub const fn ms(mut self, m: &'static str) -> Stmt {
+        self.milestone = Some(m);
+        self
+    }
+
+    /// Marks a jump label.
+    pub const fn at(mut self, l: &'static str) -> Stmt {
+        self.label = Some(l);
+        self
+    }
+}
+
+/// A kernel function's listing for one era.
+#[derive(Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Function {
+    /// Which function.
+    pub id: FuncId,
+    /// The kernel's name (`write_protect_page`).
+    pub name: &'static str,
+    /// File in the kernel tree.
+    pub file: &'static str,
+    /// Tag the lines count in.
+    pub tag: &'static str,
+    /// Line of the function's definition.
+    pub line: u32,
+    /// Base (v3.13) line of the definition for patched listings.
+    pub base_line: u32,
+    /// The statements.
+    pub body: &'static [Stmt],
+}
+
+impl Function {
+    /// Index of the statement carrying `label`.
+    pub fn label(&self, label: &str) -> Option<usize> {
+        self.body.iter().position(|s| s.label == Some(label))
+    }
+
+    /// The citation of statement `pc`.
+    pub fn source(&self, pc: usize) -> Source {
+        match self.body.get(pc) {
+            Some(s) => Source { file: self.file, line: s.line, tag: self.tag, base_line: s.base_line },
+            None => self.head(),
+        }
+    }
+
+    /// The citation of the function definition.
+    pub fn head(&self) -> Source {
+        Source { file: self.file, line: self.line, tag: self.tag, base_line: self.base_line }
+    }
+}
+
+/// The listing of `f` under `sem`.
+pub fn function(f: FuncId, sem: Semantics) -> &'static Function {
+    use FuncId::*;
+    use Semantics::*;
+    match (f, sem) {
+        (TryToMergeOneOage, Original) => &ksm::TRY_TO_MERGE_ONE_PAGE_V3_6,
+        (TryToMergeOneOage, _) => &ksm::TRY_TO_MERGE_ONE_PAGE_V3_13,
+        (WriteProtectPage, Original) => &ksm::WRITE_PROTECT_PAGE_V3_6,
+        (WriteProtectPage, Wrapped) => &ksm::WRITE_PROTECT_PAGE_V3_13,
+        (WriteProtectPage, Patched) => &ksm::WRITE_PROTECT_PAGE_PATCHED,
+        (ReplacePage, Original) => &ksm::REPLACE_PAGE_V3_6,
+        // The 2014 patch does not touch KSM's replace_page.
+        (ReplacePage, _) => &ksm::REPLACE_PAGE_V3_13,
+        (HandlePteFault, Original) => &memory::HANDLE_PTE_FAULT_V3_6,
+        (HandlePteFault, _) => &memory::HANDLE_PTE_FAULT_V3_13,
+        (DoWpPage, Original) => &memory::DO_WP_PAGE_V3_6,
+        (DoWpPage, Wrapped) => &memory::DO_WP_PAGE_V3_13,
+        (DoWpPage, Patched) => &memory::DO_WP_PAGE_PATCHED,
+        (UprobeWriteOpcode, Original) => &uprobes::WRITE_OPCODE_V3_6,
+        (UprobeWriteOpcode, _) => &uprobes::UPROBE_WRITE_OPCODE_V3_13,
+        (UprobeReplacePage, Original) => &uprobes::REPLACE_PAGE_V3_6,
+        (UprobeReplacePage, Wrapped) => &uprobes::REPLACE_PAGE_V3_13,
+        (UprobeReplacePage, Patched) => &uprobes::REPLACE_PAGE_PATCHED,
+        (SetPteAtNotify, Original) => &mmu_notifier::SET_PTE_AT_NOTIFY_V3_6,
+        (SetPteAtNotify, Wrapped) => &mmu_notifier::SET_PTE_AT_NOTIFY_V3_13,
+        (SetPteAtNotify, Patched) => &mmu_notifier::SET_PTE_AT_NOTIFY_PATCHED,
+        (MnChangePte, Original) => &mmu_notifier::CHANGE_PTE_V3_6,
+        (MnChangePte, Wrapped) => &mmu_notifier::CHANGE_PTE_V3_13,
+        (MnChangePte, Patched) => &mmu_notifier::CHANGE_PTE_PATCHED,
+        (MnInvalidateRangeStart, _) => &mmu_notifier::RANGE_START_V3_13,
+        (MnInvalidateRangeEnd, _) => &mmu_notifier::RANGE_END_V3_13,
+        (MnInvalidatePageIfMissing, _) => &mmu_notifier::INVALIDATE_PAGE_IF_MISSING_PATCHED,
+        (KvmChangePte, Original) => &kvm::CHANGE_PTE_V3_6,
+        (KvmChangePte, _) => &kvm::CHANGE_PTE_V3_13,
+        (KvmInvalidatePage, Original) => &kvm::INVALIDATE_PAGE_V3_6,
+        (KvmInvalidatePage, _) => &kvm::INVALIDATE_PAGE_V3_13,
+        (KvmInvalidateRangeStart, _) => &kvm::RANGE_START_V3_13,
+        (KvmInvalidateRangeEnd, _) => &kvm::RANGE_END_V3_13,
+        (KvmSetSpteHva, Original) => &kvm::SET_SPTE_HVA_V3_6,
+        (KvmSetSpteHva, _) => &kvm::SET_SPTE_HVA_V3_13,
+        (KvmSetPteRmapp, Original) => &kvm::SET_PTE_RMAPP_V3_6,
+        (KvmSetPteRmapp, _) => &kvm::SET_PTE_RMAPP_V3_13,
+        (KvmVcpuRun, Original) => &kvm::GUEST_ACCESS_V3_6,
+        (KvmVcpuRun, _) => &kvm::GUEST_ACCESS_V3_13,
+        (TdpPageFault, Original) => &kvm::TDP_PAGE_FAULT_V3_6,
+        (TdpPageFault, _) => &kvm::TDP_PAGE_FAULT_V3_13,
+        (GruInvalidateRangeStart, _) => &gru::RANGE_START,
+        (GruInvalidateRangeEnd, _) => &gru::RANGE_END,
+        (GruInvalidatePage, Original) => &gru::INVALIDATE_PAGE_V3_6,
+        (GruInvalidatePage, _) => &gru::INVALIDATE_PAGE_V3_13,
+        (AmdChangePte, Original) => &amd_iommu_v2::CHANGE_PTE_V3_6,
+        (AmdChangePte, _) => &amd_iommu_v2::CHANGE_PTE_V3_13,
+        (AmdInvalidatePage, Original) => &amd_iommu_v2::INVALIDATE_PAGE_V3_6,
+        (AmdInvalidatePage, _) => &amd_iommu_v2::INVALIDATE_PAGE_V3_13,
+        (AmdInvalidateRangeStart, _) => &amd_iommu_v2::RANGE_START_V3_13,
+        (AmdInvalidateRangeEnd, _) => &amd_iommu_v2::RANGE_END_V3_13,
+        (GntdevInvlRangeStart, Original) => &xen_gntdev::RANGE_START_V3_6,
+        (GntdevInvlRangeStart, _) => &xen_gntdev::RANGE_START_V3_13,
+        (GntdevInvlPage, Original) => &xen_gntdev::INVL_PAGE_V3_6,
+        (GntdevInvlPage, _) => &xen_gntdev::INVL_PAGE_V3_13,
+        (SleepInvalidatePage, _) => &sleepable::INVALIDATE_PAGE,
+        (SleepInvalidateRangeStart, _) => &sleepable::RANGE_START,
+        (SleepInvalidateRangeEnd, _) => &sleepable::RANGE_END,
+    }
+}
+
+/// The function implementing `cb` for notifier `n`, if its ops table has it.
+pub fn callback_function(n: NotifierId, cb: Callback) -> Option<FuncId> {
+    use Callback::*;
+    use FuncId::*;
+    if !n.ops().has(cb) {
+        return None;
+    }
+    Some(match (n, cb) {
+        (NotifierId::Kvm, ChangePte) => KvmChangePte,
+        (NotifierId::Kvm, InvalidatePage) => KvmInvalidatePage,
+        (NotifierId::Kvm, InvalidateRangeStart) => KvmInvalidateRangeStart,
+        (NotifierId::Kvm, InvalidateRangeEnd) => KvmInvalidateRangeEnd,
+        (NotifierId::Gru, InvalidatePage) => GruInvalidatePage,
+        (NotifierId::Gru, InvalidateRangeStart) => GruInvalidateRangeStart,
+        (NotifierId::Gru, InvalidateRangeEnd) => GruInvalidateRangeEnd,
+        (NotifierId::AmdIommuV2, ChangePte) => AmdChangePte,
+        (NotifierId::AmdIommuV2, InvalidatePage) => AmdInvalidatePage,
+        (NotifierId::AmdIommuV2, InvalidateRangeStart) => AmdInvalidateRangeStart,
+        (NotifierId::AmdIommuV2, InvalidateRangeEnd) => AmdInvalidateRangeEnd,
+        (NotifierId::XenGntdev, InvalidatePage) => GntdevInvlPage,
+        (NotifierId::XenGntdev, InvalidateRangeStart) => GntdevInvlRangeStart,
+        (NotifierId::Sleepable, InvalidatePage) => SleepInvalidatePage,
+        (NotifierId::Sleepable, InvalidateRangeStart) => SleepInvalidateRangeStart,
+        (NotifierId::Sleepable, InvalidateRangeEnd) => SleepInvalidateRangeEnd,
+        _ => return None,
+    })
+}
+
+/// Every listing, for tests and for the book's source index.
+pub fn all_functions() -> Vec<&'static Function> {
+    use FuncId::*;
+    let ids = [
+        TryToMergeOneOage,
+        WriteProtectPage,
+        ReplacePage,
+        HandlePteFault,
+        DoWpPage,
+        UprobeWriteOpcode,
+        UprobeReplacePage,
+        SetPteAtNotify,
+        MnChangePte,
+        MnInvalidateRangeStart,
+        MnInvalidateRangeEnd,
+        MnInvalidatePageIfMissing,
+        KvmChangePte,
+        KvmInvalidatePage,
+        KvmInvalidateRangeStart,
+        KvmInvalidateRangeEnd,
+        KvmSetSpteHva,
+        KvmSetPteRmapp,
+        KvmVcpuRun,
+        TdpPageFault,
+        GruInvalidateRangeStart,
+        GruInvalidateRangeEnd,
+        GruInvalidatePage,
+        AmdChangePte,
+        AmdInvalidatePage,
+        AmdInvalidateRangeStart,
+        AmdInvalidateRangeEnd,
+        GntdevInvlRangeStart,
+        GntdevInvlPage,
+        SleepInvalidatePage,
+        SleepInvalidateRangeStart,
+        SleepInvalidateRangeEnd,
+    ];
+    let mut out: Vec<&'static Function> = Vec::new();
+    for id in ids {
+        for sem in Semantics::ALL {
+            let f = function(id, sem);
+            if !out.iter().any(|g| std::ptr::eq(*g, f)) {
+                out.push(f);
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,164 @@
+//! kernel/events/uprobes.c: `uprobe_write_opcode` (v3.6: `write_opcode`)
+//! and `__replace_page`, which installs the breakpoint page.
+//!
+//! Lines: kernel-facts §3.4 and §10; patched lines from the hunks
+//! `@@ -131,14 +131,11` and `@@ -154,20 +151,23`.
+
+use super::EntryFrom::MkPteKpage;
+use super::FuncId::*;
+use super::Op::*;
+use super::Which::*;
+use super::{FuncId, Function, Stmt};
+
+const F: &str = "kernel/events/uprobes.c";
+
+/// v3.6 `write_opcode` (mmap_sem held for write by register_for_each_vma).
+pub static WRITE_OPCODE_V3_6: Function = Function {
+    id: FuncId::UprobeWriteOpcode,
+    name: "write_opcode",
+    file: F,
+    tag: "v3.6",
+    line: 214,
+    base_line: 214,
+    body: &[
+        Stmt::new(224, "ret = get_user_pages(NULL, mm, vaddr, 1, 0, 0, &old_page, &vma);", GetUserPages),
+        Stmt::new(233, "new_page = alloc_page_vma(GFP_HIGHUSER_MOVABLE, vma, vaddr);", AllocNewPage),
+        Stmt::new(243, "memcpy(vaddr_new, vaddr_old, PAGE_SIZE);", CopyPage),
+        Stmt::new(247, "memcpy(vaddr_new + soffset, &opcode, UPROBE_SWBP_INSN_SIZE);", WriteOpcode),
+        Stmt::new(257, "ret = __replace_page(vma, vaddr, old_page, new_page);", Call(UprobeReplacePage)),
+        Stmt::new(258, "page_cache_release(new_page);", PutPage(Kpage)),
+        Stmt::new(261, "put_page(old_page);", PutPage(Page)),
+        Stmt::new(265, "return ret;", Return),
+    ],
+};
+
+/// v3.13 `uprobe_write_opcode`.
+pub static UPROBE_WRITE_OPCODE_V3_13: Function = Function {
+    id: FuncId::UprobeWriteOpcode,
+    name: "uprobe_write_opcode",
+    file: F,
+    tag: "v3.13",
+    line: 264,
+    base_line: 264,
+    body: &[
+        Stmt::new(273, "ret = get_user_pages(NULL, mm, vaddr, 1, 0, 1, &old_page, &vma);", GetUserPages),
+        Stmt::new(282, "new_page = alloc_page_vma(GFP_HIGHUSER_MOVABLE, vma, vaddr);", AllocNewPage),
+        Stmt::new(288, "copy_highpage(new_page, old_page);", CopyPage),
+        Stmt::new(289, "copy_to_page(new_page, vaddr, &opcode, UPROBE_SWBP_INSN_SIZE);", WriteOpcode),
+        Stmt::new(291, "ret = __replace_page(vma, vaddr, old_page, new_page);", Call(UprobeReplacePage)),
+        Stmt::new(292, "page_cache_release(new_page);", PutPage(Kpage)),
+        Stmt::new(300, "put_page(old_page);", PutPage(Page)),
+        Stmt::new(304, "return ret;", Return),
+    ],
+};
+
+/// v3.6 `__replace_page`: no bracket.
+pub static REPLACE_PAGE_V3_6: Function = Function {
+    id: FuncId::UprobeReplacePage,
+    name: "__replace_page",
+    file: F,
+    tag: "v3.6",
+    line: 137,
+    base_line: 137,
+    body: &[
+        Stmt::new(146, "lock_page(page);", LockPage(Page)),
+        Stmt::new(149, "ptep = page_check_address(page, mm, addr, &ptl, 0);", PageCheckAddress { fail: "unlock" })
+            .ms("ptl-taken"),
+        Stmt::new(153, "get_page(kpage);", GetPage(Kpage)),
+        Stmt::new(154, "page_add_new_anon_rmap(kpage, vma, addr);", PageAddNewAnonRmap(Kpage)),
+        Stmt::new(161, "flush_cache_page(vma, addr, pte_pfn(*ptep));", Nop),
+        Stmt::new(162, "ptep_clear_flush(vma, addr, ptep);", PtepClearFlush).ms("pte-cleared"),
+        Stmt::new(
+            163,
+            "set_pte_at_notify(mm, addr, ptep, mk_pte(kpage, vma->vm_page_prot));",
+            CallSetPteAtNotify(MkPteKpage),
+        )
+        .ms("pte-set"),
+        Stmt::new(165, "page_remove_rmap(page);", PageRemoveRmap(Page)),
+        Stmt::new(166, "if (!page_mapped(page)) try_to_free_swap(page);", Nop),
+        Stmt::new(168, "pte_unmap_unlock(ptep, ptl);", PtlUnlock).ms("ptl-released"),
+        Stmt::new(172, "put_page(page);", PutPage(Page)),
+        Stmt::new(176, "unlock: unlock_page(page);", UnlockPage(Page)).at("unlock"),
+    ],
+};
+
+/// v3.13 `__replace_page`: bracketed; range_end comes after `put_page`.
+pub static REPLACE_PAGE_V3_13: Function = Function {
+    id: FuncId::UprobeReplacePage,
+    name: "__replace_page",
+    file: F,
+    tag: "v3.13",
+    line: 127,
+    base_line: 127,
+    body: &[
+        Stmt::new(139, "lock_page(page);", LockPage(Page)),
+        Stmt::new(141, "mmu_notifier_invalidate_range_start(mm, mmun_start, mmun_end);", Call(MnInvalidateRangeStart)),
+        Stmt::new(143, "ptep = page_check_address(page, mm, addr, &ptl, 0);", PageCheckAddress { fail: "unlock" })
+            .ms("ptl-taken"),
+        Stmt::new(147, "get_page(kpage);", GetPage(Kpage)),
+        Stmt::new(148, "page_add_new_anon_rmap(kpage, vma, addr);", PageAddNewAnonRmap(Kpage)),
+        Stmt::new(155, "flush_cache_page(vma, addr, pte_pfn(*ptep));", Nop),
+        Stmt::new(156, "ptep_clear_flush(vma, addr, ptep);", PtepClearFlush).ms("pte-cleared"),
+        Stmt::new(
+            157,
+            "set_pte_at_notify(mm, addr, ptep, mk_pte(kpage, vma->vm_page_prot));",
+            CallSetPteAtNotify(MkPteKpage),
+        )
+        .ms("pte-set"),
+        Stmt::new(159, "page_remove_rmap(page);", PageRemoveRmap(Page)),
+        Stmt::new(160, "if (!page_mapped(page)) try_to_free_swap(page);", Nop),
+        Stmt::new(162, "pte_unmap_unlock(ptep, ptl);", PtlUnlock).ms("ptl-released"),
+        Stmt::new(166, "put_page(page);", PutPage(Page)),
+        Stmt::new(
+            170,
+            "unlock: mmu_notifier_invalidate_range_end(mm, mmun_start, mmun_end);",
+            Call(MnInvalidateRangeEnd),
+        )
+        .at("unlock"),
+        Stmt::new(171, "unlock_page(page);", UnlockPage(Page)),
+    ],
+};
+
+/// `__replace_page` with the 2014 patch.
+pub static REPLACE_PAGE_PATCHED: Function = Function {
+    id: FuncId::UprobeReplacePage,
+    name: "__replace_page",
+    file: F,
+    tag: "v3.13+patch",
+    line: 127,
+    base_line: 127,
+    body: &[
+        Stmt::patched(134, 134, "int notify_missing = 0;", ClearNotifyMissing),
+        Stmt::patched(137, 139, "lock_page(page);", LockPage(Page)),
+        Stmt::patched(
+            140,
+            143,
+            "ptep = page_check_address(page, mm, addr, &ptl, 0);",
+            PageCheckAddress { fail: "unlock" },
+        )
+        .ms("ptl-taken"),
+        Stmt::patched(144, 147, "get_page(kpage);", GetPage(Kpage)),
+        Stmt::patched(145, 148, "page_add_new_anon_rmap(kpage, vma, addr);", PageAddNewAnonRmap(Kpage)),
+        Stmt::patched(152, 155, "flush_cache_page(vma, addr, pte_pfn(*ptep));", Nop),
+        Stmt::patched(153, 156, "ptep_clear_flush(vma, addr, ptep);", PtepClearFlush).ms("pte-cleared"),
+        Stmt::patched(
+            154,
+            157,
+            "notify_missing = set_pte_at_notify(mm, addr, ptep, mk_pte(kpage, vma->vm_page_prot));",
+            CallSetPteAtNotify(MkPteKpage),
+        )
+        .ms("pte-set"),
+        Stmt::patched(157, 159, "page_remove_rmap(page);", PageRemoveRmap(Page)),
+        Stmt::patched(158, 160, "if (!page_mapped(page)) try_to_free_swap(page);", Nop),
+        Stmt::patched(160, 162, "pte_unmap_unlock(ptep, ptl);", PtlUnlock).ms("ptl-released"),
+        Stmt::patched(162, 163, "if (notify_missing)", IfNotifyMissing { else_: "put" }),
+        Stmt::patched(
+            163,
+            163,
+            "mmu_notifier_invalidate_page_if_missing_change_pte(mm, addr);",
+            Call(MnInvalidatePageIfMissing),
+        ),
+        Stmt::patched(167, 166, "put_page(page);", PutPage(Page)).at("put"),
+        Stmt::patched(171, 171, "unlock: unlock_page(page);", UnlockPage(Page)).at("unlock"),
+    ],
+};

@@ -1,0 +1,76 @@
+//! Xen gntdev callbacks (drivers/xen/gntdev.c; function lines from
+//! kernel-facts §4 and §10).
+
+use super::FuncId::GntdevInvlRangeStart;
+use super::Op::*;
+use super::{FuncId, Function, Stmt};
+
+const F: &str = "drivers/xen/gntdev.c";
+
+/// v3.6 `mn_invl_range_start` (unmap logic inlined, `priv->maps` only).
+pub static RANGE_START_V3_6: Function = Function {
+    id: FuncId::GntdevInvlRangeStart,
+    name: "mn_invl_range_start",
+    file: F,
+    tag: "v3.6",
+    line: 391,
+    base_line: 391,
+    body: &[
+        Stmt::new(398, "spin_lock(&priv->lock);", GntdevLock),
+        Stmt::new(
+            399,
+            "list_for_each_entry(map, &priv->maps, next) { ... unmap_grant_pages(map, ...); }",
+            GntdevUnmapInRange,
+        ),
+        Stmt::new(419, "spin_unlock(&priv->lock);", GntdevUnlock),
+    ],
+};
+
+/// v3.13 `mn_invl_range_start`.
+pub static RANGE_START_V3_13: Function = Function {
+    id: FuncId::GntdevInvlRangeStart,
+    name: "mn_invl_range_start",
+    file: F,
+    tag: "v3.13",
+    line: 429,
+    base_line: 429,
+    body: &[
+        Stmt::new(436, "spin_lock(&priv->lock);", GntdevLock),
+        Stmt::new(
+            437,
+            "list_for_each_entry(map, &priv->maps, next) unmap_if_in_range(map, start, end);",
+            GntdevUnmapInRange,
+        ),
+        Stmt::new(443, "spin_unlock(&priv->lock);", GntdevUnlock),
+    ],
+};
+
+/// v3.6 `mn_invl_page`: range_start on one page.
+pub static INVL_PAGE_V3_6: Function = Function {
+    id: FuncId::GntdevInvlPage,
+    name: "mn_invl_page",
+    file: F,
+    tag: "v3.6",
+    line: 422,
+    base_line: 422,
+    body: &[Stmt::new(
+        426,
+        "mn_invl_range_start(mn, mm, address, address + PAGE_SIZE);",
+        super::Op::Call(GntdevInvlRangeStart),
+    )],
+};
+
+/// v3.13 `mn_invl_page`.
+pub static INVL_PAGE_V3_13: Function = Function {
+    id: FuncId::GntdevInvlPage,
+    name: "mn_invl_page",
+    file: F,
+    tag: "v3.13",
+    line: 446,
+    base_line: 446,
+    body: &[Stmt::new(
+        450,
+        "mn_invl_range_start(mn, mm, address, address + PAGE_SIZE);",
+        super::Op::Call(GntdevInvlRangeStart),
+    )],
+};

@@ -1,0 +1,1238 @@
+//! The simulated machine and its interpreter.
+//!
+//! [`Machine`] is the whole state: pages, the primary page table of one mm,
+//! the PT lock, `mmap_sem`, the registered notifiers with their secondary
+//! state, and the threads (host path, guest vCPU) with their call stacks.
+//! [`Machine::step`] executes one statement of one thread. Which thread runs
+//! is the caller's choice, so a trace runs them in order while an explorer
+//! can branch on every runnable thread. Cloning is cheap (a few small
+//! vectors) and `Hash`/`Eq` ignore bookkeeping that does not affect the
+//! future (step counters), so equal states deduplicate.
+
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::event::{Event, Violation, ViolationId};
+use crate::invariants;
+use crate::kernel::{self, EntryFrom, FuncId, Function, Op, Which};
+use crate::notifier::{Callback, Gcr3, NotifierId, Secondary, Spte};
+use crate::page::{Page, Pfn, Pte};
+use crate::semantics::Semantics;
+
+/// Index of a thread in [`Machine::threads`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct ThreadId(pub u8);
+
+/// What a thread is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ThreadKind {
+    /// The host kernel path of the scenario (ksmd, a faulting task, uprobes).
+    Host,
+    /// A guest vCPU accessing guest memory through KVM's sptes.
+    Vcpu,
+}
+
+impl ThreadKind {
+    /// Stable id (`host`, `vcpu`).
+    pub fn id(self) -> &'static str {
+        match self {
+            ThreadKind::Host => "host",
+            ThreadKind::Vcpu => "vcpu",
+        }
+    }
+}
+
+/// One activation record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct Frame {
+    /// The function.
+    pub func: FuncId,
+    /// Next statement to execute.
+    pub pc: u8,
+    /// Loop cursor of a notifier-list walk (`mn`).
+    pub mn: u8,
+    /// For callback frames: index of the notifier they serve.
+    pub notifier: u8,
+}
+
+/// A thread's local variables, named after the kernel's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct Locals {
+    /// `entry` / `pte`: the pte being installed.
+    pub entry: Pte,
+    /// `orig_pte`.
+    pub orig_pte: Pte,
+    /// `notify_missing` / `___ret` (2014 patch).
+    pub notify_missing: bool,
+    /// `err == 0` of `write_protect_page`.
+    pub err_ok: bool,
+    /// `need_flush` / `need_tlb_flush` of the KVM handlers.
+    pub need_flush: bool,
+    /// `mmu_seq` snapshot of `tdp_page_fault`.
+    pub mmu_seq: u64,
+    /// `pfn` got by `try_async_pf` (holds a page reference).
+    pub pfn: Option<Pfn>,
+    /// `map_writable`.
+    pub map_writable: bool,
+    /// `mmun_end > mmun_start` in `do_wp_page`.
+    pub range_started: bool,
+    /// The COW copy was installed (`new_page = old_page`).
+    pub cow_installed: bool,
+    /// Index of the vCPU's next guest access.
+    pub access: u8,
+}
+
+impl Default for Locals {
+    fn default() -> Self {
+        Locals {
+            entry: Pte::NONE,
+            orig_pte: Pte::NONE,
+            notify_missing: false,
+            err_ok: false,
+            need_flush: false,
+            mmu_seq: 0,
+            pfn: None,
+            map_writable: false,
+            range_started: false,
+            cow_installed: false,
+            access: 0,
+        }
+    }
+}
+
+/// A thread of the simulation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Thread {
+    /// Host path or vCPU.
+    pub kind: ThreadKind,
+    /// Call stack, outermost first. Empty when done.
+    pub stack: Vec<Frame>,
+    /// Locals.
+    pub locals: Locals,
+    /// `rcu_read_lock` nesting.
+    pub rcu: u8,
+    /// `srcu_read_lock` nesting.
+    pub srcu: u8,
+    /// `invalidate_range_start` calls not yet ended.
+    pub ranges_open: i8,
+}
+
+impl Thread {
+    /// The thread has returned from its outermost function.
+    pub fn done(&self) -> bool {
+        self.stack.is_empty()
+    }
+}
+
+/// The PT lock of the page table page holding the scenario's pte.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct PtLock {
+    /// Holder.
+    pub holder: Option<ThreadId>,
+    /// Step number at which it was taken (display only; not hashed).
+    pub since: u32,
+}
+
+impl PartialEq for PtLock {
+    fn eq(&self, o: &Self) -> bool {
+        self.holder == o.holder
+    }
+}
+impl Eq for PtLock {}
+impl Hash for PtLock {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.holder.hash(h)
+    }
+}
+
+/// `mm->mmap_sem` as the scenario's caller holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MmapSem {
+    /// Not held.
+    Free,
+    /// Held for read by the host path (KSM, page fault).
+    Read,
+    /// Held for write by the host path (uprobes register).
+    Write,
+}
+
+/// The host path's arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct HostArgs {
+    /// The user virtual address whose pte changes.
+    pub addr: u64,
+    /// `page` / `old_page`.
+    pub page: Pfn,
+    /// `kpage` / `new_page`.
+    pub kpage: Pfn,
+    /// The breakpoint opcode (uprobes).
+    pub opcode: u32,
+}
+
+/// One guest access of the vCPU.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct GuestOp {
+    /// A write (else a read).
+    pub write: bool,
+    /// Value written.
+    pub value: u32,
+}
+
+/// What [`Machine::step`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepOutcome {
+    /// A statement ran.
+    Ran(Executed),
+    /// The thread waits for a lock; nothing changed.
+    Blocked(String),
+    /// The thread has finished.
+    Done,
+}
+
+/// The statement a step executed and what it did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Executed {
+    /// Thread that ran.
+    pub thread: ThreadId,
+    /// Stack depth of the statement (0 = outermost function).
+    pub depth: usize,
+    /// Function of the statement.
+    pub function: &'static Function,
+    /// Statement index in the function.
+    pub pc: usize,
+    /// Milestone of the statement, or `done` when the thread finished.
+    pub milestone: Option<String>,
+    /// What happened, including invariant violations.
+    pub events: Vec<Event>,
+}
+
+/// The whole simulated state.
+#[derive(Debug, Clone, Serialize)]
+pub struct Machine {
+    /// The era simulated.
+    pub semantics: Semantics,
+    /// Physical pages.
+    pub pages: Vec<Page>,
+    /// Primary page table: address -> pte.
+    pub ptes: Vec<(u64, Pte)>,
+    /// The PT lock.
+    pub ptl: PtLock,
+    /// `mmap_sem`.
+    pub mmap_sem: MmapSem,
+    /// Registered notifiers in list order.
+    pub notifiers: Vec<Secondary>,
+    /// Threads: the host path first, then the vCPU when KVM is registered.
+    pub threads: Vec<Thread>,
+    /// Host path arguments.
+    pub host: HostArgs,
+    /// Guest frame of `host.addr` (the KVM memslot).
+    pub gfn: u64,
+    /// The vCPU's guest accesses.
+    pub guest_ops: Arc<[GuestOp]>,
+    /// Steps executed so far (not hashed).
+    pub steps: u32,
+}
+
+impl PartialEq for Machine {
+    fn eq(&self, o: &Self) -> bool {
+        self.semantics == o.semantics
+            && self.pages == o.pages
+            && self.ptes == o.ptes
+            && self.ptl == o.ptl
+            && self.mmap_sem == o.mmap_sem
+            && self.notifiers == o.notifiers
+            && self.threads == o.threads
+            && self.host == o.host
+            && self.gfn == o.gfn
+            && self.guest_ops == o.guest_ops
+    }
+}
+impl Eq for Machine {}
+impl Hash for Machine {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.semantics.hash(h);
+        self.pages.hash(h);
+        self.ptes.hash(h);
+        self.ptl.hash(h);
+        self.mmap_sem.hash(h);
+        self.notifiers.hash(h);
+        self.threads.hash(h);
+        self.host.hash(h);
+        self.gfn.hash(h);
+        self.guest_ops.hash(h);
+    }
+}
+
+enum Flow {
+    Next,
+    Goto(&'static str),
+    Stay,
+    Call(FuncId),
+    CallStay(FuncId),
+    Invoke { func: FuncId, notifier: u8, then: Option<&'static str> },
+    Return,
+}
+
+fn hex(v: u64) -> String {
+    format!("{v:#x}")
+}
+
+impl Machine {
+    /// Builds a machine; normally done by [`crate::Scenario::machine`].
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        semantics: Semantics,
+        pages: Vec<Page>,
+        ptes: Vec<(u64, Pte)>,
+        mmap_sem: MmapSem,
+        notifiers: Vec<Secondary>,
+        host_entry: FuncId,
+        host: HostArgs,
+        gfn: u64,
+        guest_ops: Vec<GuestOp>,
+    ) -> Machine {
+        let mut threads = vec![Thread {
+            kind: ThreadKind::Host,
+            stack: vec![Frame { func: host_entry, pc: 0, mn: 0, notifier: 0 }],
+            locals: Locals::default(),
+            rcu: 0,
+            srcu: 0,
+            ranges_open: 0,
+        }];
+        if let Some(k) = notifiers.iter().position(|n| n.id() == NotifierId::Kvm) {
+            threads.push(Thread {
+                kind: ThreadKind::Vcpu,
+                stack: vec![Frame { func: FuncId::KvmVcpuRun, pc: 0, mn: 0, notifier: k as u8 }],
+                locals: Locals::default(),
+                rcu: 0,
+                srcu: 0,
+                ranges_open: 0,
+            });
+        }
+        Machine {
+            semantics,
+            pages,
+            ptes,
+            ptl: PtLock { holder: None, since: 0 },
+            mmap_sem,
+            notifiers,
+            threads,
+            host,
+            gfn,
+            guest_ops: guest_ops.into(),
+            steps: 0,
+        }
+    }
+
+    /// Ids of the registered notifiers, in list order.
+    pub fn notifier_ids(&self) -> Vec<NotifierId> {
+        self.notifiers.iter().map(Secondary::id).collect()
+    }
+
+    /// The page with `pfn`.
+    pub fn page(&self, pfn: Pfn) -> Option<&Page> {
+        self.pages.iter().find(|p| p.pfn == pfn)
+    }
+
+    fn page_mut(&mut self, pfn: Pfn) -> Option<&mut Page> {
+        self.pages.iter_mut().find(|p| p.pfn == pfn)
+    }
+
+    /// The pte for `addr`.
+    pub fn pte(&self, addr: u64) -> Pte {
+        self.ptes.iter().find(|(a, _)| *a == addr).map(|(_, p)| *p).unwrap_or(Pte::NONE)
+    }
+
+    fn set_pte(&mut self, addr: u64, pte: Pte) {
+        match self.ptes.iter_mut().find(|(a, _)| *a == addr) {
+            Some(slot) => slot.1 = pte,
+            None => self.ptes.push((addr, pte)),
+        }
+    }
+
+    /// KVM's state, if registered.
+    pub fn kvm(&self) -> Option<&crate::notifier::KvmState> {
+        self.notifiers.iter().find_map(|n| match n {
+            Secondary::Kvm(k) => Some(k),
+            _ => None,
+        })
+    }
+
+    /// GRU's state, if registered.
+    pub fn gru(&self) -> Option<&crate::notifier::GruState> {
+        self.notifiers.iter().find_map(|n| match n {
+            Secondary::Gru(g) => Some(g),
+            _ => None,
+        })
+    }
+
+    /// Thread ids.
+    pub fn thread_ids(&self) -> impl Iterator<Item = ThreadId> + '_ {
+        (0..self.threads.len()).map(|i| ThreadId(i as u8))
+    }
+
+    /// Every thread finished.
+    pub fn all_done(&self) -> bool {
+        self.threads.iter().all(Thread::done)
+    }
+
+    /// The function and statement a thread will execute next.
+    pub fn current(&self, t: ThreadId) -> Option<(&'static Function, usize)> {
+        let th = self.threads.get(t.0 as usize)?;
+        let fr = th.stack.last()?;
+        Some((kernel::function(fr.func, self.semantics), fr.pc as usize))
+    }
+
+    /// The call stack of a thread as function listings, outermost first.
+    pub fn stack(&self, t: ThreadId) -> Vec<(&'static Function, usize)> {
+        match self.threads.get(t.0 as usize) {
+            Some(th) => th.stack.iter().map(|f| (kernel::function(f.func, self.semantics), f.pc as usize)).collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// Why `t` cannot run now, if it cannot.
+    pub fn blocked_on(&self, t: ThreadId) -> Option<String> {
+        let (f, pc) = self.current(t)?;
+        let op = f.body.get(pc)?.op;
+        let other = |h: Option<ThreadId>| h.is_some() && h != Some(t);
+        let other_u8 = |h: Option<u8>| h.is_some() && h != Some(t.0);
+        let fr = self.threads[t.0 as usize].stack.last()?;
+        match op {
+            Op::PtlLock | Op::FaultPtlLock | Op::PageCheckAddress { .. } | Op::TdpGetPfn if other(self.ptl.holder) => {
+                Some("waits for the PT lock".into())
+            }
+            Op::KvmLock => match self.notifiers.get(fr.notifier as usize) {
+                Some(Secondary::Kvm(k)) if other_u8(k.mmu_lock) => Some("waits for kvm->mmu_lock".into()),
+                _ => None,
+            },
+            Op::GntdevLock => match self.notifiers.get(fr.notifier as usize) {
+                Some(Secondary::XenGntdev(g)) if other_u8(g.lock) => Some("waits for priv->lock".into()),
+                _ => None,
+            },
+            Op::SleepMutexLock => match self.notifiers.get(fr.notifier as usize) {
+                Some(Secondary::Sleepable(s)) if other_u8(s.mutex) => Some("sleeps on drv->mutex".into()),
+                _ => None,
+            },
+            Op::LockPage(w) => {
+                let pfn = self.which(w);
+                match self.page(pfn) {
+                    Some(p) if other_u8(p.locked_by) => Some(format!("sleeps in lock_page({})", hex(pfn))),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// Threads that can execute a statement now.
+    pub fn runnable(&self) -> Vec<ThreadId> {
+        self.thread_ids().filter(|t| !self.threads[t.0 as usize].done() && self.blocked_on(*t).is_none()).collect()
+    }
+
+    fn which(&self, w: Which) -> Pfn {
+        match w {
+            Which::Page => self.host.page,
+            Which::Kpage => self.host.kpage,
+        }
+    }
+
+    /// Executes one statement of thread `t` and checks the invariants.
+    pub fn step(&mut self, t: ThreadId) -> StepOutcome {
+        let Some(th) = self.threads.get(t.0 as usize) else {
+            return StepOutcome::Done;
+        };
+        if th.done() {
+            return StepOutcome::Done;
+        }
+        if let Some(why) = self.blocked_on(t) {
+            return StepOutcome::Blocked(why);
+        }
+        let depth = th.stack.len() - 1;
+        let fr = *th.stack.last().expect("non-empty stack");
+        let function = kernel::function(fr.func, self.semantics);
+        let pc = fr.pc as usize;
+        let Some(stmt) = function.body.get(pc) else {
+            // Defensive: a frame past its end returns at once.
+            self.pop_finished(t, &mut Vec::new());
+            return StepOutcome::Done;
+        };
+        let before = invariants::state_violations(self);
+        let mut ev = Vec::new();
+        self.steps += 1;
+        let flow = self.exec(t, fr, stmt.op, &mut ev);
+        self.apply(t, function, flow, &mut ev);
+        let finished = self.pop_finished(t, &mut ev);
+        invariants::check_step(self, t, &before, &mut ev);
+        let milestone = match (stmt.milestone, finished) {
+            (_, true) => Some("done".to_string()),
+            (Some(m), false) => Some(format!("{}:{}", function.name, m)),
+            (None, false) => None,
+        };
+        StepOutcome::Ran(Executed { thread: t, depth, function, pc, milestone, events: ev })
+    }
+
+    fn apply(&mut self, t: ThreadId, function: &'static Function, flow: Flow, ev: &mut Vec<Event>) {
+        let th = &mut self.threads[t.0 as usize];
+        let top = th.stack.len() - 1;
+        let label = |l: &str, ev: &mut Vec<Event>| match function.label(l) {
+            Some(i) => i as u8,
+            None => {
+                ev.push(Event::Branch { why: format!("model error: no label `{l}` in {}", function.name) });
+                function.body.len() as u8
+            }
+        };
+        match flow {
+            Flow::Next => th.stack[top].pc += 1,
+            Flow::Stay => {}
+            Flow::Goto(l) => th.stack[top].pc = label(l, ev),
+            Flow::Return => {
+                th.stack.pop();
+            }
+            Flow::Call(f) => {
+                let notifier = th.stack[top].notifier;
+                th.stack[top].pc += 1;
+                th.stack.push(Frame { func: f, pc: 0, mn: 0, notifier });
+            }
+            Flow::CallStay(f) => {
+                let notifier = th.stack[top].notifier;
+                th.stack.push(Frame { func: f, pc: 0, mn: 0, notifier });
+            }
+            Flow::Invoke { func, notifier, then } => {
+                th.stack[top].pc = match then {
+                    Some(l) => label(l, ev),
+                    None => th.stack[top].pc + 1,
+                };
+                th.stack.push(Frame { func, pc: 0, mn: 0, notifier });
+            }
+        }
+    }
+
+    /// Pops frames that ran off their end; returns true when the thread
+    /// finished in this step.
+    fn pop_finished(&mut self, t: ThreadId, ev: &mut Vec<Event>) -> bool {
+        let sem = self.semantics;
+        let th = &mut self.threads[t.0 as usize];
+        if th.stack.is_empty() {
+            ev.push(Event::ThreadDone);
+            return true;
+        }
+        while let Some(fr) = th.stack.last() {
+            if (fr.pc as usize) < kernel::function(fr.func, sem).body.len() {
+                return false;
+            }
+            th.stack.pop();
+        }
+        ev.push(Event::ThreadDone);
+        true
+    }
+
+    fn kvm_at(&mut self, idx: u8) -> Option<&mut crate::notifier::KvmState> {
+        match self.notifiers.get_mut(idx as usize) {
+            Some(Secondary::Kvm(k)) => Some(k),
+            _ => None,
+        }
+    }
+
+    fn gru_at(&mut self, idx: u8) -> Option<&mut crate::notifier::GruState> {
+        match self.notifiers.get_mut(idx as usize) {
+            Some(Secondary::Gru(g)) => Some(g),
+            _ => None,
+        }
+    }
+
+    fn get_page(&mut self, pfn: Pfn, ev: &mut Vec<Event>) {
+        if let Some(p) = self.page_mut(pfn) {
+            p.refcount += 1;
+            let refcount = p.refcount;
+            ev.push(Event::PageRef { pfn, refcount });
+        }
+    }
+
+    fn put_page(&mut self, pfn: Pfn, ev: &mut Vec<Event>) {
+        if let Some(p) = self.page_mut(pfn) {
+            p.refcount -= 1;
+            let refcount = p.refcount;
+            ev.push(Event::PageRef { pfn, refcount });
+            if refcount == 0 {
+                p.free = true;
+                ev.push(Event::PageFreed { pfn });
+            }
+        }
+    }
+
+    fn atomic_reasons(&self, t: ThreadId) -> Vec<String> {
+        let mut why = Vec::new();
+        if self.ptl.holder == Some(t) {
+            why.push("the PT lock (a spinlock) is held".to_string());
+        }
+        for n in &self.notifiers {
+            if let Secondary::Kvm(k) = n
+                && k.mmu_lock == Some(t.0)
+            {
+                why.push("kvm->mmu_lock is held".to_string());
+            }
+        }
+        if self.threads[t.0 as usize].rcu > 0 {
+            why.push("inside rcu_read_lock (the v3.6 notifier-list walk)".to_string());
+        }
+        why
+    }
+
+    fn exec(&mut self, t: ThreadId, fr: Frame, op: Op, ev: &mut Vec<Event>) -> Flow {
+        let ti = t.0 as usize;
+        let addr = self.host.addr;
+        let gfn = self.gfn;
+        match op {
+            Op::Nop => Flow::Next,
+            Op::Call(f) => {
+                match f {
+                    FuncId::MnInvalidateRangeStart => {
+                        let th = &mut self.threads[ti];
+                        th.ranges_open += 1;
+                        th.locals.range_started = true;
+                        ev.push(Event::RangeOpened { open: i32::from(th.ranges_open) });
+                    }
+                    FuncId::MnInvalidateRangeEnd => {
+                        let th = &mut self.threads[ti];
+                        th.ranges_open -= 1;
+                        ev.push(Event::RangeClosed { open: i32::from(th.ranges_open) });
+                    }
+                    _ => {}
+                }
+                Flow::Call(f)
+            }
+            Op::Return => Flow::Return,
+            Op::Goto(l) => Flow::Goto(l),
+
+            Op::PtlLock => {
+                self.ptl = PtLock { holder: Some(t), since: self.steps };
+                ev.push(Event::PtlTaken);
+                Flow::Next
+            }
+            Op::FaultPtlLock => {
+                self.threads[ti].locals.orig_pte = self.pte(addr);
+                self.ptl = PtLock { holder: Some(t), since: self.steps };
+                ev.push(Event::PtlTaken);
+                Flow::Next
+            }
+            Op::PageCheckAddress { fail } => {
+                let pte = self.pte(addr);
+                if pte.present && pte.pfn == self.host.page {
+                    self.ptl = PtLock { holder: Some(t), since: self.steps };
+                    ev.push(Event::PtlTaken);
+                    Flow::Next
+                } else {
+                    ev.push(Event::Branch { why: "page_check_address: the pte no longer maps page; bail".into() });
+                    Flow::Goto(fail)
+                }
+            }
+            Op::PtlUnlock => {
+                if self.ptl.holder == Some(t) {
+                    self.ptl.holder = None;
+                    ev.push(Event::PtlReleased);
+                }
+                Flow::Next
+            }
+            Op::RcuReadLock => {
+                self.threads[ti].rcu += 1;
+                Flow::Next
+            }
+            Op::RcuReadUnlock => {
+                self.threads[ti].rcu = self.threads[ti].rcu.saturating_sub(1);
+                Flow::Next
+            }
+            Op::SrcuReadLock => {
+                self.threads[ti].srcu += 1;
+                Flow::Next
+            }
+            Op::SrcuReadUnlock => {
+                self.threads[ti].srcu = self.threads[ti].srcu.saturating_sub(1);
+                Flow::Next
+            }
+            Op::LockPage(w) => {
+                let pfn = self.which(w);
+                if let Some(p) = self.page_mut(pfn) {
+                    p.locked_by = Some(t.0);
+                }
+                ev.push(Event::PageLock { pfn, locked: true });
+                Flow::Next
+            }
+            Op::TrylockPage { which, fail } => {
+                let pfn = self.which(which);
+                match self.page_mut(pfn) {
+                    Some(p) if p.locked_by.is_none() => {
+                        p.locked_by = Some(t.0);
+                        ev.push(Event::PageLock { pfn, locked: true });
+                        Flow::Next
+                    }
+                    _ => {
+                        ev.push(Event::Branch { why: format!("trylock_page({}) failed: try again later", hex(pfn)) });
+                        Flow::Goto(fail)
+                    }
+                }
+            }
+            Op::UnlockPage(w) => {
+                let pfn = self.which(w);
+                if let Some(p) = self.page_mut(pfn) {
+                    p.locked_by = None;
+                }
+                ev.push(Event::PageLock { pfn, locked: false });
+                Flow::Next
+            }
+
+            Op::IfPteWriteOrDirty { else_ } => {
+                let pte = self.pte(addr);
+                if pte.writable || pte.dirty {
+                    ev.push(Event::Branch { why: "pte is writable or dirty: write-protect it".into() });
+                    Flow::Next
+                } else {
+                    ev.push(Event::Branch { why: "pte already clean and read-only: nothing to change".into() });
+                    Flow::Goto(else_)
+                }
+            }
+            Op::PtepClearFlush | Op::PtepClearFlushEntry => {
+                let old = self.pte(addr);
+                if op == Op::PtepClearFlushEntry {
+                    self.threads[ti].locals.entry = old;
+                }
+                self.set_pte(addr, Pte::NONE);
+                ev.push(Event::PteCleared { addr, old_pfn: old.pfn });
+                Flow::Next
+            }
+            Op::IfRefcountMismatch { else_ } => {
+                let p = self.page(self.host.page).cloned();
+                match p {
+                    Some(p) if p.mapcount + 1 != p.refcount => {
+                        ev.push(Event::Branch {
+                            why: format!(
+                                "page_mapcount {} + 1 != page_count {}: an unexpected reference, restore the pte and bail",
+                                p.mapcount, p.refcount
+                            ),
+                        });
+                        Flow::Next
+                    }
+                    _ => Flow::Goto(else_),
+                }
+            }
+            Op::SetPteAt => {
+                let e = self.threads[ti].locals.entry;
+                self.set_pte(addr, e);
+                ev.push(Event::PteSet { addr, pfn: e.pfn, writable: e.writable });
+                Flow::Next
+            }
+            Op::SetPageDirtyIfEntryDirty => {
+                if self.threads[ti].locals.entry.dirty {
+                    let pfn = self.host.page;
+                    if let Some(p) = self.page_mut(pfn) {
+                        p.dirty = true;
+                    }
+                    ev.push(Event::Branch { why: format!("pte was dirty: page {} marked dirty", hex(pfn)) });
+                }
+                Flow::Next
+            }
+            Op::EntryWrprotectClean => {
+                let l = &mut self.threads[ti].locals;
+                l.entry.writable = false;
+                l.entry.dirty = false;
+                Flow::Next
+            }
+            Op::SaveOrigPte => {
+                let pte = self.pte(addr);
+                let l = &mut self.threads[ti].locals;
+                l.orig_pte = pte;
+                l.err_ok = true;
+                Flow::Next
+            }
+            Op::IfPteChanged { same } => {
+                let l = self.threads[ti].locals;
+                if self.pte(addr) == l.orig_pte {
+                    Flow::Goto(same)
+                } else {
+                    ev.push(Event::Branch { why: "pte changed since write_protect_page: bail".into() });
+                    Flow::Next
+                }
+            }
+            Op::IfWriteProtectedAndIdentical { else_ } => {
+                let ok = self.threads[ti].locals.err_ok;
+                let a = self.page(self.host.page).map(|p| p.content);
+                let b = self.page(self.host.kpage).map(|p| p.content);
+                if ok && a.is_some() && a == b {
+                    ev.push(Event::Branch {
+                        why: "write-protected and pages_identical(page, kpage): replace the pte".into(),
+                    });
+                    Flow::Next
+                } else {
+                    ev.push(Event::Branch { why: "not write-protected or contents differ: no merge".into() });
+                    Flow::Goto(else_)
+                }
+            }
+            Op::GetPage(w) => {
+                self.get_page(self.which(w), ev);
+                Flow::Next
+            }
+            Op::PutPage(w) => {
+                self.put_page(self.which(w), ev);
+                Flow::Next
+            }
+            Op::PageAddAnonRmap(w) | Op::PageAddNewAnonRmap(w) => {
+                let pfn = self.which(w);
+                if let Some(p) = self.page_mut(pfn) {
+                    p.mapcount += 1;
+                    p.anon = true;
+                    let mapcount = p.mapcount;
+                    ev.push(Event::PageMap { pfn, mapcount });
+                }
+                Flow::Next
+            }
+            Op::PageRemoveRmap(w) => {
+                let pfn = self.which(w);
+                if let Some(p) = self.page_mut(pfn) {
+                    p.mapcount -= 1;
+                    let mapcount = p.mapcount;
+                    ev.push(Event::PageMap { pfn, mapcount });
+                }
+                Flow::Next
+            }
+            Op::CallSetPteAtNotify(from) => {
+                if from == EntryFrom::MkPteKpage {
+                    self.threads[ti].locals.entry =
+                        Pte { pfn: self.host.kpage, present: true, writable: false, dirty: false };
+                }
+                Flow::Call(FuncId::SetPteAtNotify)
+            }
+            Op::IfCanReuse { copy } => match self.page(self.host.page) {
+                Some(p) if p.anon && !p.ksm && p.mapcount == 1 && p.refcount == 1 => {
+                    ev.push(Event::Branch { why: "old page is anonymous and mapped only here: reuse it".into() });
+                    Flow::Next
+                }
+                Some(p) => {
+                    ev.push(Event::Branch {
+                        why: if p.ksm {
+                            "PageKsm(old_page): a KSM page is never reused, copy it".into()
+                        } else {
+                            "old page is shared: copy it".into()
+                        },
+                    });
+                    Flow::Goto(copy)
+                }
+                None => Flow::Goto(copy),
+            },
+            Op::ReuseMkwrite => {
+                let mut pte = self.pte(addr);
+                pte.writable = true;
+                pte.dirty = true;
+                self.set_pte(addr, pte);
+                ev.push(Event::PteSet { addr, pfn: pte.pfn, writable: true });
+                Flow::Next
+            }
+            Op::AllocNewPage => {
+                let pfn = self.host.kpage;
+                if let Some(p) = self.page_mut(pfn) {
+                    p.free = false;
+                    p.refcount = 1;
+                    p.mapcount = 0;
+                    p.anon = true;
+                    p.content = 0;
+                }
+                ev.push(Event::PageAllocated { pfn });
+                Flow::Next
+            }
+            Op::CopyPage => {
+                let v = self.page(self.host.page).map(|p| p.content).unwrap_or(0);
+                let pfn = self.host.kpage;
+                if let Some(p) = self.page_mut(pfn) {
+                    p.content = v;
+                }
+                ev.push(Event::PageWritten { pfn, value: v });
+                Flow::Next
+            }
+            Op::WriteOpcode => {
+                let v = self.host.opcode;
+                let pfn = self.host.kpage;
+                if let Some(p) = self.page_mut(pfn) {
+                    p.content = v;
+                }
+                ev.push(Event::PageWritten { pfn, value: v });
+                Flow::Next
+            }
+            Op::MkPteCow => {
+                self.threads[ti].locals.entry =
+                    Pte { pfn: self.host.kpage, present: true, writable: true, dirty: true };
+                Flow::Next
+            }
+            Op::IfPteUnchanged { else_ } => {
+                let l = self.threads[ti].locals;
+                if self.pte(addr) == l.orig_pte {
+                    self.threads[ti].locals.cow_installed = true;
+                    Flow::Next
+                } else {
+                    ev.push(Event::Branch { why: "pte changed while unlocked: drop the copy".into() });
+                    Flow::Goto(else_)
+                }
+            }
+            Op::GetUserPages => {
+                self.get_page(self.host.page, ev);
+                Flow::Next
+            }
+            Op::ReleaseNewPageVar => {
+                let pfn = if self.threads[ti].locals.cow_installed { self.host.page } else { self.host.kpage };
+                self.put_page(pfn, ev);
+                Flow::Next
+            }
+            Op::IfRangeStarted { else_ } => {
+                if self.threads[ti].locals.range_started {
+                    Flow::Next
+                } else {
+                    Flow::Goto(else_)
+                }
+            }
+
+            Op::ClearNotifyMissing => {
+                self.threads[ti].locals.notify_missing = false;
+                Flow::Next
+            }
+            Op::SetNotifyMissing => {
+                self.threads[ti].locals.notify_missing = true;
+                ev.push(Event::Branch {
+                    why: format!(
+                        "{} has no change_pte: remember to call invalidate_page after the unlock",
+                        self.notifiers.get(fr.mn as usize).map(|n| n.id().label()).unwrap_or("?")
+                    ),
+                });
+                Flow::Next
+            }
+            Op::IfNotifyMissing { else_ } => {
+                if self.threads[ti].locals.notify_missing {
+                    Flow::Next
+                } else {
+                    Flow::Goto(else_)
+                }
+            }
+            Op::ForEachNotifier { done } => {
+                if (fr.mn as usize) < self.notifiers.len() {
+                    Flow::Next
+                } else {
+                    Flow::Goto(done)
+                }
+            }
+            Op::IfOps { has, lacks, else_ } => {
+                let Some(n) = self.notifiers.get(fr.mn as usize) else {
+                    return Flow::Goto(else_);
+                };
+                let ops = n.id().ops();
+                if ops.has(has) && lacks.is_none_or(|l| !ops.has(l)) { Flow::Next } else { Flow::Goto(else_) }
+            }
+            Op::Invoke { cb, then } => {
+                let Some(n) = self.notifiers.get(fr.mn as usize).map(Secondary::id) else {
+                    return Flow::Next;
+                };
+                let Some(func) = kernel::callback_function(n, cb) else {
+                    ev.push(Event::Branch { why: format!("{} has no {}", n.label(), cb.id()) });
+                    return Flow::Next;
+                };
+                let under_ptl = self.ptl.holder == Some(t);
+                let under_rcu = self.threads[ti].rcu > 0;
+                ev.push(Event::Callback { notifier: n, callback: cb, under_ptl, under_rcu });
+                self.threads[ti].locals.need_flush = false;
+                Flow::Invoke { func, notifier: fr.mn, then }
+            }
+            Op::NextNotifier { head } => {
+                let top = self.threads[ti].stack.len() - 1;
+                self.threads[ti].stack[top].mn += 1;
+                Flow::Goto(head)
+            }
+
+            Op::KvmLock => {
+                if let Some(k) = self.kvm_at(fr.notifier) {
+                    k.mmu_lock = Some(t.0);
+                }
+                Flow::Next
+            }
+            Op::KvmUnlock => {
+                if let Some(k) = self.kvm_at(fr.notifier) {
+                    k.mmu_lock = None;
+                }
+                Flow::Next
+            }
+            Op::KvmSeqInc => {
+                if let Some(k) = self.kvm_at(fr.notifier) {
+                    k.mmu_notifier_seq += 1;
+                    let seq = k.mmu_notifier_seq;
+                    ev.push(Event::KvmSeq { seq });
+                }
+                Flow::Next
+            }
+            Op::KvmCountInc | Op::KvmCountDec => {
+                if let Some(k) = self.kvm_at(fr.notifier) {
+                    k.mmu_notifier_count += if op == Op::KvmCountInc { 1 } else { -1 };
+                    let count = k.mmu_notifier_count;
+                    ev.push(Event::KvmCount { count });
+                }
+                Flow::Next
+            }
+            Op::KvmBugOnCount => {
+                if let Some(k) = self.kvm_at(fr.notifier)
+                    && k.mmu_notifier_count < 0
+                {
+                    let count = k.mmu_notifier_count;
+                    ev.push(Event::Violation(Violation {
+                        id: ViolationId::RangeImbalance,
+                        message: format!(
+                            "KVM: BUG_ON(mmu_notifier_count < 0) fires: count is {count}, an invalidate_range_end came without its start"
+                        ),
+                    }));
+                }
+                Flow::Next
+            }
+            Op::KvmUnmapHva(by) => {
+                let mut zapped = Vec::new();
+                if let Some(k) = self.kvm_at(fr.notifier) {
+                    k.sptes.retain(|s| {
+                        if s.gfn == gfn {
+                            zapped.push(*s);
+                            false
+                        } else {
+                            true
+                        }
+                    });
+                }
+                self.threads[ti].locals.need_flush = !zapped.is_empty();
+                for s in zapped {
+                    ev.push(Event::SpteZapped { gfn: s.gfn, pfn: s.pfn, by });
+                }
+                Flow::Next
+            }
+            Op::KvmRmappLoop { done } => {
+                let has = self.kvm_at(fr.notifier).is_some_and(|k| k.sptes.iter().any(|s| s.gfn == gfn));
+                if has {
+                    Flow::Next
+                } else {
+                    ev.push(Event::ChangePteMiss { gfn });
+                    Flow::Goto(done)
+                }
+            }
+            Op::KvmRmappDropIfWritable { else_, done } => {
+                let entry = self.threads[ti].locals.entry;
+                if entry.writable {
+                    let mut zapped = Vec::new();
+                    if let Some(k) = self.kvm_at(fr.notifier) {
+                        k.sptes.retain(|s| {
+                            if s.gfn == gfn {
+                                zapped.push(*s);
+                                false
+                            } else {
+                                true
+                            }
+                        });
+                    }
+                    ev.push(Event::Branch { why: "new host pte is writable: drop the spte, do not remap".into() });
+                    for s in zapped {
+                        ev.push(Event::SpteZapped { gfn: s.gfn, pfn: s.pfn, by: Callback::ChangePte });
+                    }
+                    self.threads[ti].locals.need_flush = true;
+                    Flow::Goto(done)
+                } else {
+                    Flow::Goto(else_)
+                }
+            }
+            Op::KvmRmappRemap => {
+                let entry = self.threads[ti].locals.entry;
+                let mut remapped = Vec::new();
+                if let Some(k) = self.kvm_at(fr.notifier) {
+                    for s in k.sptes.iter_mut().filter(|s| s.gfn == gfn) {
+                        remapped.push((s.pfn, entry.pfn));
+                        s.pfn = entry.pfn;
+                        s.writable = false;
+                    }
+                }
+                for (old_pfn, new_pfn) in remapped {
+                    ev.push(Event::SpteRemapped { gfn, old_pfn, new_pfn });
+                }
+                self.threads[ti].locals.need_flush = true;
+                Flow::Next
+            }
+            Op::KvmFlushIfNeeded => {
+                if self.threads[ti].locals.need_flush {
+                    ev.push(Event::KvmRemoteFlush);
+                }
+                Flow::Next
+            }
+            Op::GuestAccess => self.guest_access(t, fr, ev),
+            Op::TdpSnapshotSeq => {
+                let seq = self.kvm_at(fr.notifier).map(|k| k.mmu_notifier_seq).unwrap_or(0);
+                self.threads[ti].locals.mmu_seq = seq;
+                Flow::Next
+            }
+            Op::TdpGetPfn => {
+                let write = self.guest_ops.get(self.threads[ti].locals.access as usize).is_some_and(|o| o.write);
+                let pte = self.pte(addr);
+                if pte.present && (!write || pte.writable) {
+                    self.get_page(pte.pfn, ev);
+                    let l = &mut self.threads[ti].locals;
+                    l.pfn = Some(pte.pfn);
+                    l.map_writable = pte.writable;
+                    Flow::Next
+                } else if pte.present && write && self.page(self.host.kpage).is_some_and(|p| p.free) {
+                    ev.push(Event::Branch {
+                        why: "get_user_pages(FOLL_WRITE) on a read-only pte: handle_mm_fault runs do_wp_page".into(),
+                    });
+                    self.host.page = pte.pfn;
+                    Flow::CallStay(FuncId::HandlePteFault)
+                } else {
+                    ev.push(Event::Branch { why: "no usable host page: the fault is retried".into() });
+                    Flow::Return
+                }
+            }
+            Op::TdpRetryCheck { retry } => {
+                let snap = self.threads[ti].locals.mmu_seq;
+                let (count, seq) =
+                    self.kvm_at(fr.notifier).map(|k| (k.mmu_notifier_count, k.mmu_notifier_seq)).unwrap_or((0, snap));
+                if count != 0 || seq != snap {
+                    ev.push(Event::KvmFaultRetry { count, mmu_seq: snap, seq });
+                    Flow::Goto(retry)
+                } else {
+                    Flow::Next
+                }
+            }
+            Op::TdpDirectMap => {
+                let l = self.threads[ti].locals;
+                if let Some(pfn) = l.pfn {
+                    let write = self.guest_ops.get(l.access as usize).is_some_and(|o| o.write);
+                    let writable = l.map_writable;
+                    if let Some(k) = self.kvm_at(fr.notifier) {
+                        k.sptes.retain(|s| s.gfn != gfn);
+                        k.sptes.push(Spte { gfn, pfn, writable });
+                    }
+                    let _ = write;
+                    ev.push(Event::SpteInstalled { gfn, pfn, writable });
+                    // mmu_set_spte drops the reference try_async_pf took.
+                    self.put_page(pfn, ev);
+                    self.threads[ti].locals.pfn = None;
+                }
+                Flow::Next
+            }
+            Op::TdpReleasePfn => {
+                if let Some(pfn) = self.threads[ti].locals.pfn.take() {
+                    self.put_page(pfn, ev);
+                }
+                Flow::Next
+            }
+
+            Op::GruRangeActiveInc | Op::GruRangeActiveDec => {
+                let d = if op == Op::GruRangeActiveInc { 1 } else { -1 };
+                if let Some(g) = self.gru_at(fr.notifier) {
+                    g.ms_range_active += d;
+                    let value = g.ms_range_active;
+                    ev.push(Event::GruRangeActive { value });
+                    if value < 0 {
+                        ev.push(Event::Violation(Violation {
+                            id: ViolationId::RangeImbalance,
+                            message: format!("GRU: ms_range_active dropped to {value}: a range_end without its start"),
+                        }));
+                    }
+                }
+                Flow::Next
+            }
+            Op::GruWakeUpAll => {
+                if let Some(g) = self.gru_at(fr.notifier) {
+                    let woken = g.waiters.len() as u32;
+                    g.waiters.clear();
+                    ev.push(Event::GruWakeUpAll { woken });
+                }
+                Flow::Next
+            }
+            Op::GruFlushTlbRange => {
+                if let Some(g) = self.gru_at(fr.notifier) {
+                    let before = g.tlb.len();
+                    g.tlb.retain(|e| e.addr != addr);
+                    let dropped = (before - g.tlb.len()) as u32;
+                    ev.push(Event::GruTlbFlush { dropped });
+                }
+                Flow::Next
+            }
+            Op::AmdFlushPage => {
+                ev.push(Event::AmdFlushPage);
+                Flow::Next
+            }
+            Op::AmdSetGcr3 { empty } => {
+                if let Some(Secondary::AmdIommuV2(a)) = self.notifiers.get_mut(fr.notifier as usize) {
+                    a.gcr3 = if empty { Gcr3::EmptyPageTable } else { Gcr3::MmPgd };
+                }
+                ev.push(Event::AmdSetGcr3 { empty });
+                Flow::Next
+            }
+            Op::GntdevLock | Op::GntdevUnlock => {
+                if let Some(Secondary::XenGntdev(g)) = self.notifiers.get_mut(fr.notifier as usize) {
+                    g.lock = if op == Op::GntdevLock { Some(t.0) } else { None };
+                }
+                Flow::Next
+            }
+            Op::GntdevUnmapInRange => {
+                if let Some(Secondary::XenGntdev(g)) = self.notifiers.get(fr.notifier as usize) {
+                    ev.push(Event::GntdevUnmap { unmapped: g.grant_maps_in_range });
+                }
+                Flow::Next
+            }
+            Op::SleepMutexLock => {
+                let why = self.atomic_reasons(t);
+                let n = self.notifiers.get(fr.notifier as usize).map(Secondary::id).unwrap_or(NotifierId::Sleepable);
+                ev.push(Event::MightSleep { notifier: n, atomic_because: why.clone() });
+                if !why.is_empty() {
+                    ev.push(Event::Violation(Violation {
+                        id: ViolationId::SleepInAtomic,
+                        message: format!(
+                            "{} takes a mutex (may sleep) while {}: \"BUG: sleeping function called from invalid context\"",
+                            n.label(),
+                            why.join(" and ")
+                        ),
+                    }));
+                }
+                if let Some(Secondary::Sleepable(s)) = self.notifiers.get_mut(fr.notifier as usize) {
+                    s.mutex = Some(t.0);
+                }
+                Flow::Next
+            }
+            Op::SleepMutexUnlock => {
+                if let Some(Secondary::Sleepable(s)) = self.notifiers.get_mut(fr.notifier as usize) {
+                    s.mutex = None;
+                }
+                Flow::Next
+            }
+            Op::SleepInvalidate => Flow::Next,
+        }
+    }
+
+    fn guest_access(&mut self, t: ThreadId, fr: Frame, ev: &mut Vec<Event>) -> Flow {
+        let ti = t.0 as usize;
+        let gfn = self.gfn;
+        let idx = self.threads[ti].locals.access as usize;
+        let Some(op) = self.guest_ops.get(idx).copied() else {
+            return Flow::Return;
+        };
+        let spte = self.kvm_at(fr.notifier).and_then(|k| k.sptes.iter().find(|s| s.gfn == gfn).copied());
+        match spte {
+            Some(s) if !op.write || s.writable => {
+                let value = if op.write {
+                    if let Some(p) = self.page_mut(s.pfn) {
+                        p.content = op.value;
+                    }
+                    op.value
+                } else {
+                    self.page(s.pfn).map(|p| p.content).unwrap_or(0)
+                };
+                ev.push(Event::GuestAccess { gfn, pfn: s.pfn, write: op.write, value });
+                self.threads[ti].locals.access += 1;
+                if self.threads[ti].locals.access as usize >= self.guest_ops.len() { Flow::Return } else { Flow::Stay }
+            }
+            _ => {
+                ev.push(Event::GuestFault { gfn, write: op.write });
+                Flow::CallStay(FuncId::TdpPageFault)
+            }
+        }
+    }
+}

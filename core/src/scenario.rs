@@ -1,0 +1,637 @@
+//! Scenario files (`scenarios/*.toml`): the initial state, which host path
+//! runs, what the guest does, and, like a herd7 litmus test, the expected
+//! result per semantics. See `scenarios/README.md` for the format.
+
+use std::collections::BTreeSet;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::kernel::FuncId;
+use crate::machine::{GuestOp, HostArgs, Machine, MmapSem};
+use crate::notifier::{GruTlbEntry, NotifierId, Secondary, Spte};
+use crate::page::{Page, Pte};
+use crate::semantics::Semantics;
+use crate::trace::Trace;
+
+/// The built-in scenarios, embedded at compile time (so the browser build
+/// needs no file access): `(name, file name, TOML text)`.
+pub const BUILTIN: &[(&str, &str, &str)] = &[
+    ("ksm", "scenarios/ksm.toml", include_str!("../../scenarios/ksm.toml")),
+    ("cow", "scenarios/cow.toml", include_str!("../../scenarios/cow.toml")),
+    ("uprobe", "scenarios/uprobe.toml", include_str!("../../scenarios/uprobe.toml")),
+];
+
+/// The host kernel path a scenario runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HostPath {
+    /// `try_to_merge_one_page`: KSM `write_protect_page` then `replace_page`.
+    KsmMerge,
+    /// `handle_pte_fault` -> `do_wp_page` copy-on-write.
+    CowWriteFault,
+    /// `uprobe_write_opcode` -> `__replace_page`.
+    UprobeInstall,
+}
+
+impl HostPath {
+    const ALL: [(HostPath, &'static str); 3] = [
+        (HostPath::KsmMerge, "ksm_merge"),
+        (HostPath::CowWriteFault, "cow_write_fault"),
+        (HostPath::UprobeInstall, "uprobe_install"),
+    ];
+
+    /// Stable id used in scenario files.
+    pub fn id(self) -> &'static str {
+        HostPath::ALL.iter().find(|(p, _)| *p == self).map(|(_, s)| *s).unwrap_or("?")
+    }
+
+    /// The outermost function.
+    pub fn entry(self) -> FuncId {
+        match self {
+            HostPath::KsmMerge => FuncId::TryToMergeOneOage,
+            HostPath::CowWriteFault => FuncId::HandlePteFault,
+            HostPath::UprobeInstall => FuncId::UprobeWriteOpcode,
+        }
+    }
+}
+
+/// A scenario file error, located at `file:line:column`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioError {
+    /// File name as given.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What was wrong and what was expected.
+    pub message: String,
+}
+
+impl std::fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rfind('\n').map_or(offset, |nl| offset - nl - 1) + 1;
+    (line, col)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScenario {
+    name: Spanned<String>,
+    title: String,
+    description: String,
+    path: Spanned<String>,
+    #[serde(default)]
+    notifiers: Option<Spanned<Vec<Spanned<String>>>>,
+    host: RawHost,
+    #[serde(rename = "page")]
+    pages: Vec<RawPage>,
+    pte: RawPte,
+    #[serde(default)]
+    kvm: Option<RawKvm>,
+    #[serde(default)]
+    gru: Option<RawGru>,
+    #[serde(default)]
+    guest: Vec<RawGuest>,
+    #[serde(default)]
+    expect: Vec<Spanned<toml::Table>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHost {
+    addr: u64,
+    page: Spanned<String>,
+    kpage: Spanned<String>,
+    #[serde(default)]
+    opcode: Option<u32>,
+    mmap_sem: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPage {
+    name: Spanned<String>,
+    pfn: u64,
+    #[serde(default)]
+    refcount: i32,
+    #[serde(default)]
+    mapcount: i32,
+    #[serde(default)]
+    flags: Vec<Spanned<String>>,
+    #[serde(default)]
+    content: u32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPte {
+    page: Spanned<String>,
+    writable: bool,
+    #[serde(default)]
+    dirty: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMapping {
+    page: Spanned<String>,
+    writable: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKvm {
+    gfn: u64,
+    #[serde(default)]
+    spte: Option<RawMapping>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGru {
+    #[serde(default)]
+    tlb: Option<RawMapping>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGuest {
+    op: Spanned<String>,
+    #[serde(default)]
+    value: u32,
+}
+
+/// One expected result (a `[[expect]]` table).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expectation {
+    /// Semantics it applies to.
+    pub semantics: Semantics,
+    /// Notifier set of the run (the scenario default when absent).
+    pub notifiers: Vec<NotifierId>,
+    /// Expected values: a subset of the trace summary JSON. `violations`
+    /// is a list of violation ids.
+    pub expected: serde_json::Value,
+    /// `file:line:column` of the table, for reports.
+    pub location: String,
+}
+
+/// The outcome of checking one expectation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExpectationCheck {
+    /// The expectation.
+    pub expectation: Expectation,
+    /// Differences, empty when the model agrees.
+    pub mismatches: Vec<String>,
+}
+
+/// A parsed, validated scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// Short name (`ksm`).
+    pub name: String,
+    /// One-line title.
+    pub title: String,
+    /// What it shows.
+    pub description: String,
+    /// The host path.
+    pub path: HostPath,
+    /// Default notifier set.
+    pub notifiers: Vec<NotifierId>,
+    /// Host arguments.
+    pub host: HostArgs,
+    /// `mmap_sem` as the path's caller holds it.
+    pub mmap_sem: MmapSem,
+    /// Initial pages.
+    pub pages: Vec<Page>,
+    /// Initial pte of `host.addr`.
+    pub pte: Pte,
+    /// Guest frame of `host.addr`.
+    pub gfn: u64,
+    /// Initial KVM spte.
+    pub spte: Option<Spte>,
+    /// Initial GRU TLB entry.
+    pub gru_tlb: Option<GruTlbEntry>,
+    /// The vCPU's accesses after (or concurrently with) the host path.
+    pub guest: Vec<GuestOp>,
+    /// Expected results.
+    pub expect: Vec<Expectation>,
+}
+
+struct Ctx<'a> {
+    file: &'a str,
+    text: &'a str,
+}
+
+impl Ctx<'_> {
+    fn err<T>(&self, span: std::ops::Range<usize>, message: impl Into<String>) -> Result<T, ScenarioError> {
+        let (line, column) = line_col(self.text, span.start);
+        Err(ScenarioError { file: self.file.to_string(), line, column, message: message.into() })
+    }
+
+    fn one_of<T: Copy>(&self, s: &Spanned<String>, what: &str, valid: &[(T, &str)]) -> Result<T, ScenarioError> {
+        match valid.iter().find(|(_, n)| *n == s.get_ref().as_str()) {
+            Some((v, _)) => Ok(*v),
+            None => self.err(
+                s.span(),
+                format!(
+                    "unknown {what} `{}`; expected one of: {}",
+                    s.get_ref(),
+                    valid.iter().map(|(_, n)| *n).collect::<Vec<_>>().join(", ")
+                ),
+            ),
+        }
+    }
+}
+
+impl Scenario {
+    /// Parses scenario text; `file` is used in error messages.
+    pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
+        let cx = Ctx { file, text };
+        let raw: RawScenario = match toml::from_str(text) {
+            Ok(r) => r,
+            Err(e) => {
+                let span = e.span().unwrap_or(0..0);
+                let msg = e.message().trim().to_string();
+                return cx.err(span, msg);
+            }
+        };
+        let path = cx.one_of(&raw.path, "host path", &HostPath::ALL)?;
+        let notifiers = match &raw.notifiers {
+            None => NotifierId::DEFAULT.to_vec(),
+            Some(list) => {
+                let mut out = Vec::new();
+                for n in list.get_ref() {
+                    let id = match NotifierId::parse(n.get_ref()) {
+                        Ok(id) => id,
+                        Err(e) => return cx.err(n.span(), e.to_string()),
+                    };
+                    if out.contains(&id) {
+                        return cx.err(n.span(), format!("notifier `{id}` listed twice"));
+                    }
+                    out.push(id);
+                }
+                out
+            }
+        };
+        let mut pages: Vec<Page> = Vec::new();
+        for p in &raw.pages {
+            if pages.iter().any(|q| q.name == *p.name.get_ref()) {
+                return cx.err(p.name.span(), format!("page `{}` defined twice", p.name.get_ref()));
+            }
+            if pages.iter().any(|q| q.pfn == p.pfn) {
+                return cx.err(p.name.span(), format!("pfn {:#x} used by two pages", p.pfn));
+            }
+            let mut page = Page {
+                pfn: p.pfn,
+                name: p.name.get_ref().clone(),
+                refcount: p.refcount,
+                mapcount: p.mapcount,
+                anon: false,
+                ksm: false,
+                locked_by: None,
+                dirty: false,
+                free: false,
+                content: p.content,
+            };
+            for f in &p.flags {
+                match f.get_ref().as_str() {
+                    "anon" => page.anon = true,
+                    "ksm" => page.ksm = true,
+                    "dirty" => page.dirty = true,
+                    "free" => page.free = true,
+                    other => {
+                        return cx.err(
+                            f.span(),
+                            format!("unknown page flag `{other}`; expected one of: anon, ksm, dirty, free"),
+                        );
+                    }
+                }
+            }
+            if page.free && (page.refcount != 0 || page.mapcount != 0) {
+                return cx.err(p.name.span(), "a free page must have refcount = 0 and mapcount = 0");
+            }
+            if !page.free && (page.refcount < 1 || page.mapcount < 0 || page.mapcount > page.refcount) {
+                return cx.err(
+                    p.name.span(),
+                    format!(
+                        "page `{}`: expected refcount >= 1 and 0 <= mapcount <= refcount (every mapping holds a reference), got refcount {} mapcount {}",
+                        page.name, page.refcount, page.mapcount
+                    ),
+                );
+            }
+            pages.push(page);
+        }
+        let page_names: Vec<(u64, String)> = pages.iter().map(|p| (p.pfn, p.name.clone())).collect();
+        let lookup = |s: &Spanned<String>| -> Result<u64, ScenarioError> {
+            match page_names.iter().find(|(_, n)| n == s.get_ref()) {
+                Some((pfn, _)) => Ok(*pfn),
+                None => cx.err(
+                    s.span(),
+                    format!(
+                        "unknown page `{}`; expected one of the [[page]] names: {}",
+                        s.get_ref(),
+                        page_names.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                ),
+            }
+        };
+        let mmap_sem = cx.one_of(
+            &raw.host.mmap_sem,
+            "mmap_sem state",
+            &[(MmapSem::Free, "free"), (MmapSem::Read, "read"), (MmapSem::Write, "write")],
+        )?;
+        let host = HostArgs {
+            addr: raw.host.addr,
+            page: lookup(&raw.host.page)?,
+            kpage: lookup(&raw.host.kpage)?,
+            opcode: raw.host.opcode.unwrap_or(0xcc),
+        };
+        let pte_pfn = lookup(&raw.pte.page)?;
+        let pte = Pte { pfn: pte_pfn, present: true, writable: raw.pte.writable, dirty: raw.pte.dirty };
+        let page_of = |pfn| pages.iter().find(|p| p.pfn == pfn);
+        if page_of(pte_pfn).is_some_and(|p| p.free) {
+            return cx.err(raw.pte.page.span(), "the pte maps a free page");
+        }
+        if page_of(pte_pfn).is_some_and(|p| p.mapcount < 1) {
+            return cx.err(raw.pte.page.span(), "the page the pte maps must have mapcount >= 1");
+        }
+        // Paths that allocate need a free page to allocate; the others need
+        // kpage to exist already.
+        let kpage = page_of(host.kpage);
+        match path {
+            HostPath::CowWriteFault | HostPath::UprobeInstall if !kpage.is_some_and(|p| p.free) => {
+                return cx.err(
+                    raw.host.kpage.span(),
+                    format!(
+                        "path `{}` allocates its new page: host.kpage must name a page with flags = [\"free\"]",
+                        path.id()
+                    ),
+                );
+            }
+            HostPath::KsmMerge if kpage.is_some_and(|p| p.free) => {
+                return cx
+                    .err(raw.host.kpage.span(), "ksm_merge merges into an existing KSM page: kpage must not be free");
+            }
+            _ => {}
+        }
+        if host.page != pte_pfn {
+            return cx.err(raw.host.page.span(), "host.page must be the page the pte maps");
+        }
+        if path == HostPath::CowWriteFault {
+            if raw.pte.writable {
+                return cx.err(raw.pte.page.span(), "cow_write_fault needs a read-only pte (pte.writable = false)");
+            }
+            if page_of(pte_pfn).is_some_and(|p| p.anon && !p.ksm && p.mapcount == 1 && p.refcount == 1) {
+                return cx.err(
+                    raw.pte.page.span(),
+                    "this page would be reused in place, not copied: make it a KSM page or shared (refcount/mapcount > 1)",
+                );
+            }
+        }
+        let mapping = |m: &RawMapping| -> Result<(u64, bool), ScenarioError> {
+            let pfn = lookup(&m.page)?;
+            if page_of(pfn).is_some_and(|p| p.free) {
+                return cx.err(m.page.span(), "a secondary mapping of a free page");
+            }
+            Ok((pfn, m.writable))
+        };
+        let (gfn, spte) = match &raw.kvm {
+            Some(k) => (
+                k.gfn,
+                match &k.spte {
+                    Some(m) => {
+                        let (pfn, writable) = mapping(m)?;
+                        Some(Spte { gfn: k.gfn, pfn, writable })
+                    }
+                    None => None,
+                },
+            ),
+            None => (0x10, None),
+        };
+        let gru_tlb = match raw.gru.as_ref().and_then(|g| g.tlb.as_ref()) {
+            Some(m) => {
+                let (pfn, writable) = mapping(m)?;
+                Some(GruTlbEntry { addr: host.addr, pfn, writable })
+            }
+            None => None,
+        };
+        let mut guest = Vec::new();
+        for g in &raw.guest {
+            let write = cx.one_of(&g.op, "guest op", &[(false, "read"), (true, "write")])?;
+            guest.push(GuestOp { write, value: g.value });
+        }
+        let mut scenario = Scenario {
+            name: raw.name.get_ref().clone(),
+            title: raw.title,
+            description: raw.description,
+            path,
+            notifiers,
+            host,
+            mmap_sem,
+            pages,
+            pte,
+            gfn,
+            spte,
+            gru_tlb,
+            guest,
+            expect: Vec::new(),
+        };
+        for e in &raw.expect {
+            scenario.expect.push(parse_expectation(&cx, e, &scenario.notifiers)?);
+        }
+        Ok(scenario)
+    }
+
+    /// A built-in scenario by name; the error lists the valid names.
+    pub fn builtin(name: &str) -> Result<Scenario, crate::UnknownName> {
+        let Some((_, file, text)) = BUILTIN.iter().find(|(n, _, _)| *n == name) else {
+            return Err(crate::UnknownName {
+                kind: "scenario",
+                given: name.to_string(),
+                valid: BUILTIN.iter().map(|(n, _, _)| n.to_string()).collect(),
+            });
+        };
+        // Built-in files are checked by the test suite; a parse error here
+        // would be a build defect, reported rather than panicking.
+        Scenario::parse(file, text).map_err(|e| crate::UnknownName {
+            kind: "scenario (built-in file failed to parse)",
+            given: e.to_string(),
+            valid: Vec::new(),
+        })
+    }
+
+    /// Every built-in scenario.
+    pub fn all_builtin() -> Vec<Scenario> {
+        BUILTIN.iter().filter_map(|(n, _, _)| Scenario::builtin(n).ok()).collect()
+    }
+
+    /// The initial machine for `semantics` with `notifiers` registered (in
+    /// list order). The vCPU exists only when KVM is registered; the GRU
+    /// TLB entry only when GRU is.
+    pub fn machine(&self, semantics: Semantics, notifiers: &[NotifierId]) -> Machine {
+        let secondaries = notifiers
+            .iter()
+            .map(|id| {
+                let mut s = Secondary::new(*id);
+                match &mut s {
+                    Secondary::Kvm(k) => k.sptes.extend(self.spte),
+                    Secondary::Gru(g) => g.tlb.extend(self.gru_tlb),
+                    _ => {}
+                }
+                s
+            })
+            .collect();
+        Machine::new(
+            semantics,
+            self.pages.clone(),
+            vec![(self.host.addr, self.pte)],
+            self.mmap_sem,
+            secondaries,
+            self.path.entry(),
+            self.host,
+            self.gfn,
+            self.guest.clone(),
+        )
+    }
+
+    /// Runs every `[[expect]]` and reports disagreements.
+    pub fn check_expectations(&self) -> Vec<ExpectationCheck> {
+        self.expect
+            .iter()
+            .map(|e| {
+                let trace = Trace::run(self, e.semantics, &e.notifiers);
+                let actual = trace.summary.to_json();
+                let mut mismatches = Vec::new();
+                compare_subset("", &e.expected, &actual, &mut mismatches);
+                ExpectationCheck { expectation: e.clone(), mismatches }
+            })
+            .collect()
+    }
+}
+
+fn parse_expectation(
+    cx: &Ctx<'_>,
+    e: &Spanned<toml::Table>,
+    default: &[NotifierId],
+) -> Result<Expectation, ScenarioError> {
+    let span = e.span();
+    let mut table = e.get_ref().clone();
+    let sem = match table.remove("semantics") {
+        Some(toml::Value::String(s)) => match Semantics::parse(&s) {
+            Ok(s) => s,
+            Err(err) => return cx.err(span, format!("[[expect]]: {err}")),
+        },
+        _ => return cx.err(span, "[[expect]] needs `semantics = \"original\" | \"wrapped\" | \"patched\"`"),
+    };
+    let notifiers = match table.remove("notifiers") {
+        None => default.to_vec(),
+        Some(toml::Value::Array(a)) => {
+            let mut out = Vec::new();
+            for v in a {
+                let Some(s) = v.as_str() else {
+                    return cx.err(span, "[[expect]] notifiers must be strings");
+                };
+                match NotifierId::parse(s) {
+                    Ok(n) => out.push(n),
+                    Err(err) => return cx.err(span, format!("[[expect]]: {err}")),
+                }
+            }
+            out
+        }
+        Some(_) => return cx.err(span, "[[expect]] notifiers must be an array of notifier ids"),
+    };
+    let expected = match serde_json::to_value(&table) {
+        Ok(v) => v,
+        Err(err) => return cx.err(span, format!("[[expect]]: {err}")),
+    };
+    // Validate keys against the summary shape of this notifier set.
+    let shape = crate::trace::Summary::shape(&notifiers);
+    let mut problems = Vec::new();
+    check_keys("", &expected, &shape, &mut problems);
+    if let Some(p) = problems.into_iter().next() {
+        return cx.err(span, format!("[[expect]]: {p}"));
+    }
+    let (line, column) = line_col(cx.text, span.start);
+    Ok(Expectation { semantics: sem, notifiers, expected, location: format!("{}:{}:{}", cx.file, line, column) })
+}
+
+fn check_keys(path: &str, expected: &serde_json::Value, shape: &serde_json::Value, out: &mut Vec<String>) {
+    if let (Some(e), Some(s)) = (expected.as_object(), shape.as_object()) {
+        for (k, v) in e {
+            let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+            match s.get(k) {
+                Some(sv) => {
+                    if p == "violations" {
+                        if let Some(list) = v.as_array() {
+                            for id in list {
+                                let ok = id
+                                    .as_str()
+                                    .is_some_and(|id| crate::event::ViolationId::ALL.iter().any(|v| v.id() == id));
+                                if !ok {
+                                    out.push(format!(
+                                        "unknown violation id {id}; expected one of: {}",
+                                        crate::event::ViolationId::ALL.map(|v| v.id()).join(", ")
+                                    ));
+                                }
+                            }
+                        } else {
+                            out.push("`violations` must be a list of violation ids".into());
+                        }
+                    } else {
+                        check_keys(&p, v, sv, out);
+                    }
+                }
+                None => out.push(format!(
+                    "unknown key `{p}`; expected one of: {}",
+                    s.keys()
+                        .map(|k| if path.is_empty() { k.clone() } else { format!("{path}.{k}") })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            }
+        }
+    }
+}
+
+fn compare_subset(path: &str, expected: &serde_json::Value, actual: &serde_json::Value, out: &mut Vec<String>) {
+    use serde_json::Value;
+    if path == "violations" {
+        let want: BTreeSet<String> =
+            expected.as_array().into_iter().flatten().filter_map(|v| v.as_str().map(String::from)).collect();
+        let got: BTreeSet<String> = actual
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.get("id").and_then(Value::as_str).map(String::from))
+            .collect();
+        if want != got {
+            out.push(format!("violations: expected {want:?}, model says {got:?}"));
+        }
+        return;
+    }
+    match (expected, actual) {
+        (Value::Object(e), Value::Object(a)) => {
+            for (k, v) in e {
+                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                match a.get(k) {
+                    Some(av) => compare_subset(&p, v, av, out),
+                    None => out.push(format!("{p}: not in the summary")),
+                }
+            }
+        }
+        (e, a) if e == a => {}
+        (Value::Number(e), Value::Number(a)) if e.as_f64() == a.as_f64() => {}
+        (e, a) => out.push(format!("{path}: expected {e}, model says {a}")),
+    }
+}
