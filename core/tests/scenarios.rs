@@ -1,0 +1,131 @@
+//! Scenario files: their expectations hold, and malformed files get
+//! `file:line:column` errors that say what was expected.
+
+use notifier_lab_core::{Scenario, ScenarioError};
+
+#[test]
+fn every_builtin_expectation_holds() {
+    let all = Scenario::all_builtin();
+    assert_eq!(all.len(), 3, "ksm, cow, uprobe");
+    let mut count = 0;
+    for s in &all {
+        assert!(s.expect.len() >= 3, "{} must carry an expectation per semantics", s.name);
+        for c in s.check_expectations() {
+            count += 1;
+            assert!(
+                c.mismatches.is_empty(),
+                "{} {} {:?} at {}: {:#?}",
+                s.name,
+                c.expectation.semantics,
+                c.expectation.notifiers,
+                c.expectation.location,
+                c.mismatches
+            );
+        }
+    }
+    assert!(count >= 9);
+}
+
+#[test]
+fn a_wrong_expectation_is_reported() {
+    let text = include_str!("../../scenarios/cow.toml").replace(
+        "kvm = { sptes_zapped = 1, sptes_remapped = 0, change_pte_misses = 1, guest_faults = 1 }",
+        "kvm = { sptes_zapped = 0, sptes_remapped = 0, change_pte_misses = 1, guest_faults = 1 }",
+    );
+    let s = Scenario::parse("cow-bad.toml", &text).expect("still well-formed");
+    let bad: Vec<_> = s.check_expectations().into_iter().filter(|c| !c.mismatches.is_empty()).collect();
+    assert_eq!(bad.len(), 1);
+    assert_eq!(bad[0].mismatches, vec!["kvm.sptes_zapped: expected 0, model says 1".to_string()]);
+}
+
+fn err(text: &str) -> ScenarioError {
+    Scenario::parse("t.toml", text).expect_err("must be rejected")
+}
+
+fn ksm_with(from: &str, to: &str) -> String {
+    let base = include_str!("../../scenarios/ksm.toml");
+    assert!(base.contains(from), "fixture text not found: {from}");
+    base.replacen(from, to, 1)
+}
+
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.contains(needle)).expect("needle") + 1
+}
+
+#[test]
+fn syntax_error_has_line_and_column() {
+    let text = ksm_with("pfn = 0x100", "pfn = = 0x100");
+    let e = err(&text);
+    assert_eq!(e.file, "t.toml");
+    assert_eq!(e.line, line_of(&text, "pfn = = 0x100"));
+    assert!(e.column > 1);
+    assert!(e.to_string().starts_with(&format!("t.toml:{}:", e.line)));
+}
+
+#[test]
+fn unknown_notifier_lists_valid_ones() {
+    let text = ksm_with("notifiers = [\"kvm\", \"gru\"]", "notifiers = [\"kvm\", \"gpu\"]");
+    let e = err(&text);
+    assert_eq!(e.line, line_of(&text, "\"gpu\""));
+    assert!(e.message.contains("unknown notifier `gpu`"), "{}", e.message);
+    assert!(e.message.contains("kvm, gru, amd_iommu_v2, xen_gntdev, sleepable"), "{}", e.message);
+}
+
+#[test]
+fn unknown_path_and_page_names_list_valid_ones() {
+    let e = err(&ksm_with("path = \"ksm_merge\"", "path = \"ksm\""));
+    assert!(e.message.contains("expected one of: ksm_merge, cow_write_fault, uprobe_install"), "{}", e.message);
+    let e = err(&ksm_with("kpage = \"kpage\"", "kpage = \"kpgae\""));
+    assert!(e.message.contains("unknown page `kpgae`"), "{}", e.message);
+    assert!(e.message.contains("page, kpage"), "{}", e.message);
+}
+
+#[test]
+fn unknown_key_is_rejected_with_its_location() {
+    let text = ksm_with("mapcount = 1\nflags = [\"anon\", \"dirty\"]", "mapcnt = 1\nflags = [\"anon\", \"dirty\"]");
+    let e = err(&text);
+    assert_eq!(e.line, line_of(&text, "mapcnt"));
+    assert!(e.message.contains("unknown field `mapcnt`"), "{}", e.message);
+}
+
+#[test]
+fn inconsistent_refcounts_are_rejected() {
+    let e = err(&ksm_with(
+        "refcount = 2\nmapcount = 1\nflags = [\"anon\", \"dirty\"]",
+        "refcount = 1\nmapcount = 2\nflags = [\"anon\", \"dirty\"]",
+    ));
+    assert!(e.message.contains("0 <= mapcount <= refcount"), "{}", e.message);
+}
+
+#[test]
+fn bad_expectation_keys_are_rejected() {
+    let e = err(&ksm_with("violations = []\n", "violation = []\n"));
+    assert!(e.message.contains("unknown key `violation`"), "{}", e.message);
+    assert!(e.message.contains("calls_under_ptl"), "{}", e.message);
+    let e = err(&ksm_with("violations = [\"sleep_in_atomic\"]", "violations = [\"sleeping\"]"));
+    assert!(e.message.contains("unknown violation id"), "{}", e.message);
+    let e = err(&ksm_with("semantics = \"original\"", "semantics = \"v3.6\""));
+    assert!(
+        e.message.contains("unknown semantics `v3.6`; expected one of: original, wrapped, patched"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn cow_needs_a_page_that_is_not_reused() {
+    let text = include_str!("../../scenarios/cow.toml").replace(
+        "refcount = 2\nmapcount = 2\nflags = [\"anon\", \"ksm\"]",
+        "refcount = 1\nmapcount = 1\nflags = [\"anon\"]",
+    );
+    let e = err(&text);
+    assert!(e.message.contains("reused in place"), "{}", e.message);
+}
+
+#[test]
+fn garbage_never_panics() {
+    for text in ["", "\u{0}", "name = 1", "[[page]]\n[[page]]", "name = \"x\"\n[host]\naddr = -1", "🙂 = 1"] {
+        let e = err(text);
+        assert!(e.line >= 1 && e.column >= 1, "{e}");
+    }
+}
