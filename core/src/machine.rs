@@ -1236,3 +1236,18 @@ impl Machine {
         }
     }
 }
+
+impl Machine {
+    /// Notifier callbacks on `t`'s stack, outermost first (normally zero or
+    /// one): "the callback running now".
+    pub fn running_callbacks(&self, t: ThreadId) -> Vec<(usize, NotifierId, Callback)> {
+        match self.threads.get(t.0 as usize) {
+            Some(th) => th
+                .stack
+                .iter()
+                .filter_map(|f| kernel::callback_of(f.func).map(|(n, c)| (f.notifier as usize, n, c)))
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+}

@@ -495,3 +495,13 @@ pub fn all_functions() -> Vec<&'static Function> {
     }
     out
 }
+
+/// The notifier callback a function implements, if it is one (inverse of
+/// [`callback_function`]); front ends use it to show "the callback
+/// running now".
+pub fn callback_of(f: FuncId) -> Option<(NotifierId, Callback)> {
+    NotifierId::ALL
+        .into_iter()
+        .flat_map(|n| Callback::ALL.into_iter().map(move |c| (n, c)))
+        .find(|(n, c)| callback_function(*n, *c) == Some(f))
+}
