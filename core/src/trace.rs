@@ -289,7 +289,10 @@ impl Trace {
 
     /// The state after `n` steps (0 = initial).
     pub fn state_at(&self, n: usize) -> &Machine {
-        if n == 0 { &self.initial } else { &self.steps[(n - 1).min(self.steps.len() - 1)].after }
+        match self.steps.get(n.min(self.steps.len()).wrapping_sub(1)) {
+            Some(s) if n > 0 => &s.after,
+            _ => &self.initial,
+        }
     }
 
     /// Index (1-based step count) of the first step with `milestone`.

@@ -1,9 +1,12 @@
 //! KVM: the mmu_notifier callbacks (virt/kvm/kvm_main.c), the x86 rmap
 //! handlers (arch/x86/kvm/mmu.c) and the vCPU fault path (`tdp_page_fault`).
 //!
-//! Lines: kernel-facts §4.1, §5.1, §10; v3.6 callback and rmap lines checked
-//! line by line; v3.13 callback bodies laid out from the verified v3.13
-//! anchors (326, 327, 350, 351, 357, 360) and the v3.6 shapes.
+//! Lines: function starts and the anchors 326, 327, 350, 351, 357, 360,
+//! 3395, 3396, 3404, 3405, 3410, 3416–3419 from kernel-facts §4.1, §5.1, §10.
+//! v3.6 bodies were counted line by line in a near-vanilla 3.6 copy whose
+//! anchors all match; v3.13 bodies are the same text placed from the v3.13
+//! anchors (every inner anchor lines up), since no vanilla v3.13 copy of
+//! kvm_main.c / mmu.c was readable.
 
 use super::FuncId::*;
 use super::Op::*;
@@ -60,7 +63,7 @@ pub static INVALIDATE_PAGE_V3_6: Function = Function {
     line: 265,
     base_line: 265,
     body: &[
-        Stmt::new(292, "spin_lock(&kvm->mmu_lock);", KvmLock),
+        Stmt::new(291, "spin_lock(&kvm->mmu_lock);", KvmLock),
         Stmt::new(293, "kvm->mmu_notifier_seq++;", KvmSeqInc),
         Stmt::new(
             294,
@@ -82,14 +85,14 @@ pub static INVALIDATE_PAGE_V3_13: Function = Function {
     base_line: 257,
     body: &[
         Stmt::new(283, "spin_lock(&kvm->mmu_lock);", KvmLock),
-        Stmt::new(284, "kvm->mmu_notifier_seq++;", KvmSeqInc),
+        Stmt::new(285, "kvm->mmu_notifier_seq++;", KvmSeqInc),
         Stmt::new(
-            285,
+            286,
             "need_tlb_flush = kvm_unmap_hva(kvm, address) | kvm->tlbs_dirty;",
             KvmUnmapHva(Callback::InvalidatePage),
         ),
-        Stmt::new(287, "if (need_tlb_flush) kvm_flush_remote_tlbs(kvm);", KvmFlushIfNeeded),
-        Stmt::new(290, "spin_unlock(&kvm->mmu_lock);", KvmUnlock),
+        Stmt::new(288, "if (need_tlb_flush) kvm_flush_remote_tlbs(kvm);", KvmFlushIfNeeded),
+        Stmt::new(291, "spin_unlock(&kvm->mmu_lock);", KvmUnlock),
     ],
 };
 
@@ -125,7 +128,7 @@ pub static RANGE_END_V3_13: Function = Function {
     line: 337,
     base_line: 337,
     body: &[
-        Stmt::new(345, "spin_lock(&kvm->mmu_lock);", KvmLock),
+        Stmt::new(344, "spin_lock(&kvm->mmu_lock);", KvmLock),
         Stmt::new(350, "kvm->mmu_notifier_seq++;", KvmSeqInc),
         Stmt::new(351, "smp_wmb();", Nop),
         Stmt::new(357, "kvm->mmu_notifier_count--;", KvmCountDec),
@@ -246,11 +249,11 @@ pub static TDP_PAGE_FAULT_V3_6: Function = Function {
             TdpRetryCheck { retry: "out_unlock" },
         ),
         Stmt::new(3303, "r = __direct_map(vcpu, gpa, write, map_writable, level, gfn, pfn, prefault);", TdpDirectMap),
-        Stmt::new(3304, "spin_unlock(&vcpu->kvm->mmu_lock);", KvmUnlock),
-        Stmt::new(3306, "return r;", Return),
+        Stmt::new(3305, "spin_unlock(&vcpu->kvm->mmu_lock);", KvmUnlock),
+        Stmt::new(3307, "return r;", Return),
         Stmt::new(3309, "out_unlock: spin_unlock(&vcpu->kvm->mmu_lock);", KvmUnlock).at("out_unlock"),
-        Stmt::new(3310, "kvm_release_pfn_clean(pfn);", TdpReleasePfn),
-        Stmt::new(3311, "return 0;", Return),
+        Stmt::new(3311, "kvm_release_pfn_clean(pfn);", TdpReleasePfn),
+        Stmt::new(3312, "return 0;", Return),
     ],
 };
 
@@ -273,8 +276,8 @@ pub static TDP_PAGE_FAULT_V3_13: Function = Function {
             TdpRetryCheck { retry: "out_unlock" },
         ),
         Stmt::new(3410, "r = __direct_map(vcpu, gpa, write, map_writable, level, gfn, pfn, prefault);", TdpDirectMap),
-        Stmt::new(3411, "spin_unlock(&vcpu->kvm->mmu_lock);", KvmUnlock),
-        Stmt::new(3413, "return r;", Return),
+        Stmt::new(3412, "spin_unlock(&vcpu->kvm->mmu_lock);", KvmUnlock),
+        Stmt::new(3414, "return r;", Return),
         Stmt::new(3417, "out_unlock: spin_unlock(&vcpu->kvm->mmu_lock);", KvmUnlock).at("out_unlock"),
         Stmt::new(3418, "kvm_release_pfn_clean(pfn);", TdpReleasePfn),
         Stmt::new(3419, "return 0;", Return),

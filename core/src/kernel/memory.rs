@@ -1,10 +1,11 @@
 //! mm/memory.c: `handle_pte_fault` (entry of a write fault on a read-only
 //! pte) and the copy branch of `do_wp_page`.
 //!
-//! Lines: kernel-facts §3.3 and §10; the rest of the copy branch from the
-//! v3.13 layout that the patch hunks (`@@ -2611,8`, `@@ -2798,10`,
-//! `@@ -2830,7`, `@@ -2868,8`) pin down. Patched lines: −1 after 2612,
-//! −5 after 2803, −4 after 2833.
+//! Lines: kernel-facts §3.3 and §10, and `do_wp_page` / `handle_pte_fault`
+//! counted in a v3.13 copy (all anchors match) and a near-vanilla 3.6 copy
+//! (its non-vanilla insertions subtracted). The patch hunks (`@@ -2611,8`,
+//! `@@ -2798,10`, `@@ -2830,7`, `@@ -2868,8`) give the patched lines: −1
+//! after 2612, −5 after 2803, −4 after 2833.
 
 use super::EntryFrom::Entry;
 use super::FuncId::*;
@@ -20,11 +21,11 @@ pub static HANDLE_PTE_FAULT_V3_6: Function = Function {
     name: "handle_pte_fault",
     file: F,
     tag: "v3.6",
-    line: 3449,
-    base_line: 3449,
+    line: 3434,
+    base_line: 3434,
     body: &[
-        Stmt::new(3476, "entry = *pte; ptl = pte_lockptr(mm, pmd); spin_lock(ptl);", FaultPtlLock),
-        Stmt::new(3481, "return do_wp_page(mm, vma, address, pte, pmd, ptl, entry);", Call(DoWpPage)),
+        Stmt::new(3460, "entry = *pte; ptl = pte_lockptr(mm, pmd); spin_lock(ptl);", FaultPtlLock),
+        Stmt::new(3465, "return do_wp_page(mm, vma, address, pte, pmd, ptl, entry);", Call(DoWpPage)),
     ],
 };
 
@@ -34,11 +35,11 @@ pub static HANDLE_PTE_FAULT_V3_13: Function = Function {
     name: "handle_pte_fault",
     file: F,
     tag: "v3.13",
-    line: 3695,
-    base_line: 3695,
+    line: 3633,
+    base_line: 3633,
     body: &[
-        Stmt::new(3725, "entry = *pte; ptl = pte_lockptr(mm, pmd); spin_lock(ptl);", FaultPtlLock),
-        Stmt::new(3730, "return do_wp_page(mm, vma, address, pte, pmd, ptl, entry);", Call(DoWpPage)),
+        Stmt::new(3662, "entry = *pte; ptl = pte_lockptr(mm, pmd); spin_lock(ptl);", FaultPtlLock),
+        Stmt::new(3667, "return do_wp_page(mm, vma, address, pte, pmd, ptl, entry);", Call(DoWpPage)),
     ],
 };
 
@@ -54,12 +55,12 @@ pub static DO_WP_PAGE_V3_6: Function = Function {
         Stmt::new(2525, "old_page = vm_normal_page(vma, address, orig_pte);", Nop),
         Stmt::new(2544, "if (PageAnon(old_page) && !PageKsm(old_page)) { /* reuse? */", IfCanReuse { copy: "copy" }),
         Stmt::new(
-            2633,
+            2634,
             "reuse: entry = maybe_mkwrite(pte_mkdirty(pte_mkyoung(orig_pte)), vma); ptep_set_access_flags(...);",
             ReuseMkwrite,
         ),
-        Stmt::new(2640, "pte_unmap_unlock(page_table, ptl); return ret;", PtlUnlock),
-        Stmt::new(2641, "return ret;", Return),
+        Stmt::new(2636, "pte_unmap_unlock(page_table, ptl);", PtlUnlock),
+        Stmt::new(2640, "return ret;", Return),
         Stmt::new(2679, "page_cache_get(old_page);", GetPage(Page)).at("copy"),
         Stmt::new(2681, "gotten: pte_unmap_unlock(page_table, ptl);", PtlUnlock).ms("ptl-dropped-to-copy"),
         Stmt::new(2683, "if (unlikely(anon_vma_prepare(vma))) goto oom;", Nop),
@@ -96,12 +97,12 @@ pub static DO_WP_PAGE_V3_13: Function = Function {
         Stmt::new(2617, "old_page = vm_normal_page(vma, address, orig_pte);", Nop),
         Stmt::new(2636, "if (PageAnon(old_page) && !PageKsm(old_page)) { /* reuse? */", IfCanReuse { copy: "copy" }),
         Stmt::new(
-            2733,
+            2734,
             "reuse: entry = maybe_mkwrite(pte_mkdirty(pte_mkyoung(orig_pte)), vma); ptep_set_access_flags(...);",
             ReuseMkwrite,
         ),
-        Stmt::new(2739, "pte_unmap_unlock(page_table, ptl);", PtlUnlock),
-        Stmt::new(2740, "return ret;", Return),
+        Stmt::new(2736, "pte_unmap_unlock(page_table, ptl);", PtlUnlock),
+        Stmt::new(2773, "return ret;", Return),
         Stmt::new(2779, "page_cache_get(old_page);", GetPage(Page)).at("copy"),
         Stmt::new(2781, "gotten: pte_unmap_unlock(page_table, ptl);", PtlUnlock).ms("ptl-dropped-to-copy"),
         Stmt::new(2783, "if (unlikely(anon_vma_prepare(vma))) goto oom;", Nop),
@@ -148,13 +149,13 @@ pub static DO_WP_PAGE_PATCHED: Function = Function {
             IfCanReuse { copy: "copy" },
         ),
         Stmt::patched(
-            2732,
             2733,
+            2734,
             "reuse: entry = maybe_mkwrite(pte_mkdirty(pte_mkyoung(orig_pte)), vma); ptep_set_access_flags(...);",
             ReuseMkwrite,
         ),
-        Stmt::patched(2738, 2739, "pte_unmap_unlock(page_table, ptl);", PtlUnlock),
-        Stmt::patched(2739, 2740, "return ret;", Return),
+        Stmt::patched(2735, 2736, "pte_unmap_unlock(page_table, ptl);", PtlUnlock),
+        Stmt::patched(2772, 2773, "return ret;", Return),
         Stmt::patched(2778, 2779, "page_cache_get(old_page);", GetPage(Page)).at("copy"),
         Stmt::patched(2780, 2781, "gotten: pte_unmap_unlock(page_table, ptl);", PtlUnlock).ms("ptl-dropped-to-copy"),
         Stmt::patched(2782, 2783, "if (unlikely(anon_vma_prepare(vma))) goto oom;", Nop),

@@ -1,8 +1,11 @@
 //! kernel/events/uprobes.c: `uprobe_write_opcode` (v3.6: `write_opcode`)
 //! and `__replace_page`, which installs the breakpoint page.
 //!
-//! Lines: kernel-facts §3.4 and §10; patched lines from the hunks
-//! `@@ -131,14 +131,11` and `@@ -154,20 +151,23`.
+//! Lines: kernel-facts §3.4 and §10 for `__replace_page`; `write_opcode`
+//! (v3.6) counted in a near-vanilla 3.6 copy; `uprobe_write_opcode` (v3.13)
+//! counted in a 3.10 copy that sits exactly one line below all twelve v3.13
+//! anchors. Patched lines from the hunks `@@ -131,14 +131,11` and
+//! `@@ -154,20 +151,23`.
 
 use super::EntryFrom::MkPteKpage;
 use super::FuncId::*;
@@ -22,13 +25,13 @@ pub static WRITE_OPCODE_V3_6: Function = Function {
     base_line: 214,
     body: &[
         Stmt::new(224, "ret = get_user_pages(NULL, mm, vaddr, 1, 0, 0, &old_page, &vma);", GetUserPages),
-        Stmt::new(233, "new_page = alloc_page_vma(GFP_HIGHUSER_MOVABLE, vma, vaddr);", AllocNewPage),
-        Stmt::new(243, "memcpy(vaddr_new, vaddr_old, PAGE_SIZE);", CopyPage),
-        Stmt::new(247, "memcpy(vaddr_new + soffset, &opcode, UPROBE_SWBP_INSN_SIZE);", WriteOpcode),
-        Stmt::new(257, "ret = __replace_page(vma, vaddr, old_page, new_page);", Call(UprobeReplacePage)),
-        Stmt::new(258, "page_cache_release(new_page);", PutPage(Kpage)),
-        Stmt::new(261, "put_page(old_page);", PutPage(Page)),
-        Stmt::new(265, "return ret;", Return),
+        Stmt::new(229, "new_page = alloc_page_vma(GFP_HIGHUSER_MOVABLE, vma, vaddr);", AllocNewPage),
+        Stmt::new(239, "memcpy(vaddr_new, vaddr_old, PAGE_SIZE);", CopyPage),
+        Stmt::new(240, "memcpy(vaddr_new + (vaddr & ~PAGE_MASK), &opcode, UPROBE_SWBP_INSN_SIZE);", WriteOpcode),
+        Stmt::new(249, "ret = __replace_page(vma, vaddr, old_page, new_page);", Call(UprobeReplacePage)),
+        Stmt::new(252, "page_cache_release(new_page);", PutPage(Kpage)),
+        Stmt::new(254, "put_page(old_page);", PutPage(Page)),
+        Stmt::new(258, "return ret;", Return),
     ],
 };
 
@@ -45,10 +48,10 @@ pub static UPROBE_WRITE_OPCODE_V3_13: Function = Function {
         Stmt::new(282, "new_page = alloc_page_vma(GFP_HIGHUSER_MOVABLE, vma, vaddr);", AllocNewPage),
         Stmt::new(288, "copy_highpage(new_page, old_page);", CopyPage),
         Stmt::new(289, "copy_to_page(new_page, vaddr, &opcode, UPROBE_SWBP_INSN_SIZE);", WriteOpcode),
-        Stmt::new(291, "ret = __replace_page(vma, vaddr, old_page, new_page);", Call(UprobeReplacePage)),
-        Stmt::new(292, "page_cache_release(new_page);", PutPage(Kpage)),
+        Stmt::new(295, "ret = __replace_page(vma, vaddr, old_page, new_page);", Call(UprobeReplacePage)),
+        Stmt::new(298, "page_cache_release(new_page);", PutPage(Kpage)),
         Stmt::new(300, "put_page(old_page);", PutPage(Page)),
-        Stmt::new(304, "return ret;", Return),
+        Stmt::new(303, "return ret;", Return),
     ],
 };
 

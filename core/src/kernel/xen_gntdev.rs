@@ -16,9 +16,9 @@ pub static RANGE_START_V3_6: Function = Function {
     line: 391,
     base_line: 391,
     body: &[
-        Stmt::new(398, "spin_lock(&priv->lock);", GntdevLock),
+        Stmt::new(400, "spin_lock(&priv->lock);", GntdevLock),
         Stmt::new(
-            399,
+            401,
             "list_for_each_entry(map, &priv->maps, next) { ... unmap_grant_pages(map, ...); }",
             GntdevUnmapInRange,
         ),
