@@ -87,19 +87,9 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     let Some(command) = cli.command else {
-        // The terminal walkthrough is not built yet: show where to start.
-        println!(
-            "{}",
-            notifier_lab_core::compare(
-                &Scenario::builtin("ksm").map_err(|e| e.to_string())?,
-                Semantics::Wrapped,
-                Semantics::Patched,
-                &NotifierId::DEFAULT,
-            )
-            .to_text()
-        );
-        println!("(try `notifier-lab --help` for trace, compare, list and verify)");
-        return Ok(ExitCode::SUCCESS);
+        // No subcommand: the terminal walkthrough (exits 2 with a pointer to
+        // `trace` when stdout is not a terminal).
+        return Ok(notifier_lab_tui::app::run());
     };
     match command {
         Command::Trace { scenario, semantics, notifiers: n, format } => {

@@ -1,4 +1,6 @@
-//! `notifier-lab`: command line front end over `notifier-lab-core`.
+//! `notifier-lab`: command line front end over `notifier-lab-core`. With
+//! no subcommand it opens the terminal walkthrough
+//! ([`notifier_lab_tui::app::run`]).
 #![forbid(unsafe_code)]
 
 mod cli;

@@ -1,0 +1,315 @@
+//! The state pane and the event log of one column.
+//!
+//! Values come from [`notifier_lab_core::view::flatten`], the same flat
+//! `key -> value` view `notifier-lab compare` diffs, so "changed by the
+//! last step" and "differs from the other side" are the core's notion of
+//! difference, not one re-derived here.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use notifier_lab_core::Event;
+use notifier_lab_core::notifier::Secondary;
+use notifier_lab_core::view;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+
+use super::text::{Item, Section, flow, wrap};
+use super::theme;
+use crate::app::state::{Side, SideState, Walkthrough};
+
+/// Width of the section-label gutter of the state pane.
+const GUTTER: usize = 6;
+
+/// Keys whose values differ between two flattened states.
+fn changed_keys(a: &BTreeMap<String, String>, b: &BTreeMap<String, String>) -> BTreeSet<String> {
+    view::diff(a, b).into_iter().map(|(k, _, _)| k).collect()
+}
+
+/// Shortens `invalidate_range_start` to `inv_range_start` so an ops
+/// table fits a narrow column.
+fn short_cb(id: &str) -> String {
+    id.replace("invalidate_", "inv_")
+}
+
+/// `cp`, `ip`, `rs`, `re`: an ops table in a dozen cells.
+fn initials(id: &str) -> String {
+    match id {
+        "change_pte" => "cp".into(),
+        "invalidate_page" => "ip".into(),
+        "invalidate_range_start" => "rs".into(),
+        "invalidate_range_end" => "re".into(),
+        other => other.into(),
+    }
+}
+
+/// Drops the `mmu_notifier_`/`ms_`/`gfn` noise from a state label.
+fn short_label(label: &str) -> String {
+    label
+        .replace("mmu_notifier_", "")
+        .replace("mmu_lock", "lock")
+        .replace("ms_range", "range")
+        .replace("spte gfn", "spte")
+}
+
+/// The state pane's lines for `side`, laid out in `cols` cells.
+pub fn state_lines(w: &Walkthrough, side: Side, cols: usize) -> Vec<Line<'static>> {
+    let s = w.side(side);
+    let m = s.machine();
+    let now = view::flatten(m);
+    // Narrow columns get short labels and a one-line notifier list so the
+    // secondary MMUs and pages still fit an 80x24 terminal.
+    let compact = cols < 60;
+    // "Changed by the last step": against the state before the steps the
+    // last move executed (one step for `s`/`b`, a whole call for `n`).
+    let before = s.state_at(s.log_range().start);
+    let changed = if s.pos == 0 { BTreeSet::new() } else { changed_keys(&view::flatten(before), &now) };
+    // "Differs from the other side": only meaningful when both stand at
+    // the same milestone.
+    let differs = match w.common_milestone() {
+        Some(_) => changed_keys(&now, &view::flatten(w.side(side.other()).machine())),
+        None => BTreeSet::new(),
+    };
+    let item = |label: &str, key: &str| -> Item {
+        let value = now.get(key).cloned().unwrap_or_else(|| "-".into());
+        let mut it = Item::new(label, value);
+        if changed.contains(key) {
+            it.style = theme::CHANGED;
+        }
+        it.differs = differs.contains(key);
+        it
+    };
+    let with_prefix = |prefix: &str| now.keys().filter(move |k| k.starts_with(prefix)).cloned().collect::<Vec<_>>();
+
+    let mut sections = Vec::new();
+
+    // Primary MMU: ptes, PT lock, mmap_sem.
+    let mut mm = Vec::new();
+    for k in with_prefix("pte ") {
+        mm.push(item(&k, &k));
+    }
+    let mut ptl = item(if compact { "PTL" } else { "PT lock" }, "ptl");
+    if m.ptl.holder.is_some() {
+        ptl.value = if compact {
+            format!("{} @{}", ptl.value, m.ptl.since)
+        } else {
+            format!("{} since step {}", ptl.value, m.ptl.since)
+        };
+    }
+    mm.push(ptl);
+    if !compact {
+        mm.push(item("mmap_sem", "mmap_sem"));
+    }
+    sections.push(Section { label: "mm".into(), items: mm, one_per_line: false });
+
+    // The notifier list: who is registered, their ops, who runs now.
+    let running: Vec<(usize, &'static str, String)> = m
+        .thread_ids()
+        .flat_map(|t| {
+            m.running_callbacks(t)
+                .into_iter()
+                .map(move |(i, _, cb)| (i, m.threads[t.0 as usize].kind.id(), cb.id().to_string()))
+        })
+        .collect();
+    let mut list = Vec::new();
+    for (i, n) in m.notifiers.iter().enumerate() {
+        let id = n.id();
+        let ops: Vec<String> =
+            id.ops().list().iter().map(|c| if compact { initials(c.id()) } else { short_cb(c.id()) }).collect();
+        list.push(Item::new(id.id(), ops.join(if compact { " " } else { "," })));
+        for (_, thread, cb) in running.iter().filter(|(j, _, _)| *j == i) {
+            let mut it = Item::new("", format!("▶ {} {cb} running ({thread})", id.id()));
+            it.style = theme::RUNNING;
+            list.push(it);
+        }
+    }
+    if list.is_empty() {
+        list.push(Item::new("", "no notifier registered"));
+    }
+    sections.push(Section { label: "list".into(), items: list, one_per_line: !compact });
+
+    // Each secondary MMU's state, in list order.
+    for n in &m.notifiers {
+        let (label, prefix, order): (&str, &str, &[&str]) = match n {
+            Secondary::Kvm(_) => ("KVM", "kvm ", &["spte", "mmu_notifier_seq", "mmu_notifier_count", "mmu_lock"]),
+            Secondary::Gru(_) => ("GRU", "gru ", &["tlb", "ms_range_active", "waiters"]),
+            Secondary::AmdIommuV2(_) => ("AMD", "amd_iommu_v2 ", &["gcr3"]),
+            Secondary::XenGntdev(_) => ("Xen", "xen_gntdev ", &["grant"]),
+            Secondary::Sleepable(_) => ("sleep", "sleepable ", &["mutex"]),
+        };
+        let mut keys = with_prefix(prefix);
+        keys.sort_by_key(|k| {
+            let rest = &k[prefix.len()..];
+            order.iter().position(|o| rest.starts_with(o)).unwrap_or(order.len())
+        });
+        let items = keys
+            .iter()
+            .map(|k| {
+                let label = &k[prefix.len()..];
+                item(&if compact { short_label(label) } else { label.to_string() }, k)
+            })
+            .collect();
+        sections.push(Section { label: label.into(), items, one_per_line: false });
+    }
+
+    // Pages.
+    // A page's value is split before its flags so that narrow columns wrap
+    // it instead of cutting the flags off.
+    let mut pages = Vec::new();
+    for k in with_prefix("page ") {
+        let it = item(&k["page ".len()..], &k);
+        match it.value.split_once(" [") {
+            Some((head, tail)) => {
+                pages.push(Item { value: head.to_string(), newline: true, ..it.clone() });
+                pages.push(Item { label: String::new(), value: format!("[{tail}"), differs: false, ..it });
+            }
+            None => pages.push(Item { newline: true, ..it }),
+        }
+    }
+    sections.push(Section { label: "pages".into(), items: pages, one_per_line: false });
+
+    flow(&sections, cols, GUTTER, theme::DIM, theme::DIFFERS)
+}
+
+/// The event log: title and lines for the steps the last move executed
+/// (or the last step after moving back), newest last.
+pub fn event_lines(s: &SideState, cols: usize) -> (Line<'static>, Vec<Line<'static>>) {
+    let range = s.log_range();
+    let title = match (range.len(), range.start) {
+        (0, _) => " events · nothing executed yet ".to_string(),
+        (1, i) => format!(" events · step {} ", i + 1),
+        (n, i) => format!(" events · steps {}-{} ({n} steps) ", i + 1, i + n),
+    };
+    let title = Line::from(Span::styled(title, Style::new().add_modifier(Modifier::BOLD)));
+    // A long `r` would produce thousands of lines; the last 200 steps are
+    // plenty to scroll through.
+    let start = range.start.max(range.end.saturating_sub(200));
+    let mut lines = Vec::new();
+    for i in start..range.end {
+        let st = &s.trace.steps[i];
+        let last = i + 1 == range.end;
+        if st.events.is_empty() && !last {
+            continue;
+        }
+        let head = format!("{:>3} {} {}:{}", i + 1, st.thread_kind, st.function.name, st.source().line);
+        lines.push(Line::from(Span::styled(super::text::truncate_right(&head, cols), theme::DIM)));
+        if st.events.is_empty() {
+            lines.push(Line::from(Span::styled("    (no tracked state changed)", theme::DIM)));
+        }
+        for e in &st.events {
+            let style = match e {
+                Event::Violation(_) => theme::VIOLATION,
+                Event::Callback { .. } => theme::RUNNING,
+                _ => Style::new(),
+            };
+            for l in wrap(&format!("  - {}", e.message()), cols, 4) {
+                lines.push(Line::from(Span::styled(l, style)));
+            }
+            if let Event::Violation(v) = e {
+                // The rule, in plain language, under the instance.
+                for l in wrap(&format!("    rule: {}", v.id.rule()), cols, 6) {
+                    lines.push(Line::from(Span::styled(l, theme::VIOLATION.remove_modifier(Modifier::BOLD))));
+                }
+            }
+        }
+    }
+    (title, lines)
+}
+
+/// Summary items of one run, keyed so two sides can be compared.
+pub fn summary_sections(t: &notifier_lab_core::Trace) -> Vec<(Section, Vec<String>)> {
+    let s = &t.summary;
+    let mut out = Vec::new();
+    for (n, cbs) in &s.calls {
+        let under = &s.calls_under_ptl[n];
+        let items: Vec<Item> = cbs
+            .iter()
+            .map(|(c, k)| Item::new(short_cb(c.id()), format!("{k} (PTL {})", under.get(c).copied().unwrap_or(0))))
+            .collect();
+        let keys = cbs.keys().map(|c| format!("calls {} {}", n.id(), c.id())).collect();
+        // One callback per line: the two halves then line up row by row.
+        out.push((Section { label: n.id().into(), items, one_per_line: true }, keys));
+    }
+    let ns = &t.notifiers;
+    let mut group = |label: &str, pairs: Vec<(&str, String)>| {
+        let keys = pairs.iter().map(|(k, _)| format!("{label} {k}")).collect();
+        let items = pairs.into_iter().map(|(k, v)| Item::new(k, v)).collect();
+        out.push((Section { label: label.into(), items, one_per_line: false }, keys));
+    };
+    use notifier_lab_core::NotifierId as N;
+    if ns.contains(&N::Kvm) {
+        group(
+            "KVM",
+            vec![
+                ("sptes zapped", s.sptes_zapped.to_string()),
+                ("remapped", s.sptes_remapped.to_string()),
+                ("change_pte misses", s.change_pte_misses.to_string()),
+                ("guest faults", s.guest_faults.to_string()),
+                ("fault retries", s.fault_retries.to_string()),
+            ],
+        );
+    }
+    if ns.contains(&N::Gru) {
+        group(
+            "GRU",
+            vec![
+                ("TLB flushes", s.gru_tlb_flushes.to_string()),
+                ("wake_up_all", s.gru_wake_up_all.to_string()),
+                ("max range_active", s.gru_max_range_active.to_string()),
+            ],
+        );
+    }
+    if ns.contains(&N::AmdIommuV2) {
+        group(
+            "AMD",
+            vec![("page flushes", s.amd_page_flushes.to_string()), ("GCR3 swaps", s.amd_gcr3_swaps.to_string())],
+        );
+    }
+    if ns.contains(&N::XenGntdev) {
+        group("Xen", vec![("unmap walks", s.gntdev_unmap_walks.to_string())]);
+    }
+    if ns.contains(&N::Sleepable) {
+        group("sleep", vec![("mutex locks", s.sleepable_mutex_locks.to_string())]);
+    }
+    let mut run = vec![("steps", s.steps.to_string())];
+    if let Some(why) = &s.stopped {
+        run.push(("stopped", why.clone()));
+    }
+    group("run", run);
+    out
+}
+
+/// The summary column of one side, values that differ from the other
+/// side marked `≠`.
+pub fn summary_lines(w: &Walkthrough, side: Side, cols: usize) -> Vec<Line<'static>> {
+    let me = &w.side(side).trace;
+    let other = &w.side(side.other()).trace;
+    let values = |t: &notifier_lab_core::Trace| -> BTreeMap<String, String> {
+        summary_sections(t)
+            .into_iter()
+            .flat_map(|(sec, keys)| keys.into_iter().zip(sec.items.into_iter().map(|i| i.value)))
+            .collect()
+    };
+    let theirs = values(other);
+    let mut sections = Vec::new();
+    for (mut sec, keys) in summary_sections(me) {
+        for (it, k) in sec.items.iter_mut().zip(keys) {
+            it.differs = theirs.get(&k) != Some(&it.value);
+        }
+        sections.push(sec);
+    }
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("{}: {} ({})", side.name(), me.semantics.id(), me.semantics.tag()), theme::FOCUS),
+        Span::styled(" · whole run", theme::DIM),
+    ])];
+    lines.extend(flow(&sections, cols, GUTTER, theme::DIM, theme::DIFFERS));
+    if me.summary.violations.is_empty() {
+        lines.push(Line::from(vec![Span::styled(format!("{:<GUTTER$}", "viol."), theme::DIM), Span::raw("none")]));
+    } else {
+        for v in &me.summary.violations {
+            for l in wrap(&format!("VIOLATION {}: {}", v.id.id(), v.message), cols, 2) {
+                lines.push(Line::from(Span::styled(l, theme::VIOLATION)));
+            }
+        }
+    }
+    lines
+}

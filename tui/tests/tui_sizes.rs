@@ -1,0 +1,111 @@
+//! Any terminal size works: every width 1..=200 at a set of heights and
+//! every height 1..=60 at a set of widths, in the normal view and in every
+//! overlay. Nothing may panic; below the minimum the "enlarge" message is
+//! drawn, at or above it the walkthrough is.
+
+use notifier_lab_tui::app::input::handle_key;
+use notifier_lab_tui::app::keymap::{Key, Keymap};
+use notifier_lab_tui::app::state::Walkthrough;
+use notifier_lab_tui::display::{MIN_HEIGHT, MIN_WIDTH, render_to_string};
+
+fn sizes() -> Vec<(u16, u16)> {
+    let mut v = Vec::new();
+    for h in [1, 2, 5, 10, 16, 24, 48, 60] {
+        for w in 1..=200 {
+            v.push((w, h));
+        }
+    }
+    for w in [1, 10, 60, 80, 200] {
+        for h in 1..=60 {
+            v.push((w, h));
+        }
+    }
+    v
+}
+
+fn check(w: &Walkthrough, km: &Keymap, what: &str, every: usize) {
+    for (i, (wd, ht)) in sizes().into_iter().enumerate() {
+        // Overlays are swept on every `every`-th size to keep the test fast;
+        // the normal view on all of them.
+        if i % every != 0 && !(wd == MIN_WIDTH || ht == MIN_HEIGHT) {
+            continue;
+        }
+        let text = render_to_string(w, km, wd, ht);
+        assert_eq!(text.lines().count(), usize::from(ht), "{what} {wd}x{ht}: one line per row");
+        let small = wd < MIN_WIDTH || ht < MIN_HEIGHT;
+        if small {
+            if wd >= 12 && ht >= 4 {
+                assert!(text.contains("enlarge"), "{what} {wd}x{ht}:\n{text}");
+            }
+        } else {
+            assert!(text.contains("notifier-lab"), "{what} {wd}x{ht}:\n{text}");
+        }
+    }
+}
+
+#[test]
+fn normal_view_every_size() {
+    let mut km = Keymap::default_preset();
+    let mut w = Walkthrough::new_default();
+    check(&w, &km, "start", 1);
+    // Mid-run, inside a callback, with a long event log.
+    for k in ['n', 'n', 's', 's', 's', 'n', 'n'] {
+        handle_key(&mut w, &mut km, Key::Char(k));
+    }
+    // ratatui is slow without optimizations (a few ms per large frame), so
+    // the second state takes every other size.
+    check(&w, &km, "mid-run", 2);
+    let text = render_to_string(&w, &km, MIN_WIDTH, MIN_HEIGHT);
+    assert!(text.contains("step "), "the minimum size shows the walkthrough:\n{text}");
+}
+
+#[test]
+fn overlays_every_size() {
+    let scripts: [(&str, &[Key]); 6] = [
+        ("help", &[Key::Char('?')]),
+        ("scenario picker", &[Key::Char('c')]),
+        ("notifier picker", &[Key::Char('N')]),
+        ("goto", &[Key::Char('g'), Key::Char('z'), Key::Enter]),
+        ("summary", &[Key::Char('r')]),
+        ("vim help", &[Key::Char('K'), Key::Char('?')]),
+    ];
+    for (what, keys) in scripts {
+        let mut km = Keymap::default_preset();
+        let mut w = Walkthrough::new_default();
+        for k in keys {
+            handle_key(&mut w, &mut km, *k);
+        }
+        check(&w, &km, what, 9);
+    }
+}
+
+#[test]
+fn random_key_walk_renders_at_common_sizes() {
+    let keys = [
+        Key::Char('n'),
+        Key::Char('s'),
+        Key::Char('f'),
+        Key::Char('b'),
+        Key::Char(']'),
+        Key::Tab,
+        Key::Char('N'),
+        Key::Char(' '),
+        Key::Enter,
+        Key::Char('c'),
+        Key::Down,
+        Key::Char('S'),
+        Key::Esc,
+        Key::Char('r'),
+        Key::Char('R'),
+    ];
+    let mut w = Walkthrough::new_default();
+    let mut km = Keymap::default_preset();
+    let mut seed: u64 = 42;
+    for i in 0..150 {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        handle_key(&mut w, &mut km, keys[(seed >> 33) as usize % keys.len()]);
+        let (wd, ht) = [(80, 24), (60, 16), (120, 36)][i % 3];
+        let text = render_to_string(&w, &km, wd, ht);
+        assert_eq!(text.lines().count(), usize::from(ht));
+    }
+}
