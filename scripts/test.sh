@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# notifier-lab: the whole test suite, from a fresh clone on a fresh machine.
+# It installs what it needs (Debian packages, rustup target, pinned tools in a
+# cache outside the clone) and skips whatever is already there at the right
+# version. CI runs exactly this (see .ci/run).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+APT_UPDATED=0
+apt_install() {
+    local missing=()
+    for p in "$@"; do
+        dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+    done
+    [ "${#missing[@]}" -eq 0 ] && return 0
+    if [ "$APT_UPDATED" -eq 0 ]; then
+        apt-get update -qq
+        APT_UPDATED=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+step "prerequisites"
+command -v tmux >/dev/null || apt_install tmux
+rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+
+step "format (cargo fmt --check)"
+cargo fmt --all --check
+
+step "lint (clippy -D warnings)"
+cargo clippy --all-targets -- -D warnings
+
+step "unit, golden, property, snapshot and end-to-end tests"
+cargo test
+
+step "scenario files: recheck every expected result"
+cargo run -q -p notifier-lab-tui -- verify
+
+step "core compiles for wasm32-unknown-unknown"
+cargo build -q -p notifier-lab-core --target wasm32-unknown-unknown
+
+if [ -f web/test.sh ]; then
+    step "browser demo"
+    bash web/test.sh
+fi
+
+if [ -f book/test.sh ]; then
+    step "book"
+    bash book/test.sh
+fi
+
+step "all tests passed"
