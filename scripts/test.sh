@@ -9,6 +9,11 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 step() { printf '\n==> %s\n' "$*"; }
 
+LOG_DIR="$(mktemp -d)"
+trap 'rm -rf "$LOG_DIR"' EXIT
+# Every runner's output is kept so the last line can add the counts up.
+count() { tee -a "$LOG_DIR/all.log"; }
+
 APT_UPDATED=0
 apt_install() {
     local missing=()
@@ -36,22 +41,28 @@ step "lint (clippy -D warnings)"
 cargo clippy --all-targets -- -D warnings
 
 step "unit, golden, property, snapshot and end-to-end tests"
-cargo test
+cargo test 2>&1 | count
 
 step "scenario files: recheck every expected result"
-cargo run -q -p notifier-lab-tui -- verify
+cargo run -q -p notifier-lab-tui -- verify | count
 
 step "core compiles for wasm32-unknown-unknown"
 cargo build -q -p notifier-lab-core --target wasm32-unknown-unknown
 
 if [ -f web/test.sh ]; then
     step "browser demo"
-    bash web/test.sh
+    bash web/test.sh 2>&1 | count
 fi
 
 if [ -f book/test.sh ]; then
     step "book"
-    bash book/test.sh
+    bash book/test.sh 2>&1 | count
 fi
 
 step "all tests passed"
+# cargo's "test result: ok. N passed; M failed" and the plain "N passed, M failed" lines.
+awk '
+    /test result: /            { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+    /^[0-9]+ passed, [0-9]+ failed$/ { p += $1; f += $3 }
+    END { printf "total: %d passed, %d failed\n", p, f }
+' "$LOG_DIR/all.log"
