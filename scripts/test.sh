@@ -46,6 +46,9 @@ cargo test 2>&1 | count
 step "scenario files: recheck every expected result"
 cargo run -q -p notifier-lab-tui -- verify | count
 
+step "explorer: every scenario x semantics, verdicts against the scenario files"
+cargo run -q -p notifier-lab-tui -- check --all
+
 step "core compiles for wasm32-unknown-unknown"
 cargo build -q -p notifier-lab-core --target wasm32-unknown-unknown
 
@@ -63,6 +66,6 @@ step "all tests passed"
 # cargo's "test result: ok. N passed; M failed" and the plain "N passed, M failed" lines.
 awk '
     /test result: /            { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
-    /^[0-9]+ passed, [0-9]+ failed$/ { p += $1; f += $3 }
+    /^([A-Za-z0-9_.\/-]+: )?[0-9]+ passed, [0-9]+ failed$/ { n = split($0, w, " "); p += w[n-3]; f += w[n-1] }
     END { printf "total: %d passed, %d failed\n", p, f }
 ' "$LOG_DIR/all.log"

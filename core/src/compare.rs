@@ -69,8 +69,13 @@ fn calls_between(t: &Trace, from: usize, to: usize) -> Vec<String> {
 
 /// Runs `scenario` under `left` and `right` and aligns the runs.
 pub fn compare(scenario: &Scenario, left: Semantics, right: Semantics, notifiers: &[NotifierId]) -> Comparison {
-    let l = Trace::run(scenario, left, notifiers);
-    let r = Trace::run(scenario, right, notifiers);
+    compare_traces(Trace::run(scenario, left, notifiers), Trace::run(scenario, right, notifiers))
+}
+
+/// Aligns two recorded runs at their milestones (for runs recorded with
+/// another schedule, e.g. a replayed counterexample next to the default
+/// schedule).
+pub fn compare_traces(l: Trace, r: Trace) -> Comparison {
     let lm = milestones(&l);
     let rm = milestones(&r);
     // LCS over milestone names.

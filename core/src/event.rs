@@ -192,6 +192,35 @@ pub enum Event {
         /// Writable.
         writable: bool,
     },
+    /// A host thread stored to the page through the primary pte.
+    UserWrite {
+        /// Virtual address.
+        addr: u64,
+        /// Page written.
+        pfn: Pfn,
+        /// Value stored.
+        value: u32,
+    },
+    /// A GRU instruction accessed the address through a GRU TLB entry.
+    GruAccess {
+        /// Virtual address.
+        addr: u64,
+        /// Page accessed.
+        pfn: Pfn,
+        /// A write (else a read).
+        write: bool,
+        /// Value read or written.
+        value: u32,
+    },
+    /// `tfh_write_restart` loaded a GRU TLB entry.
+    GruTlbDropin {
+        /// Virtual address.
+        addr: u64,
+        /// Page.
+        pfn: Pfn,
+        /// Writable.
+        writable: bool,
+    },
     /// GRU TLB entries for a range were invalidated.
     GruTlbFlush {
         /// Entries dropped.
@@ -344,6 +373,25 @@ impl Event {
             Event::SpteInstalled { gfn, pfn, writable } => format!(
                 "KVM: spte for gfn {} installed to pfn {} {}",
                 hex(*gfn),
+                hex(*pfn),
+                if *writable { "read-write" } else { "read-only" }
+            ),
+            Event::UserWrite { addr, pfn, value } => format!(
+                "host thread stores {} to {} through its pte: pfn {}",
+                hex(u64::from(*value)),
+                hex(*addr),
+                hex(*pfn)
+            ),
+            Event::GruAccess { addr, pfn, write, value } => format!(
+                "GRU {} {} through its TLB: pfn {}, value {}",
+                if *write { "writes" } else { "reads" },
+                hex(*addr),
+                hex(*pfn),
+                hex(u64::from(*value))
+            ),
+            Event::GruTlbDropin { addr, pfn, writable } => format!(
+                "GRU: TLB entry for {} loaded: pfn {} {}",
+                hex(*addr),
                 hex(*pfn),
                 if *writable { "read-write" } else { "read-only" }
             ),

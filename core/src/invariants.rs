@@ -67,6 +67,36 @@ pub fn state_violations(m: &Machine) -> Vec<StateViolation> {
     out
 }
 
+/// A secondary access to `pfn` while the process maps `primary` (holding
+/// `mapped`): a write is lost; a read is stale when the contents differ.
+/// `who` reads "the guest {} gfn 0x10 through a stale spte", where `{}` is
+/// "wrote 0x.. to" or "read 0x.. from".
+fn stale_access(found: &mut Vec<Violation>, who: &str, pfn: u64, write: bool, value: u32, primary: u64, mapped: u32) {
+    let v = hex(u64::from(value));
+    if write {
+        found.push(Violation {
+            id: ViolationId::LostWrite,
+            message: format!(
+                "{} into pfn {}, but the process now maps pfn {}: the write is lost",
+                who.replacen("{}", &format!("wrote {v} to"), 1),
+                hex(pfn),
+                hex(primary)
+            ),
+        });
+    } else if mapped != value {
+        found.push(Violation {
+            id: ViolationId::StaleSecondaryRead,
+            message: format!(
+                "{} to pfn {}, but the process maps pfn {} holding {}",
+                who.replacen("{}", &format!("read {v} from"), 1),
+                hex(pfn),
+                hex(primary),
+                hex(u64::from(mapped))
+            ),
+        });
+    }
+}
+
 /// Checks one executed step; appends violation events to `ev`.
 pub fn check_step(m: &Machine, t: ThreadId, before: &[StateViolation], ev: &mut Vec<Event>) {
     let mut found = Vec::new();
@@ -81,30 +111,15 @@ pub fn check_step(m: &Machine, t: ThreadId, before: &[StateViolation], ev: &mut 
         match e {
             Event::GuestAccess { gfn, pfn, write, value } if primary.present && primary.pfn != *pfn => {
                 let mapped = m.page(primary.pfn).map(|p| p.content).unwrap_or(0);
-                if *write {
-                    found.push(Violation {
-                        id: ViolationId::LostWrite,
-                        message: format!(
-                            "the guest wrote {} to gfn {} through a stale spte into pfn {}, but the process now maps pfn {}: the write is lost",
-                            hex(u64::from(*value)),
-                            hex(*gfn),
-                            hex(*pfn),
-                            hex(primary.pfn)
-                        ),
-                    });
-                } else if mapped != *value {
-                    found.push(Violation {
-                        id: ViolationId::StaleSecondaryRead,
-                        message: format!(
-                            "the guest read {} from gfn {} through a stale spte to pfn {}, but the process maps pfn {} holding {}",
-                            hex(u64::from(*value)),
-                            hex(*gfn),
-                            hex(*pfn),
-                            hex(primary.pfn),
-                            hex(u64::from(mapped))
-                        ),
-                    });
-                }
+                let who = format!("the guest {{}} gfn {} through a stale spte", hex(*gfn));
+                stale_access(&mut found, &who, *pfn, *write, *value, primary.pfn, mapped);
+            }
+            // GRU accesses are checked like guest accesses: a GRU TLB entry
+            // is a secondary mapping of the same address.
+            Event::GruAccess { addr, pfn, write, value } if primary.present && primary.pfn != *pfn => {
+                let mapped = m.page(primary.pfn).map(|p| p.content).unwrap_or(0);
+                let who = format!("the GRU {{}} {} through a stale GRU TLB entry", hex(*addr));
+                stale_access(&mut found, &who, *pfn, *write, *value, primary.pfn, mapped);
             }
             Event::RangeClosed { open } if *open < 0 => found.push(Violation {
                 id: ViolationId::RangeImbalance,

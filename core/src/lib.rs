@@ -23,6 +23,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod actor;
+pub mod checker;
 pub mod compare;
 pub mod event;
 pub mod invariants;
@@ -35,7 +37,9 @@ pub mod semantics;
 pub mod source;
 pub mod trace;
 pub mod view;
+pub mod walk;
 
+pub use actor::Actor;
 pub use compare::{Comparison, compare};
 pub use event::{Event, Violation, ViolationId};
 pub use machine::{Machine, StepOutcome, ThreadId, ThreadKind};
@@ -45,6 +49,7 @@ pub use scenario::{Scenario, ScenarioError};
 pub use semantics::Semantics;
 pub use source::Source;
 pub use trace::{Step, Summary, Trace};
+pub use walk::Walk;
 
 /// Error for a name that is not one of a fixed set (semantics, notifier,
 /// scenario...). Its message lists the valid names.

@@ -14,10 +14,11 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::actor::Actor;
 use crate::event::{Event, Violation, ViolationId};
 use crate::invariants;
 use crate::kernel::{self, EntryFrom, FuncId, Function, Op, Which};
-use crate::notifier::{Callback, Gcr3, NotifierId, Secondary, Spte};
+use crate::notifier::{Callback, Gcr3, GruTlbEntry, NotifierId, Secondary, Spte};
 use crate::page::{Page, Pfn, Pte};
 use crate::semantics::Semantics;
 
@@ -33,14 +34,20 @@ pub enum ThreadKind {
     Host,
     /// A guest vCPU accessing guest memory through KVM's sptes.
     Vcpu,
+    /// A second host thread storing to the page (the `host_write` actor).
+    HostWrite,
+    /// A GRU instruction and its user-context dropin (`gru_read`/`gru_write`).
+    Gru,
 }
 
 impl ThreadKind {
-    /// Stable id (`host`, `vcpu`).
+    /// Stable id (`host`, `vcpu`, `host_write`, `gru`).
     pub fn id(self) -> &'static str {
         match self {
             ThreadKind::Host => "host",
             ThreadKind::Vcpu => "vcpu",
+            ThreadKind::HostWrite => "host_write",
+            ThreadKind::Gru => "gru",
         }
     }
 }
@@ -83,6 +90,21 @@ pub struct Locals {
     pub cow_installed: bool,
     /// Index of the vCPU's next guest access.
     pub access: u8,
+    /// This thread's `page` / `old_page`: the page its path merges, copies
+    /// or replaces. Per thread because several threads may take COW faults
+    /// at once, each on the pte it saw.
+    pub page: Pfn,
+    /// This thread's `kpage` / `new_page`: the KSM page, or the free page a
+    /// COW or uprobe copy is allocated in (actors get one from the pool).
+    pub kpage: Pfn,
+    /// GRU: the TFH of this thread's dropin was read and no TLB invalidate
+    /// has hit it since (else the hardware ignores the dropin).
+    pub tfh_live: bool,
+    /// GRU: `gpa` found by `gru_vtop` (no page reference is kept).
+    pub gpa: Option<Pfn>,
+    /// GRU: the return value of the last `gru_try_dropin` (0 loaded or
+    /// ignored, 1 range active, -1 failed).
+    pub dropin_ret: i8,
 }
 
 impl Default for Locals {
@@ -99,6 +121,11 @@ impl Default for Locals {
             range_started: false,
             cow_installed: false,
             access: 0,
+            page: 0,
+            kpage: 0,
+            tfh_live: false,
+            gpa: None,
+            dropin_ret: 0,
         }
     }
 }
@@ -118,9 +145,25 @@ pub struct Thread {
     pub srcu: u8,
     /// `invalidate_range_start` calls not yet ended.
     pub ranges_open: i8,
+    /// An actor's single access (`vcpu_read`, `gru_write`, ...). `None` for
+    /// the scenario's host path and for the default vCPU, which runs the
+    /// scenario's `[[guest]]` list ([`Machine::guest_ops`]).
+    pub op: Option<GuestOp>,
 }
 
 impl Thread {
+    fn new(kind: ThreadKind, entry: FuncId, notifier: u8, locals: Locals, op: Option<GuestOp>) -> Thread {
+        Thread {
+            kind,
+            stack: vec![Frame { func: entry, pc: 0, mn: 0, notifier }],
+            locals,
+            rcu: 0,
+            srcu: 0,
+            ranges_open: 0,
+            op,
+        }
+    }
+
     /// The thread has returned from its outermost function.
     pub fn done(&self) -> bool {
         self.stack.is_empty()
@@ -269,11 +312,17 @@ impl Hash for Machine {
 
 enum Flow {
     Next,
+    /// `return f(...)`: the caller ends when `f` returns.
+    TailCall(FuncId),
     Goto(&'static str),
     Stay,
     Call(FuncId),
     CallStay(FuncId),
-    Invoke { func: FuncId, notifier: u8, then: Option<&'static str> },
+    Invoke {
+        func: FuncId,
+        notifier: u8,
+        then: Option<&'static str>,
+    },
     Return,
 }
 
@@ -295,23 +344,10 @@ impl Machine {
         gfn: u64,
         guest_ops: Vec<GuestOp>,
     ) -> Machine {
-        let mut threads = vec![Thread {
-            kind: ThreadKind::Host,
-            stack: vec![Frame { func: host_entry, pc: 0, mn: 0, notifier: 0 }],
-            locals: Locals::default(),
-            rcu: 0,
-            srcu: 0,
-            ranges_open: 0,
-        }];
+        let host_locals = Locals { page: host.page, kpage: host.kpage, ..Locals::default() };
+        let mut threads = vec![Thread::new(ThreadKind::Host, host_entry, 0, host_locals, None)];
         if let Some(k) = notifiers.iter().position(|n| n.id() == NotifierId::Kvm) {
-            threads.push(Thread {
-                kind: ThreadKind::Vcpu,
-                stack: vec![Frame { func: FuncId::KvmVcpuRun, pc: 0, mn: 0, notifier: k as u8 }],
-                locals: Locals::default(),
-                rcu: 0,
-                srcu: 0,
-                ranges_open: 0,
-            });
+            threads.push(Thread::new(ThreadKind::Vcpu, FuncId::KvmVcpuRun, k as u8, Locals::default(), None));
         }
         Machine {
             semantics,
@@ -326,6 +362,63 @@ impl Machine {
             guest_ops: guest_ops.into(),
             steps: 0,
         }
+    }
+
+    /// Replaces the default vCPU with `actors`, one thread each after the
+    /// host path (thread 0). Writers that may take a COW fault get their own
+    /// free page from a pool appended to [`Machine::pages`] (pfns above the
+    /// scenario's, named `pool<thread>`). An empty list keeps the default
+    /// threads. Errors when an actor's notifier is not registered or there
+    /// would be more than 250 threads.
+    pub fn with_actors(mut self, actors: &[Actor]) -> Result<Machine, String> {
+        if actors.is_empty() {
+            return Ok(self);
+        }
+        if actors.len() > 250 {
+            return Err(format!("{} actors: at most 250 are supported", actors.len()));
+        }
+        self.threads.retain(|t| t.kind == ThreadKind::Host);
+        let mut next_pfn = self.pages.iter().map(|p| p.pfn).max().unwrap_or(0) / 0x100 * 0x100 + 0x100;
+        for a in actors {
+            let tid = self.threads.len() as u8;
+            let notifier = match a.needs() {
+                Some(n) => match self.notifiers.iter().position(|s| s.id() == n) {
+                    Some(i) => i as u8,
+                    None => {
+                        return Err(format!(
+                            "actor `{a}` needs the `{n}` notifier, which is not registered (registered: {})",
+                            self.notifier_ids().iter().map(|n| n.id()).collect::<Vec<_>>().join(",")
+                        ));
+                    }
+                },
+                None => 0,
+            };
+            let mut locals = Locals::default();
+            if a.writes() {
+                self.pages.push(Page {
+                    pfn: next_pfn,
+                    name: format!("pool{tid}"),
+                    refcount: 0,
+                    mapcount: 0,
+                    anon: false,
+                    ksm: false,
+                    locked_by: None,
+                    dirty: false,
+                    free: true,
+                    content: 0,
+                });
+                locals.kpage = next_pfn;
+                next_pfn += 0x100;
+            }
+            let op = Some(GuestOp { write: a.writes(), value: a.value(tid) });
+            let (kind, entry) = match a {
+                Actor::HostWrite => (ThreadKind::HostWrite, FuncId::UserStore),
+                Actor::VcpuRead | Actor::VcpuWrite => (ThreadKind::Vcpu, FuncId::KvmVcpuRun),
+                Actor::GruRead | Actor::GruWrite => (ThreadKind::Gru, FuncId::GruInstruction),
+            };
+            self.threads.push(Thread::new(kind, entry, notifier, locals, op));
+        }
+        Ok(self)
     }
 
     /// Ids of the registered notifiers, in list order.
@@ -397,6 +490,16 @@ impl Machine {
 
     /// Why `t` cannot run now, if it cannot.
     pub fn blocked_on(&self, t: ThreadId) -> Option<String> {
+        self.block(t).map(|(why, pfn)| match pfn {
+            Some(pfn) => format!("{why}({})", hex(pfn)),
+            None => why.to_string(),
+        })
+    }
+
+    /// Allocation-free form of [`Machine::blocked_on`] (the explorer asks
+    /// it for every thread of every state): the reason, and the pfn for
+    /// `lock_page`.
+    fn block(&self, t: ThreadId) -> Option<(&'static str, Option<Pfn>)> {
         let (f, pc) = self.current(t)?;
         let op = f.body.get(pc)?.op;
         let other = |h: Option<ThreadId>| h.is_some() && h != Some(t);
@@ -404,24 +507,33 @@ impl Machine {
         let fr = self.threads[t.0 as usize].stack.last()?;
         match op {
             Op::PtlLock | Op::FaultPtlLock | Op::PageCheckAddress { .. } | Op::TdpGetPfn if other(self.ptl.holder) => {
-                Some("waits for the PT lock".into())
+                Some(("waits for the PT lock", None))
             }
+            // get_user_pages (the non-atomic lookup) takes the PT lock to
+            // read a pte that is not present.
+            Op::GruPteLookup if other(self.ptl.holder) && !self.pte(self.host.addr).present => {
+                Some(("get_user_pages waits for the PT lock", None))
+            }
+            Op::GruWaitEvent => match self.notifiers.get(fr.notifier as usize) {
+                Some(Secondary::Gru(g)) if g.waiters.contains(&t.0) => Some(("sleeps on ms_wait_queue", None)),
+                _ => None,
+            },
             Op::KvmLock => match self.notifiers.get(fr.notifier as usize) {
-                Some(Secondary::Kvm(k)) if other_u8(k.mmu_lock) => Some("waits for kvm->mmu_lock".into()),
+                Some(Secondary::Kvm(k)) if other_u8(k.mmu_lock) => Some(("waits for kvm->mmu_lock", None)),
                 _ => None,
             },
             Op::GntdevLock => match self.notifiers.get(fr.notifier as usize) {
-                Some(Secondary::XenGntdev(g)) if other_u8(g.lock) => Some("waits for priv->lock".into()),
+                Some(Secondary::XenGntdev(g)) if other_u8(g.lock) => Some(("waits for priv->lock", None)),
                 _ => None,
             },
             Op::SleepMutexLock => match self.notifiers.get(fr.notifier as usize) {
-                Some(Secondary::Sleepable(s)) if other_u8(s.mutex) => Some("sleeps on drv->mutex".into()),
+                Some(Secondary::Sleepable(s)) if other_u8(s.mutex) => Some(("sleeps on drv->mutex", None)),
                 _ => None,
             },
             Op::LockPage(w) => {
-                let pfn = self.which(w);
+                let pfn = self.which(t, w);
                 match self.page(pfn) {
-                    Some(p) if other_u8(p.locked_by) => Some(format!("sleeps in lock_page({})", hex(pfn))),
+                    Some(p) if other_u8(p.locked_by) => Some(("sleeps in lock_page", Some(pfn))),
                     _ => None,
                 }
             }
@@ -431,13 +543,14 @@ impl Machine {
 
     /// Threads that can execute a statement now.
     pub fn runnable(&self) -> Vec<ThreadId> {
-        self.thread_ids().filter(|t| !self.threads[t.0 as usize].done() && self.blocked_on(*t).is_none()).collect()
+        self.thread_ids().filter(|t| !self.threads[t.0 as usize].done() && self.block(*t).is_none()).collect()
     }
 
-    fn which(&self, w: Which) -> Pfn {
+    fn which(&self, t: ThreadId, w: Which) -> Pfn {
+        let l = &self.threads[t.0 as usize].locals;
         match w {
-            Which::Page => self.host.page,
-            Which::Kpage => self.host.kpage,
+            Which::Page => l.page,
+            Which::Kpage => l.kpage,
         }
     }
 
@@ -449,8 +562,8 @@ impl Machine {
         if th.done() {
             return StepOutcome::Done;
         }
-        if let Some(why) = self.blocked_on(t) {
-            return StepOutcome::Blocked(why);
+        if self.block(t).is_some() {
+            return StepOutcome::Blocked(self.blocked_on(t).unwrap_or_default());
         }
         let depth = th.stack.len() - 1;
         let fr = *th.stack.last().expect("non-empty stack");
@@ -488,6 +601,11 @@ impl Machine {
         };
         match flow {
             Flow::Next => th.stack[top].pc += 1,
+            Flow::TailCall(f) => {
+                let notifier = th.stack[top].notifier;
+                th.stack[top].pc = function.body.len() as u8;
+                th.stack.push(Frame { func: f, pc: 0, mn: 0, notifier });
+            }
             Flow::Stay => {}
             Flow::Goto(l) => th.stack[top].pc = label(l, ev),
             Flow::Return => {
@@ -587,6 +705,9 @@ impl Machine {
         let ti = t.0 as usize;
         let addr = self.host.addr;
         let gfn = self.gfn;
+        // This thread's page arguments (thread 0's start as the scenario's
+        // `host.page` / `host.kpage`).
+        let (page, kpage) = (self.threads[ti].locals.page, self.threads[ti].locals.kpage);
         match op {
             Op::Nop => Flow::Next,
             Op::Call(f) => {
@@ -622,7 +743,7 @@ impl Machine {
             }
             Op::PageCheckAddress { fail } => {
                 let pte = self.pte(addr);
-                if pte.present && pte.pfn == self.host.page {
+                if pte.present && pte.pfn == page {
                     self.ptl = PtLock { holder: Some(t), since: self.steps };
                     ev.push(Event::PtlTaken);
                     Flow::Next
@@ -655,7 +776,7 @@ impl Machine {
                 Flow::Next
             }
             Op::LockPage(w) => {
-                let pfn = self.which(w);
+                let pfn = self.which(t, w);
                 if let Some(p) = self.page_mut(pfn) {
                     p.locked_by = Some(t.0);
                 }
@@ -663,7 +784,7 @@ impl Machine {
                 Flow::Next
             }
             Op::TrylockPage { which, fail } => {
-                let pfn = self.which(which);
+                let pfn = self.which(t, which);
                 match self.page_mut(pfn) {
                     Some(p) if p.locked_by.is_none() => {
                         p.locked_by = Some(t.0);
@@ -677,7 +798,7 @@ impl Machine {
                 }
             }
             Op::UnlockPage(w) => {
-                let pfn = self.which(w);
+                let pfn = self.which(t, w);
                 if let Some(p) = self.page_mut(pfn) {
                     p.locked_by = None;
                 }
@@ -705,7 +826,7 @@ impl Machine {
                 Flow::Next
             }
             Op::IfRefcountMismatch { else_ } => {
-                let p = self.page(self.host.page).cloned();
+                let p = self.page(page).cloned();
                 match p {
                     Some(p) if p.mapcount + 1 != p.refcount => {
                         ev.push(Event::Branch {
@@ -727,7 +848,7 @@ impl Machine {
             }
             Op::SetPageDirtyIfEntryDirty => {
                 if self.threads[ti].locals.entry.dirty {
-                    let pfn = self.host.page;
+                    let pfn = page;
                     if let Some(p) = self.page_mut(pfn) {
                         p.dirty = true;
                     }
@@ -759,8 +880,8 @@ impl Machine {
             }
             Op::IfWriteProtectedAndIdentical { else_ } => {
                 let ok = self.threads[ti].locals.err_ok;
-                let a = self.page(self.host.page).map(|p| p.content);
-                let b = self.page(self.host.kpage).map(|p| p.content);
+                let a = self.page(page).map(|p| p.content);
+                let b = self.page(kpage).map(|p| p.content);
                 if ok && a.is_some() && a == b {
                     ev.push(Event::Branch {
                         why: "write-protected and pages_identical(page, kpage): replace the pte".into(),
@@ -772,15 +893,15 @@ impl Machine {
                 }
             }
             Op::GetPage(w) => {
-                self.get_page(self.which(w), ev);
+                self.get_page(self.which(t, w), ev);
                 Flow::Next
             }
             Op::PutPage(w) => {
-                self.put_page(self.which(w), ev);
+                self.put_page(self.which(t, w), ev);
                 Flow::Next
             }
             Op::PageAddAnonRmap(w) | Op::PageAddNewAnonRmap(w) => {
-                let pfn = self.which(w);
+                let pfn = self.which(t, w);
                 if let Some(p) = self.page_mut(pfn) {
                     p.mapcount += 1;
                     p.anon = true;
@@ -790,7 +911,7 @@ impl Machine {
                 Flow::Next
             }
             Op::PageRemoveRmap(w) => {
-                let pfn = self.which(w);
+                let pfn = self.which(t, w);
                 if let Some(p) = self.page_mut(pfn) {
                     p.mapcount -= 1;
                     let mapcount = p.mapcount;
@@ -800,12 +921,11 @@ impl Machine {
             }
             Op::CallSetPteAtNotify(from) => {
                 if from == EntryFrom::MkPteKpage {
-                    self.threads[ti].locals.entry =
-                        Pte { pfn: self.host.kpage, present: true, writable: false, dirty: false };
+                    self.threads[ti].locals.entry = Pte { pfn: kpage, present: true, writable: false, dirty: false };
                 }
                 Flow::Call(FuncId::SetPteAtNotify)
             }
-            Op::IfCanReuse { copy } => match self.page(self.host.page) {
+            Op::IfCanReuse { copy } => match self.page(page) {
                 Some(p) if p.anon && !p.ksm && p.mapcount == 1 && p.refcount == 1 => {
                     ev.push(Event::Branch { why: "old page is anonymous and mapped only here: reuse it".into() });
                     Flow::Next
@@ -831,7 +951,7 @@ impl Machine {
                 Flow::Next
             }
             Op::AllocNewPage => {
-                let pfn = self.host.kpage;
+                let pfn = kpage;
                 if let Some(p) = self.page_mut(pfn) {
                     p.free = false;
                     p.refcount = 1;
@@ -843,8 +963,8 @@ impl Machine {
                 Flow::Next
             }
             Op::CopyPage => {
-                let v = self.page(self.host.page).map(|p| p.content).unwrap_or(0);
-                let pfn = self.host.kpage;
+                let v = self.page(page).map(|p| p.content).unwrap_or(0);
+                let pfn = kpage;
                 if let Some(p) = self.page_mut(pfn) {
                     p.content = v;
                 }
@@ -853,7 +973,7 @@ impl Machine {
             }
             Op::WriteOpcode => {
                 let v = self.host.opcode;
-                let pfn = self.host.kpage;
+                let pfn = kpage;
                 if let Some(p) = self.page_mut(pfn) {
                     p.content = v;
                 }
@@ -861,8 +981,7 @@ impl Machine {
                 Flow::Next
             }
             Op::MkPteCow => {
-                self.threads[ti].locals.entry =
-                    Pte { pfn: self.host.kpage, present: true, writable: true, dirty: true };
+                self.threads[ti].locals.entry = Pte { pfn: kpage, present: true, writable: true, dirty: true };
                 Flow::Next
             }
             Op::IfPteUnchanged { else_ } => {
@@ -876,14 +995,36 @@ impl Machine {
                 }
             }
             Op::GetUserPages => {
-                self.get_page(self.host.page, ev);
+                self.get_page(page, ev);
                 Flow::Next
             }
             Op::ReleaseNewPageVar => {
-                let pfn = if self.threads[ti].locals.cow_installed { self.host.page } else { self.host.kpage };
+                let pfn = if self.threads[ti].locals.cow_installed { page } else { kpage };
                 self.put_page(pfn, ev);
                 Flow::Next
             }
+            Op::VmNormalPage => {
+                let l = &mut self.threads[ti].locals;
+                l.page = l.orig_pte.pfn;
+                Flow::Next
+            }
+            Op::CallDoWpPageIfReadOnly => {
+                if self.threads[ti].locals.orig_pte.writable {
+                    ev.push(Event::Branch {
+                        why: "if (!pte_write(entry)) is false: another thread's fault already made the pte writable; \
+                              spurious fault, no do_wp_page: unlock and return 0"
+                            .into(),
+                    });
+                    if self.ptl.holder == Some(t) {
+                        self.ptl.holder = None;
+                        ev.push(Event::PtlReleased);
+                    }
+                    Flow::Return
+                } else {
+                    Flow::TailCall(FuncId::DoWpPage)
+                }
+            }
+            Op::HostStore => self.host_store(t, ev),
             Op::IfRangeStarted { else_ } => {
                 if self.threads[ti].locals.range_started {
                     Flow::Next
@@ -1069,7 +1210,7 @@ impl Machine {
                 Flow::Next
             }
             Op::TdpGetPfn => {
-                let write = self.guest_ops.get(self.threads[ti].locals.access as usize).is_some_and(|o| o.write);
+                let write = self.access_op(t).is_some_and(|o| o.write);
                 let pte = self.pte(addr);
                 if pte.present && (!write || pte.writable) {
                     self.get_page(pte.pfn, ev);
@@ -1077,11 +1218,10 @@ impl Machine {
                     l.pfn = Some(pte.pfn);
                     l.map_writable = pte.writable;
                     Flow::Next
-                } else if pte.present && write && self.page(self.host.kpage).is_some_and(|p| p.free) {
+                } else if pte.present && write && self.can_cow(t, pte.pfn) {
                     ev.push(Event::Branch {
                         why: "get_user_pages(FOLL_WRITE) on a read-only pte: handle_mm_fault runs do_wp_page".into(),
                     });
-                    self.host.page = pte.pfn;
                     Flow::CallStay(FuncId::HandlePteFault)
                 } else {
                     ev.push(Event::Branch { why: "no usable host page: the fault is retried".into() });
@@ -1102,13 +1242,11 @@ impl Machine {
             Op::TdpDirectMap => {
                 let l = self.threads[ti].locals;
                 if let Some(pfn) = l.pfn {
-                    let write = self.guest_ops.get(l.access as usize).is_some_and(|o| o.write);
                     let writable = l.map_writable;
                     if let Some(k) = self.kvm_at(fr.notifier) {
                         k.sptes.retain(|s| s.gfn != gfn);
                         k.sptes.push(Spte { gfn, pfn, writable });
                     }
-                    let _ = write;
                     ev.push(Event::SpteInstalled { gfn, pfn, writable });
                     // mmu_set_spte drops the reference try_async_pf took.
                     self.put_page(pfn, ev);
@@ -1153,7 +1291,89 @@ impl Machine {
                     let dropped = (before - g.tlb.len()) as u32;
                     ev.push(Event::GruTlbFlush { dropped });
                 }
+                // The purge also hits the TFH of every dropin in flight: the
+                // hardware ignores those dropins (grufault.c, the comment at
+                // the head of gru_try_dropin).
+                for th in self.threads.iter_mut().filter(|th| th.kind == ThreadKind::Gru) {
+                    th.locals.tfh_live = false;
+                }
                 Flow::Next
+            }
+            Op::GruAccess => self.gru_access(t, fr, ev),
+            Op::GruWaitEvent => {
+                let Some(g) = self.gru_at(fr.notifier) else {
+                    return Flow::Next;
+                };
+                if g.ms_range_active == 0 {
+                    g.waiters.retain(|w| *w != t.0);
+                    Flow::Next
+                } else {
+                    let value = g.ms_range_active;
+                    if let Err(i) = g.waiters.binary_search(&t.0) {
+                        g.waiters.insert(i, t.0);
+                    }
+                    ev.push(Event::Branch {
+                        why: format!("ms_range_active = {value}: sleeps on ms_wait_queue until a range_end wakes it"),
+                    });
+                    Flow::Stay
+                }
+            }
+            Op::GruIfDropinRetry { retry } => {
+                if self.threads[ti].locals.dropin_ret > 0 {
+                    ev.push(Event::Branch {
+                        why: "gru_try_dropin returned 1 (range active): wait and try again".into(),
+                    });
+                    Flow::Goto(retry)
+                } else {
+                    Flow::Return
+                }
+            }
+            Op::GruTfhArm => {
+                let l = &mut self.threads[ti].locals;
+                l.tfh_live = true;
+                l.gpa = None;
+                Flow::Next
+            }
+            Op::GruIfRangeActive { fail } => {
+                let active = self.gru_at(fr.notifier).map(|g| g.ms_range_active).unwrap_or(0);
+                if active != 0 {
+                    ev.push(Event::Branch { why: format!("ms_range_active = {active}: a range invalidate is active") });
+                    Flow::Goto(fail)
+                } else {
+                    Flow::Next
+                }
+            }
+            Op::GruPteLookup => self.gru_pte_lookup(t, ev),
+            Op::GruTlbDropin => {
+                let write = self.access_op(t).is_some_and(|o| o.write);
+                let l = self.threads[ti].locals;
+                if !l.tfh_live {
+                    ev.push(Event::Branch {
+                        why: "a TLB invalidate hit the TFH since it was read: the GRU hardware ignores this dropin"
+                            .into(),
+                    });
+                    self.threads[ti].locals.dropin_ret = 0;
+                } else if let Some(pfn) = l.gpa {
+                    if let Some(g) = self.gru_at(fr.notifier) {
+                        g.tlb.retain(|e| e.addr != addr);
+                        g.tlb.push(GruTlbEntry { addr, pfn, writable: write });
+                    }
+                    ev.push(Event::GruTlbDropin { addr, pfn, writable: write });
+                    self.threads[ti].locals.dropin_ret = 0;
+                } else {
+                    ev.push(Event::Branch {
+                        why: "gru_vtop failed (VTOP_INVALID): failinval, the instruction faults".into(),
+                    });
+                    self.threads[ti].locals.dropin_ret = -1;
+                }
+                self.threads[ti].locals.tfh_live = false;
+                Flow::Return
+            }
+            Op::GruDropinFailActive => {
+                let l = &mut self.threads[ti].locals;
+                l.dropin_ret = 1;
+                l.tfh_live = false;
+                Flow::Return
             }
             Op::AmdFlushPage => {
                 ev.push(Event::AmdFlushPage);
@@ -1207,11 +1427,134 @@ impl Machine {
         }
     }
 
+    /// The access thread `t` performs next: an actor's single access, or
+    /// the default vCPU's next `[[guest]]` op.
+    fn access_op(&self, t: ThreadId) -> Option<GuestOp> {
+        let th = &self.threads[t.0 as usize];
+        match th.op {
+            Some(op) => (th.locals.access == 0).then_some(op),
+            None => self.guest_ops.get(th.locals.access as usize).copied(),
+        }
+    }
+
+    fn accesses(&self, t: ThreadId) -> usize {
+        if self.threads[t.0 as usize].op.is_some() { 1 } else { self.guest_ops.len() }
+    }
+
+    /// Whether a write fault of `t` on a read-only pte mapping `old` can be
+    /// handled: `do_wp_page` reuses an exclusively mapped anonymous page in
+    /// place, else it needs this thread's free page for the copy.
+    fn can_cow(&self, t: ThreadId, old: Pfn) -> bool {
+        let reuse = self.page(old).is_some_and(|p| p.anon && !p.ksm && p.mapcount == 1 && p.refcount == 1);
+        reuse || self.page(self.threads[t.0 as usize].locals.kpage).is_some_and(|p| p.free)
+    }
+
+    fn host_store(&mut self, t: ThreadId, ev: &mut Vec<Event>) -> Flow {
+        let ti = t.0 as usize;
+        let addr = self.host.addr;
+        let Some(op) = self.access_op(t) else {
+            return Flow::Return;
+        };
+        let pte = self.pte(addr);
+        if pte.present && pte.writable {
+            if let Some(p) = self.page_mut(pte.pfn) {
+                p.content = op.value;
+            }
+            // The MMU sets the dirty bit on a store.
+            if !pte.dirty {
+                self.set_pte(addr, Pte { dirty: true, ..pte });
+            }
+            ev.push(Event::UserWrite { addr, pfn: pte.pfn, value: op.value });
+            self.threads[ti].locals.access += 1;
+            Flow::Return
+        } else if !pte.present || self.can_cow(t, pte.pfn) {
+            ev.push(Event::Branch {
+                why: if pte.present {
+                    "store to a read-only pte: page fault, handle_pte_fault".into()
+                } else {
+                    "store to a cleared pte: page fault, handle_pte_fault".into()
+                },
+            });
+            Flow::CallStay(FuncId::HandlePteFault)
+        } else {
+            ev.push(Event::Branch {
+                why: "store to a read-only pte but this thread's pool page is in use: the model drops the store".into(),
+            });
+            Flow::Return
+        }
+    }
+
+    fn gru_access(&mut self, t: ThreadId, fr: Frame, ev: &mut Vec<Event>) -> Flow {
+        let ti = t.0 as usize;
+        let addr = self.host.addr;
+        let Some(op) = self.access_op(t) else {
+            return Flow::Return;
+        };
+        let entry = self.gru_at(fr.notifier).and_then(|g| g.tlb.iter().find(|e| e.addr == addr).copied());
+        match entry {
+            Some(e) if !op.write || e.writable => {
+                let value = if op.write {
+                    if let Some(p) = self.page_mut(e.pfn) {
+                        p.content = op.value;
+                    }
+                    op.value
+                } else {
+                    self.page(e.pfn).map(|p| p.content).unwrap_or(0)
+                };
+                ev.push(Event::GruAccess { addr, pfn: e.pfn, write: op.write, value });
+                self.threads[ti].locals.access += 1;
+                Flow::Return
+            }
+            _ if self.threads[ti].locals.dropin_ret < 0 => {
+                ev.push(Event::Branch { why: "the dropin failed: the GRU instruction ends with an exception".into() });
+                Flow::Return
+            }
+            _ => {
+                ev.push(Event::Branch {
+                    why: format!(
+                        "GRU TLB miss on {}: the TFH reports it, user context runs gru_user_dropin",
+                        hex(addr)
+                    ),
+                });
+                Flow::CallStay(FuncId::GruUserDropin)
+            }
+        }
+    }
+
+    fn gru_pte_lookup(&mut self, t: ThreadId, ev: &mut Vec<Event>) -> Flow {
+        let ti = t.0 as usize;
+        let write = self.access_op(t).is_some_and(|o| o.write);
+        let pte = self.pte(self.host.addr);
+        // atomic_pte_lookup: present, and for a write writable and dirty.
+        if pte.present && (!write || (pte.writable && pte.dirty)) {
+            self.threads[ti].locals.gpa = Some(pte.pfn);
+            return Flow::Return;
+        }
+        // non_atomic_pte_lookup: get_user_pages, which faults the page in.
+        if pte.present && (!write || pte.writable) {
+            ev.push(Event::Branch {
+                why: "atomic_pte_lookup failed (not dirty): get_user_pages finds the page".into(),
+            });
+            self.threads[ti].locals.gpa = Some(pte.pfn);
+            Flow::Return
+        } else if !pte.present || self.can_cow(t, pte.pfn) {
+            ev.push(Event::Branch {
+                why: "atomic_pte_lookup failed: get_user_pages(write) faults, handle_mm_fault runs do_wp_page".into(),
+            });
+            Flow::CallStay(FuncId::HandlePteFault)
+        } else {
+            ev.push(Event::Branch {
+                why: "get_user_pages(write) needs a copy but this thread's pool page is in use: VTOP_INVALID".into(),
+            });
+            self.threads[ti].locals.gpa = None;
+            Flow::Return
+        }
+    }
+
     fn guest_access(&mut self, t: ThreadId, fr: Frame, ev: &mut Vec<Event>) -> Flow {
         let ti = t.0 as usize;
         let gfn = self.gfn;
-        let idx = self.threads[ti].locals.access as usize;
-        let Some(op) = self.guest_ops.get(idx).copied() else {
+        let Some(op) = self.access_op(t) else {
             return Flow::Return;
         };
         let spte = self.kvm_at(fr.notifier).and_then(|k| k.sptes.iter().find(|s| s.gfn == gfn).copied());
@@ -1227,7 +1570,7 @@ impl Machine {
                 };
                 ev.push(Event::GuestAccess { gfn, pfn: s.pfn, write: op.write, value });
                 self.threads[ti].locals.access += 1;
-                if self.threads[ti].locals.access as usize >= self.guest_ops.len() { Flow::Return } else { Flow::Stay }
+                if self.threads[ti].locals.access as usize >= self.accesses(t) { Flow::Return } else { Flow::Stay }
             }
             _ => {
                 ev.push(Event::GuestFault { gfn, write: op.write });

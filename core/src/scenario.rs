@@ -7,6 +7,9 @@ use std::collections::BTreeSet;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::actor::Actor;
+use crate::checker::Outcome;
+use crate::event::ViolationId;
 use crate::kernel::FuncId;
 use crate::machine::{GuestOp, HostArgs, Machine, MmapSem};
 use crate::notifier::{GruTlbEntry, NotifierId, Secondary, Spte};
@@ -93,6 +96,8 @@ struct RawScenario {
     path: Spanned<String>,
     #[serde(default)]
     notifiers: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    actors: Option<Spanned<Vec<Spanned<String>>>>,
     host: RawHost,
     #[serde(rename = "page")]
     pages: Vec<RawPage>,
@@ -105,6 +110,8 @@ struct RawScenario {
     guest: Vec<RawGuest>,
     #[serde(default)]
     expect: Vec<Spanned<toml::Table>>,
+    #[serde(default)]
+    verdict: Vec<Spanned<toml::Table>>,
 }
 
 #[derive(Deserialize)]
@@ -186,6 +193,23 @@ pub struct Expectation {
     pub location: String,
 }
 
+/// One expected explorer verdict (a `[[verdict]]` table): for a semantics,
+/// notifier set and actor set, whether each listed violation can happen in
+/// some interleaving (`sometimes`) or in none (`never`), herd7 style.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    /// Semantics it applies to.
+    pub semantics: Semantics,
+    /// Notifier set (the scenario default when absent).
+    pub notifiers: Vec<NotifierId>,
+    /// Actor set (the scenario's `actors` when absent).
+    pub actors: Vec<Actor>,
+    /// Expected outcome per violation id, in file order.
+    pub expected: Vec<(ViolationId, Outcome)>,
+    /// `file:line:column` of the table, for reports.
+    pub location: String,
+}
+
 /// The outcome of checking one expectation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExpectationCheck {
@@ -226,6 +250,11 @@ pub struct Scenario {
     pub guest: Vec<GuestOp>,
     /// Expected results.
     pub expect: Vec<Expectation>,
+    /// Actors the explorer adds by default (`actors = [...]`; may be empty:
+    /// then the explorer runs the default threads, host path and vCPU).
+    pub actors: Vec<Actor>,
+    /// Expected explorer verdicts.
+    pub verdicts: Vec<Verdict>,
 }
 
 struct Ctx<'a> {
@@ -426,6 +455,22 @@ impl Scenario {
             }
             None => None,
         };
+        let actors = match &raw.actors {
+            None => Vec::new(),
+            Some(list) => {
+                let mut out = Vec::new();
+                for a in list.get_ref() {
+                    match Actor::parse(a.get_ref()) {
+                        Ok(x) => out.push(x),
+                        Err(e) => return cx.err(a.span(), e.to_string()),
+                    }
+                }
+                if let Err(e) = actors_fit(&out, &notifiers) {
+                    return cx.err(list.span(), e);
+                }
+                out
+            }
+        };
         let mut guest = Vec::new();
         for g in &raw.guest {
             let write = cx.one_of(&g.op, "guest op", &[(false, "read"), (true, "write")])?;
@@ -446,9 +491,14 @@ impl Scenario {
             gru_tlb,
             guest,
             expect: Vec::new(),
+            actors,
+            verdicts: Vec::new(),
         };
         for e in &raw.expect {
             scenario.expect.push(parse_expectation(&cx, e, &scenario.notifiers)?);
+        }
+        for v in &raw.verdict {
+            scenario.verdicts.push(parse_verdict(&cx, v, &scenario.notifiers, &scenario.actors)?);
         }
         Ok(scenario)
     }
@@ -503,6 +553,18 @@ impl Scenario {
             self.gfn,
             self.guest.clone(),
         )
+    }
+
+    /// The initial machine with `actors` as the threads after the host path
+    /// (see [`Machine::with_actors`]); an empty list keeps the default
+    /// threads. Errors when an actor's notifier is not in `notifiers`.
+    pub fn machine_with(
+        &self,
+        semantics: Semantics,
+        notifiers: &[NotifierId],
+        actors: &[Actor],
+    ) -> Result<Machine, String> {
+        self.machine(semantics, notifiers).with_actors(actors)
     }
 
     /// Runs every `[[expect]]` and reports disagreements.
@@ -564,6 +626,92 @@ fn parse_expectation(
     }
     let (line, column) = line_col(cx.text, span.start);
     Ok(Expectation { semantics: sem, notifiers, expected, location: format!("{}:{}:{}", cx.file, line, column) })
+}
+
+/// Every actor's notifier is registered.
+fn actors_fit(actors: &[Actor], notifiers: &[NotifierId]) -> Result<(), String> {
+    for a in actors {
+        if let Some(n) = a.needs()
+            && !notifiers.contains(&n)
+        {
+            return Err(format!("actor `{a}` needs the `{n}` notifier, which this run does not register"));
+        }
+    }
+    Ok(())
+}
+
+fn string_list(v: toml::Value, what: &str) -> Result<Vec<String>, String> {
+    let toml::Value::Array(a) = v else {
+        return Err(format!("[[verdict]] {what} must be an array of strings"));
+    };
+    a.into_iter()
+        .map(|x| x.as_str().map(String::from).ok_or_else(|| format!("[[verdict]] {what} must be strings")))
+        .collect()
+}
+
+fn parse_verdict(
+    cx: &Ctx<'_>,
+    v: &Spanned<toml::Table>,
+    default_notifiers: &[NotifierId],
+    default_actors: &[Actor],
+) -> Result<Verdict, ScenarioError> {
+    let span = v.span();
+    let mut table = v.get_ref().clone();
+    let semantics = match table.remove("semantics") {
+        Some(toml::Value::String(s)) => match Semantics::parse(&s) {
+            Ok(s) => s,
+            Err(err) => return cx.err(span, format!("[[verdict]]: {err}")),
+        },
+        _ => return cx.err(span, "[[verdict]] needs `semantics = \"original\" | \"wrapped\" | \"patched\"`"),
+    };
+    let notifiers = match table.remove("notifiers") {
+        None => default_notifiers.to_vec(),
+        Some(x) => {
+            let mut out = Vec::new();
+            for n in string_list(x, "notifiers").or_else(|e| cx.err(span.clone(), e))? {
+                match NotifierId::parse(&n) {
+                    Ok(n) => out.push(n),
+                    Err(err) => return cx.err(span, format!("[[verdict]]: {err}")),
+                }
+            }
+            out
+        }
+    };
+    let actors = match table.remove("actors") {
+        None => default_actors.to_vec(),
+        Some(x) => {
+            let mut out = Vec::new();
+            for a in string_list(x, "actors").or_else(|e| cx.err(span.clone(), e))? {
+                match Actor::parse(&a) {
+                    Ok(a) => out.push(a),
+                    Err(err) => return cx.err(span, format!("[[verdict]]: {err}")),
+                }
+            }
+            out
+        }
+    };
+    if let Err(e) = actors_fit(&actors, &notifiers) {
+        return cx.err(span, format!("[[verdict]]: {e}"));
+    }
+    let mut expected = Vec::new();
+    for (k, val) in table {
+        let Some(id) = ViolationId::ALL.into_iter().find(|v| v.id() == k) else {
+            return cx.err(
+                span,
+                format!(
+                    "[[verdict]]: unknown key `{k}`; expected semantics, notifiers, actors or a violation id: {}",
+                    ViolationId::ALL.map(|v| v.id()).join(", ")
+                ),
+            );
+        };
+        let outcome = match val.as_str().and_then(Outcome::parse) {
+            Some(o) => o,
+            None => return cx.err(span, format!("[[verdict]]: `{k}` must be \"never\" or \"sometimes\"")),
+        };
+        expected.push((id, outcome));
+    }
+    let (line, column) = line_col(cx.text, span.start);
+    Ok(Verdict { semantics, notifiers, actors, expected, location: format!("{}:{}:{}", cx.file, line, column) })
 }
 
 fn check_keys(path: &str, expected: &serde_json::Value, shape: &serde_json::Value, out: &mut Vec<String>) {

@@ -51,8 +51,8 @@ fn click_below_the_listing_does_nothing_and_wheel_scrolls_the_log() {
     handle_mouse(&mut w, &hits, Mouse::Click(col.x + 2, col.bottom() - 1));
     assert_eq!((w.left.pos, w.right.pos), before);
     handle_mouse(&mut w, &hits, Mouse::ScrollUp(col.x + 2, col.bottom() - 2));
-    assert_eq!(w.left.log_scroll, 3);
-    assert_eq!(w.right.log_scroll, 0);
+    assert_eq!(w.log_scroll(Side::Left), 3);
+    assert_eq!(w.log_scroll(Side::Right), 0);
     handle_mouse(&mut w, &hits, Mouse::ScrollDown(col.x + 2, col.bottom() - 2));
-    assert_eq!(w.left.log_scroll, 0);
+    assert_eq!(w.log_scroll(Side::Left), 0);
 }

@@ -1,10 +1,29 @@
-//! SGI GRU callbacks (drivers/misc/sgi-gru/grutlbpurge.c, same lines at
-//! v3.6 and v3.13; checked line by line).
+//! SGI GRU: the callbacks (drivers/misc/sgi-gru/grutlbpurge.c, same lines
+//! at v3.6 and v3.13; checked line by line) and the fault side
+//! (drivers/misc/sgi-gru/grufault.c, kernel-facts §6, same lines at v3.6
+//! and v3.13).
+//!
+//! Fault-side anchors (kernel-facts §6, §10): `gru_try_dropin` 364, `rmb`
+//! 413, the `ms_range_active` check 419–420, `gru_vtop` call 422,
+//! `tfh_write_restart` 443, `failactive:` 509 (… `return 1` 519);
+//! `gru_user_dropin` 622, `while (1)` 630, `wait_event` 631, the
+//! `gru_try_dropin` call 634; `gru_vtop` 261 with its `rmb` at 277;
+//! `atomic_pte_lookup` 219–259 and `non_atomic_pte_lookup` 190–207. The
+//! `if (ret <= 0) return ret;` after the call at 634 is placed at 635 from
+//! those anchors (the loop ends at 639), not counted in a vanilla tree.
+//!
+//! Why no dropin can load a translation that a concurrent invalidate
+//! already removed: the comment at the head of `gru_try_dropin` says the
+//! GRU has "magic hardware" that ignores a dropin when a TLB invalidate hit
+//! the TFH between reading it and the dropin. The model keeps that as a
+//! per-thread flag armed at 413 and cleared by every `gru_flush_tlb_range`.
 
+use super::FuncId::*;
 use super::Op::*;
 use super::{FuncId, Function, Stmt};
 
 const F: &str = "drivers/misc/sgi-gru/grutlbpurge.c";
+const FAULT: &str = "drivers/misc/sgi-gru/grufault.c";
 
 /// `gru_invalidate_range_start` (only reached from v3.7 on).
 pub static RANGE_START: Function = Function {
@@ -54,4 +73,135 @@ pub static INVALIDATE_PAGE_V3_13: Function = Function {
     line: 250,
     base_line: 250,
     body: &[Stmt::new(257, "gru_flush_tlb_range(gms, address, PAGE_SIZE);", GruFlushTlbRange)],
+};
+
+const INSTRUCTION: &[Stmt] = &[Stmt::new(
+    622,
+    "GRU instruction accesses addr through the GRU TLB (miss: the TFH reports it, user context calls gru_user_dropin)",
+    GruAccess,
+)
+.ms("gru-access")];
+
+const USER_DROPIN: &[Stmt] = &[
+    Stmt::new(631, "wait_event(gms->ms_wait_queue, atomic_read(&gms->ms_range_active) == 0);", GruWaitEvent).at("loop"),
+    Stmt::new(634, "ret = gru_try_dropin(gts, tfh, cb);", Call(GruTryDropin)),
+    Stmt::new(
+        635,
+        "if (ret <= 0) return ret;  /* 1: range active, loop to while (1) at 630 */",
+        GruIfDropinRetry { retry: "loop" },
+    ),
+];
+
+const TRY_DROPIN: &[Stmt] = &[
+    Stmt::new(
+        413,
+        "rmb();  /* TFH (missvaddr, cause) read above must be cache resident before ms_range_active */",
+        GruTfhArm,
+    ),
+    Stmt::new(
+        419,
+        "if (atomic_read(&gts->ts_gms->ms_range_active)) goto failactive;",
+        GruIfRangeActive { fail: "failactive" },
+    ),
+    Stmt::new(422, "ret = gru_vtop(gts, vaddr, write, atomic, &gpa, &pageshift);", Call(GruVtop)),
+    Stmt::new(
+        443,
+        "tfh_write_restart(tfh, gpa, GAA_RAM, vaddr, asid, write, GRU_PAGESIZE(pageshift));  /* ignored by the hardware if an invalidate hit the TFH */",
+        GruTlbDropin,
+    ),
+    Stmt::new(
+        509,
+        "failactive: ... gru_flush_cache(tfh); ... return 1;  /* user context: try again (509-519) */",
+        GruDropinFailActive,
+    )
+    .at("failactive"),
+];
+
+const VTOP: &[Stmt] = &[Stmt::new(
+    277,
+    "rmb(); if (atomic_pte_lookup(vma, vaddr, write, &paddr, &ps)) non_atomic_pte_lookup(vma, vaddr, write, &paddr, &ps);  /* 219-259: lockless pte read; 190-207: get_user_pages */",
+    GruPteLookup,
+)];
+
+/// The `gru_read` / `gru_write` actor at v3.6: one GRU instruction. Not
+/// kernel code; it cites `gru_user_dropin`, which handles its TLB miss.
+pub static INSTRUCTION_V3_6: Function = Function {
+    id: FuncId::GruInstruction,
+    name: "gru",
+    file: FAULT,
+    tag: "v3.6",
+    line: 622,
+    base_line: 622,
+    body: INSTRUCTION,
+};
+
+/// The GRU instruction at v3.13.
+pub static INSTRUCTION_V3_13: Function = Function {
+    id: FuncId::GruInstruction,
+    name: "gru",
+    file: FAULT,
+    tag: "v3.13",
+    line: 622,
+    base_line: 622,
+    body: INSTRUCTION,
+};
+
+/// v3.6 `gru_user_dropin`: sleep while a range is active, then drop in.
+pub static USER_DROPIN_V3_6: Function = Function {
+    id: FuncId::GruUserDropin,
+    name: "gru_user_dropin",
+    file: FAULT,
+    tag: "v3.6",
+    line: 622,
+    base_line: 622,
+    body: USER_DROPIN,
+};
+
+/// v3.13 `gru_user_dropin`.
+pub static USER_DROPIN_V3_13: Function = Function {
+    id: FuncId::GruUserDropin,
+    name: "gru_user_dropin",
+    file: FAULT,
+    tag: "v3.13",
+    line: 622,
+    base_line: 622,
+    body: USER_DROPIN,
+};
+
+/// v3.6 `gru_try_dropin`: fail while a range is active, else look the pte
+/// up without the PT lock and load the GRU TLB.
+pub static TRY_DROPIN_V3_6: Function = Function {
+    id: FuncId::GruTryDropin,
+    name: "gru_try_dropin",
+    file: FAULT,
+    tag: "v3.6",
+    line: 364,
+    base_line: 364,
+    body: TRY_DROPIN,
+};
+
+/// v3.13 `gru_try_dropin`.
+pub static TRY_DROPIN_V3_13: Function = Function {
+    id: FuncId::GruTryDropin,
+    name: "gru_try_dropin",
+    file: FAULT,
+    tag: "v3.13",
+    line: 364,
+    base_line: 364,
+    body: TRY_DROPIN,
+};
+
+/// v3.6 `gru_vtop`.
+pub static VTOP_V3_6: Function =
+    Function { id: FuncId::GruVtop, name: "gru_vtop", file: FAULT, tag: "v3.6", line: 261, base_line: 261, body: VTOP };
+
+/// v3.13 `gru_vtop`.
+pub static VTOP_V3_13: Function = Function {
+    id: FuncId::GruVtop,
+    name: "gru_vtop",
+    file: FAULT,
+    tag: "v3.13",
+    line: 261,
+    base_line: 261,
+    body: VTOP,
 };

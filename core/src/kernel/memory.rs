@@ -1,5 +1,16 @@
 //! mm/memory.c: `handle_pte_fault` (entry of a write fault on a read-only
-//! pte) and the copy branch of `do_wp_page`.
+//! pte), the copy branch of `do_wp_page`, and the `host_write` actor's
+//! user-space store that traps into them.
+//!
+//! Concurrency: `handle_pte_fault` tail-calls `do_wp_page` only while the
+//! pte it locked is read-only (the kernel's `if (!pte_write(entry))` just
+//! above the call). When another thread's fault already installed a
+//! writable pte, the call statement takes the spurious-fault exit instead
+//! (`pte_mkdirty`, `ptep_set_access_flags`, `unlock: pte_unmap_unlock`,
+//! `return 0`): those kernel lines were not counted in a vanilla tree, so
+//! they are not listed; the step's events say what happened (a branch
+//! naming the spurious fault, then "PT lock released"). The default runs
+//! never take that exit, so their traces are unchanged.
 //!
 //! Lines: kernel-facts §3.3 and §10, and `do_wp_page` / `handle_pte_fault`
 //! counted in a v3.13 copy (all anchors match) and a near-vanilla 3.6 copy
@@ -25,7 +36,7 @@ pub static HANDLE_PTE_FAULT_V3_6: Function = Function {
     base_line: 3434,
     body: &[
         Stmt::new(3460, "entry = *pte; ptl = pte_lockptr(mm, pmd); spin_lock(ptl);", FaultPtlLock),
-        Stmt::new(3465, "return do_wp_page(mm, vma, address, pte, pmd, ptl, entry);", Call(DoWpPage)),
+        Stmt::new(3465, "return do_wp_page(mm, vma, address, pte, pmd, ptl, entry);", CallDoWpPageIfReadOnly),
     ],
 };
 
@@ -39,7 +50,7 @@ pub static HANDLE_PTE_FAULT_V3_13: Function = Function {
     base_line: 3633,
     body: &[
         Stmt::new(3662, "entry = *pte; ptl = pte_lockptr(mm, pmd); spin_lock(ptl);", FaultPtlLock),
-        Stmt::new(3667, "return do_wp_page(mm, vma, address, pte, pmd, ptl, entry);", Call(DoWpPage)),
+        Stmt::new(3667, "return do_wp_page(mm, vma, address, pte, pmd, ptl, entry);", CallDoWpPageIfReadOnly),
     ],
 };
 
@@ -52,7 +63,7 @@ pub static DO_WP_PAGE_V3_6: Function = Function {
     line: 2514,
     base_line: 2514,
     body: &[
-        Stmt::new(2525, "old_page = vm_normal_page(vma, address, orig_pte);", Nop),
+        Stmt::new(2525, "old_page = vm_normal_page(vma, address, orig_pte);", VmNormalPage),
         Stmt::new(2544, "if (PageAnon(old_page) && !PageKsm(old_page)) { /* reuse? */", IfCanReuse { copy: "copy" }),
         Stmt::new(
             2634,
@@ -94,7 +105,7 @@ pub static DO_WP_PAGE_V3_13: Function = Function {
     line: 2604,
     base_line: 2604,
     body: &[
-        Stmt::new(2617, "old_page = vm_normal_page(vma, address, orig_pte);", Nop),
+        Stmt::new(2617, "old_page = vm_normal_page(vma, address, orig_pte);", VmNormalPage),
         Stmt::new(2636, "if (PageAnon(old_page) && !PageKsm(old_page)) { /* reuse? */", IfCanReuse { copy: "copy" }),
         Stmt::new(
             2734,
@@ -141,7 +152,7 @@ pub static DO_WP_PAGE_PATCHED: Function = Function {
     base_line: 2604,
     body: &[
         Stmt::patched(2614, 2614, "int notify_missing = 0;", ClearNotifyMissing),
-        Stmt::patched(2616, 2617, "old_page = vm_normal_page(vma, address, orig_pte);", Nop),
+        Stmt::patched(2616, 2617, "old_page = vm_normal_page(vma, address, orig_pte);", VmNormalPage),
         Stmt::patched(
             2635,
             2636,
@@ -200,4 +211,38 @@ pub static DO_WP_PAGE_PATCHED: Function = Function {
         Stmt::patched(2879, 2883, "if (old_page) page_cache_release(old_page);", PutPage(Page)).at("old"),
         Stmt::patched(2881, 2885, "return ret;", Return),
     ],
+};
+
+/// The `host_write` actor (v3.6 tag): a user-space store, not kernel code.
+/// It cites `handle_pte_fault`, the entry it traps into when the pte is
+/// read-only or absent.
+pub static USER_STORE_V3_6: Function = Function {
+    id: FuncId::UserStore,
+    name: "user store",
+    file: F,
+    tag: "v3.6",
+    line: 3434,
+    base_line: 3434,
+    body: &[Stmt::new(
+        3434,
+        "*(u32 *)addr = value;  /* user space; a read-only or absent pte traps to handle_mm_fault -> handle_pte_fault */",
+        HostStore,
+    )
+    .ms("host-store")],
+};
+
+/// The `host_write` actor (v3.13 tag).
+pub static USER_STORE_V3_13: Function = Function {
+    id: FuncId::UserStore,
+    name: "user store",
+    file: F,
+    tag: "v3.13",
+    line: 3633,
+    base_line: 3633,
+    body: &[Stmt::new(
+        3633,
+        "*(u32 *)addr = value;  /* user space; a read-only or absent pte traps to handle_mm_fault -> handle_pte_fault */",
+        HostStore,
+    )
+    .ms("host-store")],
 };

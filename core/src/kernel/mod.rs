@@ -36,6 +36,8 @@ pub enum FuncId {
     DoWpPage,
     UprobeWriteOpcode,
     UprobeReplacePage,
+    /// The `host_write` actor's user-space store (not kernel code).
+    UserStore,
     // mm/mmu_notifier.c and the header.
     SetPteAtNotify,
     MnChangePte,
@@ -55,6 +57,11 @@ pub enum FuncId {
     GruInvalidateRangeStart,
     GruInvalidateRangeEnd,
     GruInvalidatePage,
+    /// The `gru_read`/`gru_write` actor's GRU instruction (not kernel code).
+    GruInstruction,
+    GruUserDropin,
+    GruTryDropin,
+    GruVtop,
     // AMD IOMMUv2.
     AmdChangePte,
     AmdInvalidatePage,
@@ -185,6 +192,18 @@ pub enum Op {
     ReleaseNewPageVar,
     /// `if (mmun_end > mmun_start)`: a range was started here, else jump.
     IfRangeStarted { else_: &'static str },
+    /// `old_page = vm_normal_page(vma, address, orig_pte)`: this thread's
+    /// `page` becomes the page `orig_pte` maps (several threads may take
+    /// COW faults concurrently, each on the pte it saw).
+    VmNormalPage,
+    /// `if (!pte_write(entry)) return do_wp_page(...)`: a tail call; when
+    /// another thread's fault already made the pte writable, the
+    /// spurious-fault exit instead (unlock the PT lock and return).
+    CallDoWpPageIfReadOnly,
+    /// A user-space store through the primary pte (the `host_write` actor):
+    /// writes when the pte is present and writable, else faults into
+    /// `handle_pte_fault` and stores again after it returns.
+    HostStore,
 
     // --- notifier list walk ---
     /// `int notify_missing = 0` (the 2014 patch).
@@ -246,8 +265,28 @@ pub enum Op {
     GruRangeActiveDec,
     /// `wake_up_all(&gms->ms_wait_queue)`.
     GruWakeUpAll,
-    /// `gru_flush_tlb_range(gms, start, len)`.
+    /// `gru_flush_tlb_range(gms, start, len)`. The purge also hits the
+    /// TFH of any dropin in flight, which the hardware then ignores.
     GruFlushTlbRange,
+    /// One GRU instruction access through the GRU TLB; on a miss, the user
+    /// context runs `gru_user_dropin`.
+    GruAccess,
+    /// `wait_event(ms_wait_queue, atomic_read(&ms_range_active) == 0)`.
+    GruWaitEvent,
+    /// `if (ret <= 0) return ret;` else jump back to `retry`.
+    GruIfDropinRetry { retry: &'static str },
+    /// The TFH has been read (its line is cache resident): from here an
+    /// invalidate makes the hardware ignore the dropin.
+    GruTfhArm,
+    /// `if (atomic_read(&ms_range_active)) goto fail`.
+    GruIfRangeActive { fail: &'static str },
+    /// `atomic_pte_lookup`, falling back to `non_atomic_pte_lookup`
+    /// (`get_user_pages`, which may fault and run `do_wp_page`).
+    GruPteLookup,
+    /// `tfh_write_restart(...)`: load the translation into the GRU TLB.
+    GruTlbDropin,
+    /// `failactive:` ... `return 1`.
+    GruDropinFailActive,
 
     // --- AMD IOMMUv2 ---
     /// `__mn_flush_page(mn, address)`.
@@ -376,6 +415,8 @@ pub fn function(f: FuncId, sem: Semantics) -> &'static Function {
         (UprobeReplacePage, Original) => &uprobes::REPLACE_PAGE_V3_6,
         (UprobeReplacePage, Wrapped) => &uprobes::REPLACE_PAGE_V3_13,
         (UprobeReplacePage, Patched) => &uprobes::REPLACE_PAGE_PATCHED,
+        (UserStore, Original) => &memory::USER_STORE_V3_6,
+        (UserStore, _) => &memory::USER_STORE_V3_13,
         (SetPteAtNotify, Original) => &mmu_notifier::SET_PTE_AT_NOTIFY_V3_6,
         (SetPteAtNotify, Wrapped) => &mmu_notifier::SET_PTE_AT_NOTIFY_V3_13,
         (SetPteAtNotify, Patched) => &mmu_notifier::SET_PTE_AT_NOTIFY_PATCHED,
@@ -403,6 +444,14 @@ pub fn function(f: FuncId, sem: Semantics) -> &'static Function {
         (GruInvalidateRangeEnd, _) => &gru::RANGE_END,
         (GruInvalidatePage, Original) => &gru::INVALIDATE_PAGE_V3_6,
         (GruInvalidatePage, _) => &gru::INVALIDATE_PAGE_V3_13,
+        (GruInstruction, Original) => &gru::INSTRUCTION_V3_6,
+        (GruInstruction, _) => &gru::INSTRUCTION_V3_13,
+        (GruUserDropin, Original) => &gru::USER_DROPIN_V3_6,
+        (GruUserDropin, _) => &gru::USER_DROPIN_V3_13,
+        (GruTryDropin, Original) => &gru::TRY_DROPIN_V3_6,
+        (GruTryDropin, _) => &gru::TRY_DROPIN_V3_13,
+        (GruVtop, Original) => &gru::VTOP_V3_6,
+        (GruVtop, _) => &gru::VTOP_V3_13,
         (AmdChangePte, Original) => &amd_iommu_v2::CHANGE_PTE_V3_6,
         (AmdChangePte, _) => &amd_iommu_v2::CHANGE_PTE_V3_13,
         (AmdInvalidatePage, Original) => &amd_iommu_v2::INVALIDATE_PAGE_V3_6,
@@ -458,6 +507,7 @@ pub fn all_functions() -> Vec<&'static Function> {
         DoWpPage,
         UprobeWriteOpcode,
         UprobeReplacePage,
+        UserStore,
         SetPteAtNotify,
         MnChangePte,
         MnInvalidateRangeStart,
@@ -474,6 +524,10 @@ pub fn all_functions() -> Vec<&'static Function> {
         GruInvalidateRangeStart,
         GruInvalidateRangeEnd,
         GruInvalidatePage,
+        GruInstruction,
+        GruUserDropin,
+        GruTryDropin,
+        GruVtop,
         AmdChangePte,
         AmdInvalidatePage,
         AmdInvalidateRangeStart,

@@ -129,6 +129,75 @@ pub fn run() -> ExitCode {
     }
 }
 
+/// Runs the walkthrough on a replayed counterexample (`notifier-lab
+/// --replay FILE`): the left side is the saved schedule, the right side the
+/// default schedule of the same configuration.
+pub fn run_replay(
+    scenario: notifier_lab_core::Scenario,
+    replay: notifier_lab_core::Trace,
+    cx: &notifier_lab_core::checker::Counterexample,
+) -> ExitCode {
+    if !io::stdout().is_terminal() {
+        eprintln!(
+            "notifier-lab: the walkthrough needs a terminal (stdout is not a TTY).\n\
+             The replayed run, as text: `notifier-lab check` printed its schedule; \
+             `notifier-lab trace` shows the default schedule."
+        );
+        return ExitCode::from(2);
+    }
+    let w = match replay_walkthrough(scenario, replay, cx) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("notifier-lab: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match event_loop(w, Keymap::default_preset()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("notifier-lab: terminal error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The walkthrough of a replayed counterexample: left, the saved schedule
+/// (`replay`, from [`notifier_lab_core::checker::Counterexample::trace`]);
+/// right, the default schedule of the same scenario, semantics, notifiers
+/// and actors; aligned at milestones like any two runs. The stale access
+/// shows up as the violation event of its step.
+pub fn replay_walkthrough(
+    scenario: notifier_lab_core::Scenario,
+    replay: notifier_lab_core::Trace,
+    cx: &notifier_lab_core::checker::Counterexample,
+) -> Result<Walkthrough, String> {
+    use notifier_lab_core::walk::{SideRun, Walk};
+    let m = scenario.machine_with(cx.semantics, &cx.notifiers, &cx.actors)?;
+    let default = notifier_lab_core::Trace::run_with(&scenario.name, m, |runnable, _| runnable.first().copied());
+    let c = notifier_lab_core::compare::compare_traces(replay, default);
+    let side = |trace| SideRun { semantics: cx.semantics, trace, pos: 0, last_from: 0 };
+    let walk = Walk {
+        scenario: scenario.clone(),
+        notifiers: cx.notifiers.clone(),
+        left: side(c.left),
+        right: side(c.right),
+        rows: c.rows,
+    };
+    let mut scenarios = notifier_lab_core::Scenario::all_builtin();
+    let index = match scenarios.iter().position(|s| *s == scenario) {
+        Some(i) => i,
+        None => {
+            scenarios.push(scenario);
+            scenarios.len() - 1
+        }
+    };
+    let mut w = Walkthrough::from_walk(walk, scenarios, index);
+    let what = cx.violation.map(|v| v.id()).unwrap_or("a schedule");
+    w.message =
+        Some(format!("replay: left = saved schedule ({} steps, {what}), right = default schedule", cx.schedule.len()));
+    Ok(w)
+}
+
 /// Test hook: when set, the walkthrough panics right after its first
 /// frame, so the end-to-end test can check that the panic hook restores
 /// the terminal before the message is printed.
@@ -171,6 +240,33 @@ fn event_loop(mut w: Walkthrough, mut keymap: Keymap) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `--replay`: a counterexample found by the explorer opens as a
+    /// walkthrough whose left side ends at the stale read.
+    #[test]
+    fn replay_walkthrough_shows_the_counterexample() {
+        use notifier_lab_core::checker::{self, Options};
+        use notifier_lab_core::event::ViolationId;
+        use notifier_lab_core::{Actor, NotifierId, Scenario, Semantics};
+        let s = Scenario::builtin("cow").unwrap();
+        let r = checker::check(
+            &s,
+            Semantics::Patched,
+            &NotifierId::DEFAULT,
+            &[Actor::HostWrite, Actor::GruRead],
+            Options::default(),
+        )
+        .unwrap();
+        let cx = r.counterexample(ViolationId::StaleSecondaryRead, "cow").unwrap();
+        let trace = cx.trace(&s).unwrap();
+        let mut w = replay_walkthrough(s, trace, &cx).unwrap();
+        assert_eq!(w.left.len(), cx.schedule.len());
+        assert!(w.message.as_deref().unwrap_or("").contains("stale_secondary_read"));
+        w.run_to_end();
+        assert!(w.left.at_end());
+        assert_eq!(w.left.violations_so_far(), 1);
+        assert_eq!(w.right.violations_so_far(), 0);
+    }
 
     #[test]
     fn key_conversion() {

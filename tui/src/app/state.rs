@@ -1,53 +1,21 @@
-//! The walkthrough's display state: what is shown and every transition on
-//! it, with no terminal involved (the bandwhich/gitui split: this module
+//! The walkthrough's display state: the shared side-by-side model
+//! ([`notifier_lab_core::walk::Walk`]) plus what only the terminal needs
+//! (focus, modes and pickers, the status message, event-log scrolling).
+//! No terminal is involved here (the bandwhich/gitui split: this module
 //! decides *what* to show, `crate::display` decides *how* to draw it).
 //!
-//! Both sides replay a recorded [`Trace`], so moving in either direction is
-//! an index change: back-stepping is as cheap as stepping.
-//!
-//! ## Keeping the sides together
-//!
-//! The two runs are aligned on their milestones with the same longest
-//! common subsequence `notifier-lab compare` uses ([`notifier_lab_core::compare()`]).
-//! A milestone both runs reach is a *sync point*. Moving forward, a side may
-//! execute a sync point's step only up to it: it waits there until the
-//! other side reaches the same sync point. Moving back is the mirror image:
-//! a side stays at a sync point while the other side is still past it. The
-//! invariant kept by every transition is therefore "neither side is past a
-//! sync point the other has not reached".
+//! Every stepping transition and the rule that keeps the two sides at
+//! corresponding milestones live in [`notifier_lab_core::walk`], so the
+//! terminal and the browser demo cannot drift apart. [`Walkthrough`]
+//! dereferences to its [`Walk`], so `w.left.pos`, `w.sync_points()` and
+//! the other read-only queries read the model directly; changes go through
+//! the methods here, which also update the terminal-only state.
 
-use notifier_lab_core::compare::CompareRow;
-use notifier_lab_core::{Machine, NotifierId, Scenario, Semantics, Step, Trace, compare};
+use std::ops::Deref;
 
-/// One of the two columns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Side {
-    /// The left column.
-    Left,
-    /// The right column.
-    Right,
-}
-
-impl Side {
-    /// The other column.
-    pub fn other(self) -> Side {
-        match self {
-            Side::Left => Side::Right,
-            Side::Right => Side::Left,
-        }
-    }
-
-    /// `left` / `right`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Side::Left => "left",
-            Side::Right => "right",
-        }
-    }
-
-    /// Both sides, left first.
-    pub const BOTH: [Side; 2] = [Side::Left, Side::Right];
-}
+use notifier_lab_core::walk::{Moved, Walk};
+pub use notifier_lab_core::walk::{Side, SideRun, SyncPoint};
+use notifier_lab_core::{NotifierId, Scenario, Semantics};
 
 /// What has the keyboard: the walkthrough itself or an overlay.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,169 +47,31 @@ pub enum Mode {
     Summary,
 }
 
-/// One column's run and where it is.
-#[derive(Debug, Clone)]
-pub struct SideState {
-    /// Era simulated on this side.
-    pub semantics: Semantics,
-    /// The recorded run.
-    pub trace: Trace,
-    /// Steps executed, `0..=trace.steps.len()`.
-    pub pos: usize,
-    /// Position before the last move; the event log shows the steps the
-    /// last forward move executed (`last_from..pos`).
-    pub last_from: usize,
-    /// Event log scroll, in lines up from the newest line.
-    pub log_scroll: u16,
-}
-
-impl SideState {
-    /// Number of steps of the run.
-    pub fn len(&self) -> usize {
-        self.trace.steps.len()
-    }
-
-    /// The run has no steps (cannot happen for the built-in scenarios).
-    pub fn is_empty(&self) -> bool {
-        self.trace.steps.is_empty()
-    }
-
-    /// Every step has been executed.
-    pub fn at_end(&self) -> bool {
-        self.pos >= self.len()
-    }
-
-    /// The step that will execute next, if any.
-    pub fn next_step(&self) -> Option<&Step> {
-        self.trace.steps.get(self.pos)
-    }
-
-    /// The step executed last, if any.
-    pub fn last_step(&self) -> Option<&Step> {
-        self.pos.checked_sub(1).and_then(|i| self.trace.steps.get(i))
-    }
-
-    /// The step whose function the listing shows: the next one, or the
-    /// last one at the end of the run.
-    pub fn shown_step(&self) -> Option<&Step> {
-        self.next_step().or_else(|| self.trace.steps.last())
-    }
-
-    /// State after `n` steps. Unlike [`Trace::state_at`] this does not
-    /// underflow on an empty run.
-    pub fn state_at(&self, n: usize) -> &Machine {
-        match n.checked_sub(1) {
-            None => &self.trace.initial,
-            Some(i) => match self.trace.steps.get(i.min(self.len().saturating_sub(1))) {
-                Some(s) => &s.after,
-                None => &self.trace.initial,
-            },
-        }
-    }
-
-    /// State now.
-    pub fn machine(&self) -> &Machine {
-        self.state_at(self.pos)
-    }
-
-    /// State before the last executed step (for "changed by the last step").
-    pub fn machine_before_last(&self) -> &Machine {
-        self.state_at(self.pos.saturating_sub(1))
-    }
-
-    /// Steps the event log shows: those the last forward move executed, or
-    /// the last executed step after a backward move.
-    pub fn log_range(&self) -> std::ops::Range<usize> {
-        if self.last_from < self.pos { self.last_from..self.pos } else { self.pos.saturating_sub(1)..self.pos }
-    }
-
-    /// `s`: one statement.
-    pub fn step_into_target(&self) -> usize {
-        (self.pos + 1).min(self.len())
-    }
-
-    /// `n`: execute the next statement and any calls it makes, stopping at
-    /// the next statement at the same or a lower depth (or on another
-    /// thread, whose depths are unrelated).
-    pub fn next_target(&self) -> usize {
-        self.scan(|cur, s| s.depth <= cur.depth)
-    }
-
-    /// `f`: run until the current function has returned.
-    pub fn finish_target(&self) -> usize {
-        self.scan(|cur, s| s.depth < cur.depth)
-    }
-
-    fn scan(&self, stop: impl Fn(&Step, &Step) -> bool) -> usize {
-        let steps = &self.trace.steps;
-        let Some(cur) = steps.get(self.pos) else {
-            return self.len();
-        };
-        (self.pos + 1..steps.len())
-            .find(|&q| steps[q].thread != cur.thread || stop(cur, &steps[q]))
-            .unwrap_or(self.len())
-    }
-
-    /// Violations raised by steps executed so far.
-    pub fn violations_so_far(&self) -> usize {
-        self.trace.steps[..self.pos.min(self.len())].iter().map(|s| s.violations().count()).sum()
-    }
-}
-
-/// A milestone both runs reach: `(name, left step, right step)`, steps
-/// 1-based (the position right after executing the milestone statement).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SyncPoint {
-    /// Milestone name (`write_protect_page:pte-set`, `done#2`).
-    pub name: String,
-    /// Left step.
-    pub left: usize,
-    /// Right step.
-    pub right: usize,
-}
-
-impl SyncPoint {
-    fn step(&self, side: Side) -> usize {
-        match side {
-            Side::Left => self.left,
-            Side::Right => self.right,
-        }
-    }
-}
-
-/// The whole walkthrough state.
+/// The whole walkthrough state: the model and the terminal's view of it.
 #[derive(Debug, Clone)]
 pub struct Walkthrough {
+    /// The two runs, their positions and alignment (read through `Deref`).
+    pub walk: Walk,
     /// Scenarios the picker offers (the built-in ones).
     pub scenarios: Vec<Scenario>,
     /// Index of the scenario shown.
     pub scenario: usize,
-    /// Registered notifiers, in list order.
-    pub notifiers: Vec<NotifierId>,
-    /// Left column.
-    pub left: SideState,
-    /// Right column.
-    pub right: SideState,
-    /// Aligned milestones of the two runs (including one-sided ones).
-    pub rows: Vec<CompareRow>,
     /// The column `Tab`, `[`/`]`, `g <step>` and clicks act on.
     pub focus: Side,
     /// What has the keyboard.
     pub mode: Mode,
     /// One-line feedback for the status bar (cleared by the next action).
     pub message: Option<String>,
+    /// Event log scroll per side (index [`Side::index`]), in lines up from
+    /// the newest line.
+    log_scroll: [u16; 2],
 }
 
-/// Builds both runs and their alignment in one go.
-fn build(
-    scenario: &Scenario,
-    left: Semantics,
-    right: Semantics,
-    notifiers: &[NotifierId],
-) -> (SideState, SideState, Vec<CompareRow>) {
-    let c = compare(scenario, left, right, notifiers);
-    let side = |semantics, trace| SideState { semantics, trace, pos: 0, last_from: 0, log_scroll: 0 };
-    (side(left, c.left), side(right, c.right), c.rows)
+impl Deref for Walkthrough {
+    type Target = Walk;
+    fn deref(&self) -> &Walk {
+        &self.walk
+    }
 }
 
 impl Walkthrough {
@@ -265,185 +95,94 @@ impl Walkthrough {
         notifiers: &[NotifierId],
     ) -> Walkthrough {
         assert!(scenario < scenarios.len(), "scenario index out of range");
-        let (l, r, rows) = build(&scenarios[scenario], left, right, notifiers);
+        let walk = Walk::new(scenarios[scenario].clone(), left, right, notifiers);
         Walkthrough {
+            walk,
             scenarios,
             scenario,
-            notifiers: notifiers.to_vec(),
-            left: l,
-            right: r,
-            rows,
             focus: Side::Left,
             mode: Mode::Normal,
             message: None,
+            log_scroll: [0; 2],
+        }
+    }
+
+    /// A walkthrough of prebuilt runs (`--replay`: a counterexample next to
+    /// the default schedule); `scenarios[scenario]` is the scenario shown.
+    pub fn from_walk(walk: Walk, scenarios: Vec<Scenario>, scenario: usize) -> Walkthrough {
+        Walkthrough {
+            walk,
+            scenarios,
+            scenario,
+            focus: Side::Left,
+            mode: Mode::Normal,
+            message: None,
+            log_scroll: [0; 2],
         }
     }
 
     /// The scenario shown.
     pub fn current_scenario(&self) -> &Scenario {
-        &self.scenarios[self.scenario]
+        &self.walk.scenario
     }
 
-    /// One side.
-    pub fn side(&self, s: Side) -> &SideState {
-        match s {
-            Side::Left => &self.left,
-            Side::Right => &self.right,
+    /// Event log scroll of `side`, in lines up from the newest line.
+    pub fn log_scroll(&self, side: Side) -> u16 {
+        self.log_scroll[side.index()]
+    }
+
+    /// Terminal-side reaction to a move: the message goes, the log of every
+    /// moved side scrolls back to the newest line, an open summary closes,
+    /// and the summary opens when this move finished both runs.
+    fn after_move(&mut self, m: Moved) {
+        for side in Side::BOTH {
+            if m.sides[side.index()] {
+                self.log_scroll[side.index()] = 0;
+            }
         }
-    }
-
-    /// One side, mutably.
-    pub fn side_mut(&mut self, s: Side) -> &mut SideState {
-        match s {
-            Side::Left => &mut self.left,
-            Side::Right => &mut self.right,
-        }
-    }
-
-    /// The sync points, in order.
-    pub fn sync_points(&self) -> Vec<SyncPoint> {
-        self.rows
-            .iter()
-            .filter_map(|r| match (r.left_step, r.right_step) {
-                (Some(left), Some(right)) => Some(SyncPoint { name: r.milestone.clone(), left, right }),
-                _ => None,
-            })
-            .collect()
-    }
-
-    /// Furthest position `side` may move forward to while the other side
-    /// stays where it is: up to the first sync point the other side has not
-    /// reached (and never backwards).
-    pub fn forward_limit(&self, side: Side) -> usize {
-        let me = self.side(side);
-        let other = self.side(side.other()).pos;
-        self.sync_points()
-            .iter()
-            .find(|p| other < p.step(side.other()))
-            .map(|p| p.step(side).max(me.pos))
-            .unwrap_or(me.len())
-    }
-
-    /// Lowest position `side` may move back to while the other side stays:
-    /// not before a sync point the other side is already past.
-    pub fn back_limit(&self, side: Side) -> usize {
-        let me = self.side(side);
-        let other = self.side(side.other()).pos;
-        self.sync_points()
-            .iter()
-            .rev()
-            .find(|p| other > p.step(side.other()))
-            .map(|p| p.step(side).min(me.pos))
-            .unwrap_or(0)
-    }
-
-    /// The sync point `side` is waiting at, if it is held there because the
-    /// other side has not reached it yet.
-    pub fn waiting_at(&self, side: Side) -> Option<String> {
-        let me = self.side(side);
-        let other = self.side(side.other()).pos;
-        self.sync_points().into_iter().find(|p| p.step(side) == me.pos && other < p.step(side.other())).map(|p| p.name)
-    }
-
-    /// The milestone both sides stand at, if any (`start` before the first
-    /// step): then their states are comparable value by value.
-    pub fn common_milestone(&self) -> Option<String> {
-        if self.left.pos == 0 && self.right.pos == 0 {
-            return Some("start".into());
-        }
-        self.sync_points().into_iter().find(|p| p.left == self.left.pos && p.right == self.right.pos).map(|p| p.name)
-    }
-
-    /// The last milestone `side` has reached (name and step).
-    pub fn last_milestone(&self, side: Side) -> Option<(String, usize)> {
-        self.rows
-            .iter()
-            .rev()
-            .filter_map(|r| {
-                let s = match side {
-                    Side::Left => r.left_step,
-                    Side::Right => r.right_step,
-                }?;
-                (s <= self.side(side).pos).then(|| (r.milestone.clone(), s))
-            })
-            .next()
-    }
-
-    fn both_at_end(&self) -> bool {
-        self.left.at_end() && self.right.at_end()
-    }
-
-    /// Moves both sides to `targets`, each clamped to what the other
-    /// side's *current* position allows, and opens the summary when this
-    /// move is the one that finishes both runs.
-    fn move_both(&mut self, targets: [usize; 2]) {
-        let was_end = self.both_at_end();
-        let limits = [
-            (self.back_limit(Side::Left), self.forward_limit(Side::Left)),
-            (self.back_limit(Side::Right), self.forward_limit(Side::Right)),
-        ];
-        for (i, side) in Side::BOTH.into_iter().enumerate() {
-            let (lo, hi) = limits[i];
-            let s = self.side_mut(side);
-            let to = targets[i].clamp(lo.min(s.pos), hi.max(s.pos));
-            s.last_from = s.pos;
-            s.pos = to;
-            s.log_scroll = 0;
-        }
-        self.after_move(was_end);
-    }
-
-    fn after_move(&mut self, was_end: bool) {
         self.message = None;
         if self.mode == Mode::Summary {
             self.mode = Mode::Normal;
         }
-        if !was_end && self.both_at_end() {
+        if m.finished {
             self.mode = Mode::Summary;
         }
     }
 
     /// `s`: one statement on each side.
     pub fn step_into(&mut self) {
-        self.move_both([self.left.step_into_target(), self.right.step_into_target()]);
+        let m = self.walk.step_into();
+        self.after_move(m);
     }
 
     /// `n`: next statement at the same depth on each side.
     pub fn next(&mut self) {
-        self.move_both([self.left.next_target(), self.right.next_target()]);
+        let m = self.walk.step_over();
+        self.after_move(m);
     }
 
     /// `f`: run each side until its current function returns.
     pub fn finish(&mut self) {
-        self.move_both([self.left.finish_target(), self.right.finish_target()]);
+        let m = self.walk.finish();
+        self.after_move(m);
     }
 
     /// `b`: one statement back on each side.
     pub fn back(&mut self) {
-        self.move_both([self.left.pos.saturating_sub(1), self.right.pos.saturating_sub(1)]);
+        let m = self.walk.back();
+        self.after_move(m);
     }
 
     /// `r`: both runs to their end.
     pub fn run_to_end(&mut self) {
-        let was_end = self.both_at_end();
-        for side in Side::BOTH {
-            let s = self.side_mut(side);
-            s.last_from = s.pos;
-            s.pos = s.len();
-            s.log_scroll = 0;
-        }
-        self.after_move(was_end);
+        let m = self.walk.run_to_end();
+        self.after_move(m);
     }
 
     /// `R`: both runs back to the start.
     pub fn restart(&mut self) {
-        for side in Side::BOTH {
-            let s = self.side_mut(side);
-            s.pos = 0;
-            s.last_from = 0;
-            s.log_scroll = 0;
-        }
-        self.after_move(true);
+        let m = self.walk.restart();
+        self.after_move(m);
     }
 
     /// `Tab`.
@@ -451,75 +190,12 @@ impl Walkthrough {
         self.focus = self.focus.other();
     }
 
-    /// Puts `moved` at `pos` and, if that broke the sync invariant, the
-    /// other side at the last sync point `moved` has reached (the least
-    /// surprising place that is consistent again).
-    fn place(&mut self, moved: Side, pos: usize) {
-        let was_end = self.both_at_end();
-        let s = self.side_mut(moved);
-        s.last_from = s.pos;
-        s.pos = pos.min(s.len());
-        s.log_scroll = 0;
-        let points = self.sync_points();
-        let mine = self.side(moved).pos;
-        let theirs = self.side(moved.other()).pos;
-        let consistent = points.iter().all(|p| {
-            let (a, b) = (p.step(moved), p.step(moved.other()));
-            // Neither side may be past a sync point the other has not reached.
-            !(mine > a && theirs < b || theirs > b && mine < a)
-        });
-        if !consistent {
-            let to = points.iter().rev().find(|p| p.step(moved) <= mine).map(|p| p.step(moved.other())).unwrap_or(0);
-            let o = self.side_mut(moved.other());
-            o.last_from = o.pos;
-            o.pos = to;
-            o.log_scroll = 0;
-        }
-        self.after_move(was_end);
-    }
-
     /// `g`: a step number (focused side) or a milestone name (both sides).
     /// Milestones match exactly first, then by suffix, then by substring,
     /// so `pte-set` finds `write_protect_page:pte-set`.
     pub fn goto(&mut self, input: &str) -> Result<(), String> {
-        let input = input.trim();
-        if input.is_empty() {
-            return Err("type a step number or a milestone name".into());
-        }
-        if let Ok(n) = input.parse::<usize>() {
-            let len = self.side(self.focus).len();
-            if n > len {
-                return Err(format!("the {} run has {len} steps", self.focus.name()));
-            }
-            self.place(self.focus, n);
-            return Ok(());
-        }
-        let row = self
-            .rows
-            .iter()
-            .find(|r| r.milestone == input)
-            .or_else(|| self.rows.iter().find(|r| r.milestone.ends_with(input)))
-            .or_else(|| self.rows.iter().find(|r| r.milestone.contains(input)))
-            .cloned();
-        let Some(row) = row else {
-            // The prompt shows the milestone list; the message stays short.
-            return Err(format!("no step or milestone `{input}`"));
-        };
-        match (row.left_step, row.right_step) {
-            (Some(l), Some(r)) => {
-                let was_end = self.both_at_end();
-                for (side, to) in [(Side::Left, l), (Side::Right, r)] {
-                    let s = self.side_mut(side);
-                    s.last_from = s.pos;
-                    s.pos = to;
-                    s.log_scroll = 0;
-                }
-                self.after_move(was_end);
-            }
-            (Some(l), None) => self.place(Side::Left, l),
-            (None, Some(r)) => self.place(Side::Right, r),
-            (None, None) => return Err(format!("milestone `{}` is reached by neither run", row.milestone)),
-        }
+        let m = self.walk.goto(self.focus, input).map_err(|e| e.to_string())?;
+        self.after_move(m);
         Ok(())
     }
 
@@ -527,27 +203,9 @@ impl Walkthrough {
     /// that side to the next step that executes it (the statement becomes
     /// the next to execute).
     pub fn run_to_statement(&mut self, side: Side, pc: usize) -> Result<(), String> {
-        let s = self.side(side);
-        let Some(shown) = s.shown_step() else {
-            return Err("the run has no steps".into());
-        };
-        let f = shown.function;
-        let found = (s.pos + 1..s.len()).find(|&q| {
-            let st = &s.trace.steps[q];
-            std::ptr::eq(st.function, f) && st.pc == pc
-        });
-        match found {
-            Some(q) => {
-                self.place(side, q);
-                Ok(())
-            }
-            None => Err(format!(
-                "{} line {} is not executed again in the {} run",
-                f.name,
-                f.body.get(pc).map(|b| b.line).unwrap_or(0),
-                side.name()
-            )),
-        }
+        let m = self.walk.run_to_statement(side, pc).map_err(|e| e.to_string())?;
+        self.after_move(m);
+        Ok(())
     }
 
     /// `]` / `[`: the focused side's semantics, cycling through
@@ -555,41 +213,21 @@ impl Walkthrough {
     /// point the other side has reached, so the columns stay comparable.
     pub fn cycle_semantics(&mut self, forward: bool) {
         let side = self.focus;
-        let all = Semantics::ALL;
-        let i = all.iter().position(|s| *s == self.side(side).semantics).unwrap_or(0);
-        let n = all.len();
-        let sem = all[if forward { (i + 1) % n } else { (i + n - 1) % n }];
-        let (l, r) = match side {
-            Side::Left => (sem, self.right.semantics),
-            Side::Right => (self.left.semantics, sem),
-        };
-        let keep = self.side(side.other()).pos;
-        let (mut ls, mut rs, rows) = build(self.current_scenario(), l, r, &self.notifiers);
-        match side {
-            Side::Left => rs.pos = keep,
-            Side::Right => ls.pos = keep,
-        }
-        self.left = ls;
-        self.right = rs;
-        self.rows = rows;
-        let other = side.other();
-        let to = self.sync_points().iter().rev().find(|p| p.step(other) <= keep).map(|p| p.step(side)).unwrap_or(0);
-        self.place(side, to);
-        let s = self.side_mut(side);
-        s.last_from = s.pos;
+        let sem = self.walk.cycled_semantics(side, forward);
+        let m = self.walk.set_semantics(side, sem);
+        self.after_move(m);
+        self.log_scroll = [0; 2];
         self.message = Some(format!("{} side: {} ({})", side.name(), sem.id(), sem.tag()));
     }
 
     /// Switches to `scenarios[index]`; both runs restart.
     pub fn choose_scenario(&mut self, index: usize) {
-        if index >= self.scenarios.len() {
+        let Some(s) = self.scenarios.get(index) else {
             return;
-        }
+        };
+        self.walk.set_scenario(s.clone());
         self.scenario = index;
-        let (l, r, rows) = build(&self.scenarios[index], self.left.semantics, self.right.semantics, &self.notifiers);
-        self.left = l;
-        self.right = r;
-        self.rows = rows;
+        self.log_scroll = [0; 2];
         self.mode = Mode::Normal;
         self.message = Some(format!("scenario {}", self.current_scenario().name));
     }
@@ -598,24 +236,8 @@ impl Walkthrough {
     /// rebuilds both runs. Both sides go back to the last milestone both
     /// had reached if the new runs still have it, else to the start.
     pub fn set_notifiers(&mut self, notifiers: &[NotifierId]) {
-        let keep = self
-            .sync_points()
-            .into_iter()
-            .rev()
-            .find(|p| self.left.pos >= p.left && self.right.pos >= p.right)
-            .map(|p| p.name);
-        let ordered: Vec<NotifierId> = NotifierId::ALL.into_iter().filter(|n| notifiers.contains(n)).collect();
-        let (l, r, rows) = build(self.current_scenario(), self.left.semantics, self.right.semantics, &ordered);
-        self.notifiers = ordered;
-        self.left = l;
-        self.right = r;
-        self.rows = rows;
-        if let Some(p) = keep.and_then(|k| self.sync_points().into_iter().find(|p| p.name == k)) {
-            self.left.pos = p.left;
-            self.right.pos = p.right;
-            self.left.last_from = p.left;
-            self.right.last_from = p.right;
-        }
+        self.walk.set_notifiers(notifiers);
+        self.log_scroll = [0; 2];
         self.mode = Mode::Normal;
         let ids: Vec<&str> = self.notifiers.iter().map(|n| n.id()).collect();
         self.message = Some(format!("notifiers: {}", if ids.is_empty() { "none".to_string() } else { ids.join(",") }));
@@ -637,8 +259,8 @@ impl Walkthrough {
 
     /// Scrolls `side`'s event log by `delta` lines (positive: older).
     pub fn scroll_log(&mut self, side: Side, delta: i32) {
-        let s = self.side_mut(side);
-        s.log_scroll = (i32::from(s.log_scroll) + delta).clamp(0, i32::from(u16::MAX)) as u16;
+        let s = &mut self.log_scroll[side.index()];
+        *s = (i32::from(*s) + delta).clamp(0, i32::from(u16::MAX)) as u16;
     }
 
     /// `S`: shows or hides the summary.
@@ -857,11 +479,11 @@ mod tests {
     fn log_scroll_saturates() {
         let mut w = wt();
         w.scroll_log(Side::Left, -5);
-        assert_eq!(w.left.log_scroll, 0);
+        assert_eq!(w.log_scroll(Side::Left), 0);
         w.scroll_log(Side::Left, 3);
-        assert_eq!(w.left.log_scroll, 3);
+        assert_eq!(w.log_scroll(Side::Left), 3);
         w.next();
-        assert_eq!(w.left.log_scroll, 0);
+        assert_eq!(w.log_scroll(Side::Left), 0);
     }
 
     #[test]

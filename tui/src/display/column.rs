@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
 
 use super::text::{truncate_left, truncate_right, width};
 use super::{ListingHit, panes, theme};
-use crate::app::state::{Side, SideState, Walkthrough};
+use crate::app::state::{Side, SideRun, Walkthrough};
 
 /// Lines of the three panes of a column (each includes its title line).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,7 +87,7 @@ pub fn draw(f: &mut Frame, area: Rect, w: &Walkthrough, side: Side, heights: Hei
     let body = events_area.height.saturating_sub(1);
     // The newest line stays visible unless the user scrolled up.
     let max_scroll = (lines.len() as u16).saturating_sub(body);
-    let top = max_scroll - s.log_scroll.min(max_scroll);
+    let top = max_scroll - w.log_scroll(side).min(max_scroll);
     pane(f, events_area, title, lines, top);
     hit
 }
@@ -112,7 +112,7 @@ fn block(w: &Walkthrough, side: Side, width: u16) -> Block<'static> {
         .title_top(Line::from(step).right_aligned())
 }
 
-fn header_lines(w: &Walkthrough, side: Side, s: &SideState, cols: usize) -> Vec<Line<'static>> {
+fn header_lines(w: &Walkthrough, side: Side, s: &SideRun, cols: usize) -> Vec<Line<'static>> {
     let mut status = Vec::new();
     match s.shown_step() {
         Some(st) if !s.at_end() => {
@@ -133,11 +133,7 @@ fn header_lines(w: &Walkthrough, side: Side, s: &SideState, cols: usize) -> Vec<
 
     // Breadcrumb: the call stack of the thread about to run, as it is
     // before the step (at the end: before the last step).
-    let crumb = match (s.next_step(), s.trace.steps.last()) {
-        (Some(st), _) => stack_names(s.state_at(s.pos), st.thread),
-        (None, Some(st)) => stack_names(s.state_at(s.len() - 1), st.thread),
-        (None, None) => String::new(),
-    };
+    let crumb = s.breadcrumb().join(" › ");
 
     let mut cite = Vec::new();
     if let Some(st) = s.shown_step() {
@@ -147,10 +143,6 @@ fn header_lines(w: &Walkthrough, side: Side, s: &SideState, cols: usize) -> Vec<
         }
     }
     vec![Line::from(status), Line::from(Span::styled(truncate_left(&crumb, cols), theme::FOCUS)), Line::from(cite)]
-}
-
-fn stack_names(m: &notifier_lab_core::Machine, t: notifier_lab_core::ThreadId) -> String {
-    m.stack(t).iter().map(|(f, _)| f.name).collect::<Vec<_>>().join(" › ")
 }
 
 /// A pane with a one-line titled top border, its lines scrolled by `top`.
@@ -175,7 +167,7 @@ fn state_title(w: &Walkthrough, side: Side) -> Line<'static> {
 
 /// The listing of the frame about to run, current statement highlighted,
 /// scrolled so that it sits in the upper third.
-fn listing(f: &mut Frame, area: Rect, s: &SideState) -> Option<ListingHit> {
+fn listing(f: &mut Frame, area: Rect, s: &SideRun) -> Option<ListingHit> {
     let st = s.shown_step()?;
     let func = st.function;
     let cols = usize::from(area.width);

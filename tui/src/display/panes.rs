@@ -5,7 +5,7 @@
 //! last step" and "differs from the other side" are the core's notion of
 //! difference, not one re-derived here.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use notifier_lab_core::Event;
 use notifier_lab_core::notifier::Secondary;
@@ -15,15 +15,10 @@ use ratatui::text::{Line, Span};
 
 use super::text::{Item, Section, flow, wrap};
 use super::theme;
-use crate::app::state::{Side, SideState, Walkthrough};
+use crate::app::state::{Side, SideRun, Walkthrough};
 
 /// Width of the section-label gutter of the state pane.
 const GUTTER: usize = 6;
-
-/// Keys whose values differ between two flattened states.
-fn changed_keys(a: &BTreeMap<String, String>, b: &BTreeMap<String, String>) -> BTreeSet<String> {
-    view::diff(a, b).into_iter().map(|(k, _, _)| k).collect()
-}
 
 /// Shortens `invalidate_range_start` to `inv_range_start` so an ops
 /// table fits a narrow column.
@@ -59,16 +54,10 @@ pub fn state_lines(w: &Walkthrough, side: Side, cols: usize) -> Vec<Line<'static
     // Narrow columns get short labels and a one-line notifier list so the
     // secondary MMUs and pages still fit an 80x24 terminal.
     let compact = cols < 60;
-    // "Changed by the last step": against the state before the steps the
-    // last move executed (one step for `s`/`b`, a whole call for `n`).
-    let before = s.state_at(s.log_range().start);
-    let changed = if s.pos == 0 { BTreeSet::new() } else { changed_keys(&view::flatten(before), &now) };
-    // "Differs from the other side": only meaningful when both stand at
-    // the same milestone.
-    let differs = match w.common_milestone() {
-        Some(_) => changed_keys(&now, &view::flatten(w.side(side.other()).machine())),
-        None => BTreeSet::new(),
-    };
+    // "Changed by the last move" and "differs from the other side" (only
+    // while both stand at the same milestone) are the shared model's marks.
+    let changed = w.changed_keys(side);
+    let differs = w.differing_keys();
     let item = |label: &str, key: &str| -> Item {
         let value = now.get(key).cloned().unwrap_or_else(|| "-".into());
         let mut it = Item::new(label, value);
@@ -172,8 +161,8 @@ pub fn state_lines(w: &Walkthrough, side: Side, cols: usize) -> Vec<Line<'static
 
 /// The event log: title and lines for the steps the last move executed
 /// (or the last step after moving back), newest last.
-pub fn event_lines(s: &SideState, cols: usize) -> (Line<'static>, Vec<Line<'static>>) {
-    let range = s.log_range();
+pub fn event_lines(s: &SideRun, cols: usize) -> (Line<'static>, Vec<Line<'static>>) {
+    let range = s.last_move();
     let title = match (range.len(), range.start) {
         (0, _) => " events · nothing executed yet ".to_string(),
         (1, i) => format!(" events · step {} ", i + 1),

@@ -1,0 +1,104 @@
+//! Concurrent actors the explorer adds next to a scenario's host path.
+//!
+//! Each actor is one more thread of the [`crate::Machine`], running a real
+//! kernel path written as statements with citations:
+//!
+//! | id | thread kind | what it does |
+//! |---|---|---|
+//! | `host_write` | `host_write` | a second host thread stores to the page through the primary pte: no fault when the pte is writable, else `handle_pte_fault` → `do_wp_page` (COW) and the store again |
+//! | `vcpu_read` / `vcpu_write` | `vcpu` | one guest access through KVM's spte; without a usable spte, `tdp_page_fault` (a write to a read-only COW pte runs `do_wp_page` inside `get_user_pages`) |
+//! | `gru_read` / `gru_write` | `gru` | one GRU instruction accessing the page through the GRU TLB; on a miss, `gru_user_dropin` → `gru_try_dropin` |
+//!
+//! Ids may repeat (`host_write,host_write,gru_read`). The values written are
+//! fixed per thread ([`Actor::value`]) so that a stale read or a lost write
+//! names who wrote what.
+
+use serde::Serialize;
+
+use crate::UnknownName;
+use crate::notifier::NotifierId;
+
+/// One concurrent actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Actor {
+    /// A second host thread writing the page through the primary pte.
+    HostWrite,
+    /// A vCPU reading the guest frame.
+    VcpuRead,
+    /// A vCPU writing the guest frame.
+    VcpuWrite,
+    /// A GRU instruction reading the address.
+    GruRead,
+    /// A GRU instruction writing the address.
+    GruWrite,
+}
+
+impl Actor {
+    /// Every actor, in `--help` order.
+    pub const ALL: [Actor; 5] = [Actor::HostWrite, Actor::VcpuRead, Actor::VcpuWrite, Actor::GruRead, Actor::GruWrite];
+
+    /// Stable id (command line, JSON, scenario files).
+    pub fn id(self) -> &'static str {
+        match self {
+            Actor::HostWrite => "host_write",
+            Actor::VcpuRead => "vcpu_read",
+            Actor::VcpuWrite => "vcpu_write",
+            Actor::GruRead => "gru_read",
+            Actor::GruWrite => "gru_write",
+        }
+    }
+
+    /// The access is a write.
+    pub fn writes(self) -> bool {
+        matches!(self, Actor::HostWrite | Actor::VcpuWrite | Actor::GruWrite)
+    }
+
+    /// The notifier that must be registered for this actor to exist (the
+    /// vCPU needs KVM, the GRU instruction needs GRU).
+    pub fn needs(self) -> Option<NotifierId> {
+        match self {
+            Actor::HostWrite => None,
+            Actor::VcpuRead | Actor::VcpuWrite => Some(NotifierId::Kvm),
+            Actor::GruRead | Actor::GruWrite => Some(NotifierId::Gru),
+        }
+    }
+
+    /// The value a writing actor stores when it runs as thread `thread`:
+    /// `0x1000`, `0x2000` or `0x3000` (host, vCPU, GRU) plus the thread
+    /// index, so every write in a counterexample is recognisable.
+    pub fn value(self, thread: u8) -> u32 {
+        let base = match self {
+            Actor::HostWrite => 0x1000,
+            Actor::VcpuRead | Actor::VcpuWrite => 0x2000,
+            Actor::GruRead | Actor::GruWrite => 0x3000,
+        };
+        base + u32::from(thread)
+    }
+
+    /// Parses one id; the error lists the valid ones.
+    pub fn parse(s: &str) -> Result<Actor, UnknownName> {
+        Actor::ALL.into_iter().find(|a| a.id() == s).ok_or_else(|| UnknownName {
+            kind: "actor",
+            given: s.to_string(),
+            valid: Actor::ALL.iter().map(|a| a.id().to_string()).collect(),
+        })
+    }
+
+    /// Parses a comma-separated list. Unlike notifiers, ids may repeat:
+    /// `host_write,host_write` is two writer threads.
+    pub fn parse_list(s: &str) -> Result<Vec<Actor>, UnknownName> {
+        s.split(',').map(str::trim).filter(|p| !p.is_empty()).map(Actor::parse).collect()
+    }
+
+    /// `host_write,gru_read` (the `--actors` spelling of a list).
+    pub fn list_id(actors: &[Actor]) -> String {
+        actors.iter().map(|a| a.id()).collect::<Vec<_>>().join(",")
+    }
+}
+
+impl std::fmt::Display for Actor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}

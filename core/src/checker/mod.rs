@@ -1,0 +1,373 @@
+//! The exhaustive interleaving explorer.
+//!
+//! Given a scenario, a semantics, a notifier set and a set of concurrent
+//! [`Actor`]s, [`check`] runs every interleaving of the threads at
+//! statement granularity (one [`Machine::step`] is one transition; a thread
+//! blocked on a lock is not runnable) and checks every invariant in every
+//! state, because `Machine::step` raises the violations itself.
+//!
+//! * [`bfs`] is the search: breadth first, so the first time a violation id
+//!   shows up its schedule is a shortest one. States are deduplicated by a
+//!   64-bit fingerprint of `Machine`'s `Hash` (which ignores display-only
+//!   fields). Only the fingerprints, each with its parent's fingerprint and
+//!   the thread that led to it, are kept for every state; full states live
+//!   only on the BFS frontier. This is Stateright's scheme: a path is a list
+//!   of fingerprints, rebuilt by replaying the schedule from the initial
+//!   state ([`path`]).
+//! * [`path`] holds [`Path`] (fingerprints plus schedule) and
+//!   [`Counterexample`], the small file `check --save` writes and
+//!   `notifier-lab --replay` opens.
+//!
+//! `mmu_notifier_retry` loops and GRU's `failactive` loop are no problem:
+//! a retry returns to a state already seen, which is not expanded again.
+//!
+//! The core stays pure: no clock. The caller measures time around
+//! [`check`] (the CLI does).
+
+pub mod bfs;
+pub mod path;
+
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::actor::Actor;
+use crate::event::ViolationId;
+use crate::machine::{Machine, ThreadId};
+use crate::notifier::NotifierId;
+use crate::scenario::Scenario;
+use crate::semantics::Semantics;
+
+pub use path::{COUNTEREXAMPLE_FORMAT_VERSION, Counterexample, Path};
+
+/// Whether a violation can happen (herd7's `Sometimes` / `Never`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// No interleaving raises it.
+    Never,
+    /// At least one interleaving raises it.
+    Sometimes,
+}
+
+impl Outcome {
+    /// `never` / `sometimes`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Outcome::Never => "never",
+            Outcome::Sometimes => "sometimes",
+        }
+    }
+
+    /// Parses `never` / `sometimes`.
+    pub fn parse(s: &str) -> Option<Outcome> {
+        match s {
+            "never" => Some(Outcome::Never),
+            "sometimes" => Some(Outcome::Sometimes),
+            _ => None,
+        }
+    }
+}
+
+/// Limits of one exploration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Stop after storing this many distinct states; the report is then
+    /// marked incomplete and its `never` verdicts are not proofs.
+    pub max_states: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { max_states: 20_000_000 }
+    }
+}
+
+/// One violation id found, with a shortest schedule that raises it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// Which invariant.
+    pub id: ViolationId,
+    /// The plain-language message of the first (shortest) occurrence.
+    pub message: String,
+    /// Which thread ran at each step, from the initial state to the step
+    /// that raised the violation.
+    pub schedule: Vec<ThreadId>,
+}
+
+/// What [`check`] found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// Scenario name.
+    pub scenario: String,
+    /// Semantics.
+    pub semantics: Semantics,
+    /// Registered notifiers.
+    pub notifiers: Vec<NotifierId>,
+    /// Actors (empty: the default threads).
+    pub actors: Vec<Actor>,
+    /// Thread kinds by index (`host`, `vcpu`, `host_write`, `gru`).
+    pub threads: Vec<&'static str>,
+    /// States generated, revisits included (every transition's target plus
+    /// the initial state).
+    pub states: u64,
+    /// Distinct states stored.
+    pub distinct_states: u64,
+    /// Transitions executed.
+    pub transitions: u64,
+    /// Length of the longest shortest path (BFS depth reached).
+    pub max_depth: u32,
+    /// Final states in which every thread finished.
+    pub terminal_states: u64,
+    /// The whole reachable state space was explored (else `max_states`
+    /// stopped it).
+    pub complete: bool,
+    /// Every violation id found, each with a shortest schedule.
+    pub violations: Vec<Found>,
+    /// A shortest schedule into a state where no thread can run but some
+    /// have not finished, if there is one.
+    pub deadlock: Option<Vec<ThreadId>>,
+}
+
+impl Report {
+    /// `sometimes` when `id` was found, else `never`.
+    pub fn outcome(&self, id: ViolationId) -> Outcome {
+        if self.violations.iter().any(|f| f.id == id) { Outcome::Sometimes } else { Outcome::Never }
+    }
+
+    /// The found violation with `id`.
+    pub fn found(&self, id: ViolationId) -> Option<&Found> {
+        self.violations.iter().find(|f| f.id == id)
+    }
+
+    /// The counterexample file for violation `id`, if it was found.
+    /// `scenario` is how the replay should load the scenario (a built-in
+    /// name or a path).
+    pub fn counterexample(&self, id: ViolationId, scenario: &str) -> Option<Counterexample> {
+        let f = self.found(id)?;
+        Some(Counterexample {
+            format: COUNTEREXAMPLE_FORMAT_VERSION,
+            scenario: scenario.to_string(),
+            semantics: self.semantics,
+            notifiers: self.notifiers.clone(),
+            actors: self.actors.clone(),
+            violation: Some(f.id),
+            message: f.message.clone(),
+            threads: self.threads.iter().map(|s| s.to_string()).collect(),
+            schedule: f.schedule.iter().map(|t| t.0).collect(),
+        })
+    }
+
+    /// The JSON report: `states`, `distinct_states`, `transitions`,
+    /// `violations[] {id, message, schedule}` and the rest; `schedule` is
+    /// a list of thread indices into `threads`.
+    pub fn to_json(&self) -> Value {
+        let sched = |s: &[ThreadId]| s.iter().map(|t| t.0).collect::<Vec<_>>();
+        json!({
+            "format": 1,
+            "scenario": self.scenario,
+            "semantics": self.semantics.id(),
+            "notifiers": self.notifiers.iter().map(|n| n.id()).collect::<Vec<_>>(),
+            "actors": self.actors.iter().map(|a| a.id()).collect::<Vec<_>>(),
+            "threads": self.threads,
+            "states": self.states,
+            "distinct_states": self.distinct_states,
+            "transitions": self.transitions,
+            "max_depth": self.max_depth,
+            "terminal_states": self.terminal_states,
+            "complete": self.complete,
+            "violations": self.violations.iter().map(|f| json!({
+                "id": f.id.id(),
+                "message": f.message,
+                "schedule": sched(&f.schedule),
+            })).collect::<Vec<_>>(),
+            "deadlock": self.deadlock.as_ref().map(|s| json!({"schedule": sched(s)})),
+        })
+    }
+
+    /// The text report (without timing, which the caller adds).
+    pub fn to_text(&self) -> String {
+        use std::fmt::Write;
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "# check {} | semantics {} ({}) | notifiers {} | threads {}",
+            self.scenario,
+            self.semantics.id(),
+            self.semantics.tag(),
+            self.notifiers.iter().map(|n| n.id()).collect::<Vec<_>>().join(","),
+            self.threads.iter().enumerate().map(|(i, k)| format!("{i}:{k}")).collect::<Vec<_>>().join(" ")
+        );
+        let _ = writeln!(
+            out,
+            "states {} | distinct {} | transitions {} | depth {} | terminal {}{}",
+            self.states,
+            self.distinct_states,
+            self.transitions,
+            self.max_depth,
+            self.terminal_states,
+            if self.complete { "" } else { " | INCOMPLETE (max states reached)" }
+        );
+        for id in ViolationId::ALL {
+            let _ = match self.found(id) {
+                Some(f) => writeln!(
+                    out,
+                    "{:<26} sometimes  ({} steps: {})\n    {}",
+                    id.id(),
+                    f.schedule.len(),
+                    schedule_text(&f.schedule),
+                    f.message
+                ),
+                None => writeln!(out, "{:<26} never", id.id()),
+            };
+        }
+        if let Some(d) = &self.deadlock {
+            let _ = writeln!(out, "deadlock                   reachable ({} steps: {})", d.len(), schedule_text(d));
+        }
+        out
+    }
+}
+
+/// A schedule as run-length text: `0x12 2x3 0` (thread 0 twelve times, ...).
+pub fn schedule_text(s: &[ThreadId]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < s.len() {
+        let mut j = i;
+        while j < s.len() && s[j] == s[i] {
+            j += 1;
+        }
+        out.push(if j - i > 1 { format!("{}x{}", s[i].0, j - i) } else { s[i].0.to_string() });
+        i = j;
+    }
+    out.join(" ")
+}
+
+/// Explores every interleaving of `scenario` under `semantics` with
+/// `notifiers` and `actors` (empty: the default threads). Errors when an
+/// actor's notifier is not registered.
+pub fn check(
+    scenario: &Scenario,
+    semantics: Semantics,
+    notifiers: &[NotifierId],
+    actors: &[Actor],
+    options: Options,
+) -> Result<Report, String> {
+    let m = scenario.machine_with(semantics, notifiers, actors)?;
+    let mut r = bfs::explore(m, options);
+    r.scenario = scenario.name.clone();
+    r.actors = actors.to_vec();
+    Ok(r)
+}
+
+/// FxHash-style hasher (rotate, xor, multiply) with a murmur3 finalizer.
+/// Small writes (the derived `Hash` of `Machine` is mostly `u8`s) are
+/// packed into a 64-bit buffer and mixed once per 8 bytes, which makes
+/// fingerprinting several times cheaper than mixing every byte.
+/// Deterministic across runs and platforms, unlike `std`'s seeded
+/// `RandomState`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FxHasher {
+    h: u64,
+    buf: u64,
+    /// Bytes in `buf`.
+    n: u32,
+}
+
+impl FxHasher {
+    #[inline]
+    fn mix(&mut self, v: u64) {
+        self.h = (self.h.rotate_left(5) ^ v).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    #[inline]
+    fn push(&mut self, v: u64, bytes: u32) {
+        if self.n + bytes > 8 {
+            let b = self.buf;
+            self.mix(b);
+            self.buf = 0;
+            self.n = 0;
+        }
+        self.buf |= v << (8 * self.n);
+        self.n += bytes;
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.push(u64::from(b), 1);
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.push(u64::from(i), 1);
+    }
+    #[inline]
+    fn write_u16(&mut self, i: u16) {
+        self.push(u64::from(i), 2);
+    }
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.push(u64::from(i), 4);
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        if self.n > 0 {
+            let b = self.buf;
+            self.mix(b);
+            self.buf = 0;
+            self.n = 0;
+        }
+        self.mix(i);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        let mut x = *self;
+        if x.n > 0 {
+            let b = x.buf ^ (u64::from(x.n) << 60);
+            x.mix(b);
+        }
+        let mut h = x.h;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+}
+
+/// The 64-bit fingerprint of a state (its `Hash`, through [`FxHasher`]).
+pub fn fingerprint(m: &Machine) -> u64 {
+    let mut h = FxHasher::default();
+    m.hash(&mut h);
+    h.finish()
+}
+
+/// Hasher for maps keyed by fingerprints, which are already mixed: the key
+/// is its own hash.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = i;
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// `BuildHasher` for fingerprint-keyed maps.
+pub type BuildIdHasher = BuildHasherDefault<IdHasher>;
