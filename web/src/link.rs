@@ -1,0 +1,267 @@
+//! The deep-link format: the URL fragment (`#...`) that names a view.
+//!
+//! ```text
+//! #v1/<scenario>/<left>/<right>/<notifiers>/step=<L>[,<R>][&<key>=<value>...]
+//! #v1/ksm/wrapped/patched/kvm,gru/step=42
+//! ```
+//!
+//! * `v1` is the format version. It changes only if a segment's meaning
+//!   changes; a page keeps reading every older version it knows.
+//! * `<scenario>`: a built-in scenario name (`ksm`, `cow`, `uprobe`).
+//! * `<left>`, `<right>`: semantics ids (`original`, `wrapped`, `patched`).
+//! * `<notifiers>`: comma-separated notifier ids (`kvm`, `gru`,
+//!   `amd_iommu_v2`, `xen_gntdev`, `sleepable`) in any order, or `none`.
+//! * The last segment holds `key=value` parameters joined by `&`:
+//!   * `step=N` puts both runs after `N` steps (a run shorter than that at
+//!     its end); `step=L,R` names the two positions. A pair that breaks the
+//!     walkthrough's rule (one side past a milestone the other has not
+//!     reached) keeps `L` and moves the right side to the last milestone
+//!     the left one has reached. The page writes `step=N` when both sides
+//!     stand at the same step.
+//!   * Keys this version does not know are ignored with a note, so a
+//!     later release can add parameters (for example a counterexample
+//!     schedule, `&schedule=h,h,v,...`) without breaking older pages more
+//!     than necessary.
+//! * Trailing segments may be left out (`#v1/cow` is the cow scenario with
+//!   the default semantics and notifiers, at the start); an empty fragment
+//!   is the default view.
+//!
+//! Parsing never fails: every segment that cannot be read falls back to its
+//! default and adds a [`Parsed::notes`] line, so a broken or outdated link
+//! still shows the nearest valid view with a short explanation.
+
+use notifier_lab_core::{NotifierId, Semantics};
+
+/// The format version this page writes.
+pub const VERSION: u32 = 1;
+
+/// The view a link names (positions not yet checked against the runs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// Scenario name.
+    pub scenario: String,
+    /// Left semantics.
+    pub left: Semantics,
+    /// Right semantics.
+    pub right: Semantics,
+    /// Registered notifiers, in [`NotifierId::ALL`] order.
+    pub notifiers: Vec<NotifierId>,
+    /// Steps executed on the left.
+    pub left_step: usize,
+    /// Steps executed on the right; `None`: the same as the left.
+    pub right_step: Option<usize>,
+}
+
+impl Default for Link {
+    fn default() -> Link {
+        Link {
+            scenario: "ksm".into(),
+            left: Semantics::Wrapped,
+            right: Semantics::Patched,
+            notifiers: NotifierId::DEFAULT.to_vec(),
+            left_step: 0,
+            right_step: None,
+        }
+    }
+}
+
+/// A parsed link and what could not be read in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parsed {
+    /// The view, every unreadable part replaced by its default.
+    pub link: Link,
+    /// One short sentence per problem (empty for a good link).
+    pub notes: Vec<String>,
+}
+
+/// Decodes `%XX` escapes (browsers may escape `,` or `=` in a pasted
+/// fragment); invalid escapes are kept as they are.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let Some(v) = std::str::from_utf8(&b[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn parse_step(v: &str) -> Option<(usize, Option<usize>)> {
+    match v.split_once(',') {
+        Some((l, r)) => Some((l.trim().parse().ok()?, Some(r.trim().parse().ok()?))),
+        None => Some((v.trim().parse().ok()?, None)),
+    }
+}
+
+/// Reads a fragment (with or without the leading `#`), `known` being the
+/// scenario names this page has.
+pub fn parse(fragment: &str, known: &[&str]) -> Parsed {
+    let raw = percent_decode(fragment.trim().trim_start_matches('#'));
+    let mut link = Link::default();
+    let mut notes = Vec::new();
+    let raw = raw.trim_matches('/');
+    if raw.is_empty() {
+        return Parsed { link, notes };
+    }
+    let mut segs = raw.split('/');
+    let version = segs.next().unwrap_or("");
+    match version.strip_prefix('v').and_then(|n| n.parse::<u32>().ok()) {
+        Some(VERSION) => {}
+        Some(n) if n > VERSION => notes.push(format!(
+            "this link uses format v{n}, newer than this page (v{VERSION}); showing the parts it understands"
+        )),
+        _ => {
+            notes.push(format!(
+                "`#{raw}` is not a notifier-lab link (expected #v{VERSION}/...); showing the default view"
+            ));
+            return Parsed { link, notes };
+        }
+    }
+    let segs: Vec<&str> = segs.collect();
+    // The parameter segment is the first one with `=`; the fixed segments
+    // come before it.
+    let split = segs.iter().position(|s| s.contains('=')).unwrap_or(segs.len());
+    let (fixed, params) = segs.split_at(split);
+    if let Some(s) = fixed.first().filter(|s| !s.is_empty()) {
+        if known.contains(s) {
+            link.scenario = s.to_string();
+        } else {
+            notes.push(format!("unknown scenario `{s}` (known: {}); showing {}", known.join(", "), link.scenario));
+        }
+    }
+    for (i, default, slot) in [(1, link.left, 0), (2, link.right, 1)] {
+        if let Some(s) = fixed.get(i).filter(|s| !s.is_empty()) {
+            match Semantics::parse(s) {
+                Ok(sem) if slot == 0 => link.left = sem,
+                Ok(sem) => link.right = sem,
+                Err(_) => notes.push(format!(
+                    "unknown semantics `{s}` (known: original, wrapped, patched); showing {}",
+                    default.id()
+                )),
+            }
+        }
+    }
+    if let Some(s) = fixed.get(3).filter(|s| !s.is_empty()) {
+        let mut set = Vec::new();
+        if *s != "none" {
+            for id in s.split(',').filter(|x| !x.is_empty()) {
+                match NotifierId::ALL.into_iter().find(|n| n.id() == id) {
+                    Some(n) => set.push(n),
+                    None => notes.push(format!("unknown notifier `{id}` left out")),
+                }
+            }
+        }
+        link.notifiers = NotifierId::ALL.into_iter().filter(|n| set.contains(n)).collect();
+    }
+    if fixed.len() > 4 {
+        notes.push(format!("extra path segments ignored: {}", fixed[4..].join("/")));
+    }
+    for kv in params.join("/").split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+        match k {
+            "step" => match parse_step(v) {
+                Some((l, r)) => {
+                    link.left_step = l;
+                    link.right_step = r;
+                }
+                None => notes.push(format!("step `{v}` is not a number (or two, `L,R`); showing the start")),
+            },
+            _ => notes.push(format!("parameter `{k}` is not known to this version and was ignored")),
+        }
+    }
+    Parsed { link, notes }
+}
+
+/// Writes `link` as a fragment (with the leading `#`).
+pub fn to_fragment(link: &Link) -> String {
+    let ns: Vec<&str> = link.notifiers.iter().map(|n| n.id()).collect();
+    let ns = if ns.is_empty() { "none".to_string() } else { ns.join(",") };
+    let step = match link.right_step {
+        Some(r) => format!("{},{r}", link.left_step),
+        None => link.left_step.to_string(),
+    };
+    format!("#v{VERSION}/{}/{}/{}/{ns}/step={step}", link.scenario, link.left.id(), link.right.id())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KNOWN: &[&str] = &["ksm", "cow", "uprobe"];
+
+    #[test]
+    fn round_trip() {
+        let l = Link {
+            scenario: "cow".into(),
+            left: Semantics::Original,
+            right: Semantics::Patched,
+            notifiers: vec![NotifierId::Kvm, NotifierId::Sleepable],
+            left_step: 7,
+            right_step: Some(9),
+        };
+        let f = to_fragment(&l);
+        assert_eq!(f, "#v1/cow/original/patched/kvm,sleepable/step=7,9");
+        assert_eq!(parse(&f, KNOWN), Parsed { link: l, notes: vec![] });
+        let none = Link { notifiers: vec![], ..Link::default() };
+        assert_eq!(to_fragment(&none), "#v1/ksm/wrapped/patched/none/step=0");
+        assert_eq!(parse(&to_fragment(&none), KNOWN).link, none);
+    }
+
+    #[test]
+    fn documented_example() {
+        let p = parse("#v1/ksm/wrapped/patched/kvm,gru/step=42", KNOWN);
+        assert!(p.notes.is_empty());
+        assert_eq!(p.link.left_step, 42);
+        assert_eq!(p.link.right_step, None);
+        assert_eq!(p.link.notifiers, NotifierId::DEFAULT.to_vec());
+    }
+
+    #[test]
+    fn defaults_and_partial_links() {
+        assert_eq!(parse("", KNOWN), Parsed { link: Link::default(), notes: vec![] });
+        assert_eq!(parse("#", KNOWN).link, Link::default());
+        let p = parse("#v1/cow", KNOWN);
+        assert!(p.notes.is_empty());
+        assert_eq!(p.link.scenario, "cow");
+        assert_eq!(p.link.left, Semantics::Wrapped);
+        // Notifier order does not matter; escapes are decoded.
+        let p = parse("#v1/ksm/wrapped/patched/gru%2Ckvm/step%3D3", KNOWN);
+        assert!(p.notes.is_empty(), "{:?}", p.notes);
+        assert_eq!(p.link.notifiers, vec![NotifierId::Kvm, NotifierId::Gru]);
+        assert_eq!(p.link.left_step, 3);
+        // Parameters may follow fewer fixed segments.
+        assert_eq!(parse("#v1/uprobe/step=2", KNOWN).link.left_step, 2);
+    }
+
+    #[test]
+    fn bad_parts_fall_back_with_notes() {
+        let p = parse("#v1/nope/ancient/patched/kvm,bogus/step=x", KNOWN);
+        assert_eq!(p.link.scenario, "ksm");
+        assert_eq!(p.link.left, Semantics::Wrapped);
+        assert_eq!(p.link.notifiers, vec![NotifierId::Kvm]);
+        assert_eq!(p.link.left_step, 0);
+        assert_eq!(p.notes.len(), 4, "{:?}", p.notes);
+        let p = parse("#hello", KNOWN);
+        assert_eq!(p.link, Link::default());
+        assert_eq!(p.notes.len(), 1);
+        assert!(p.notes[0].contains("not a notifier-lab link"));
+    }
+
+    #[test]
+    fn newer_versions_and_unknown_parameters() {
+        let p = parse("#v2/cow/original/wrapped/kvm/step=5&schedule=h,v,h", KNOWN);
+        assert_eq!(p.link.scenario, "cow");
+        assert_eq!(p.link.left_step, 5);
+        assert_eq!(p.notes.len(), 2, "{:?}", p.notes);
+        assert!(p.notes[0].contains("v2"));
+        assert!(p.notes[1].contains("schedule"));
+    }
+}

@@ -1,0 +1,801 @@
+//! Everything the browser demo shows and every transition on it, as plain
+//! Rust (yew todomvc style: the component in `app` only renders a
+//! [`Demo`] and dispatches [`Action`]s to [`Demo::apply`]).
+//!
+//! The side-by-side stepping itself is [`notifier_lab_core::walk::Walk`],
+//! the same model the terminal walkthrough drives, so both front ends keep
+//! the two sides at corresponding milestones the same way. What is added
+//! here is the browser's part: the focused side, the help panel, the
+//! one-line message, the deep link ([`crate::link`]) and flat "view
+//! models" of the panes, so that what is displayed can be unit-tested
+//! without a browser.
+
+use std::collections::BTreeSet;
+
+use notifier_lab_core::notifier::Secondary;
+use notifier_lab_core::view;
+use notifier_lab_core::walk::{Moved, Side, Walk};
+use notifier_lab_core::{Event, NotifierId, Scenario, Semantics};
+
+use crate::link::{self, Link};
+
+/// Something a visitor can do (a button, a key, a picker, the slider).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// `n`: next statement at this depth (steps over calls), both sides.
+    StepOver,
+    /// `s`: one statement, both sides.
+    StepInto,
+    /// `f`: until the current function returns, both sides.
+    Finish,
+    /// `b`: one statement back, both sides.
+    Back,
+    /// `r`: both runs to the end.
+    RunToEnd,
+    /// `R`: both runs to the start.
+    Restart,
+    /// `o`: focus the other side.
+    FocusToggle,
+    /// Focus one side (clicking into its column, using its controls).
+    Focus(Side),
+    /// `[`: previous semantics on the focused side.
+    SemanticsPrev,
+    /// `]`: next semantics on the focused side.
+    SemanticsNext,
+    /// A side's semantics picker.
+    SetSemantics(Side, Semantics),
+    /// The scenario picker (index into [`Demo::scenarios`]).
+    SetScenario(usize),
+    /// A notifier tick box.
+    SetNotifier(NotifierId, bool),
+    /// A side's step slider.
+    SetStep(Side, usize),
+    /// The "go to" box: a step number (focused side) or a milestone name.
+    Goto(String),
+    /// `g`: move the keyboard focus to the "go to" box (done by the
+    /// component; the state only clears the message).
+    FocusGoto,
+    /// A listing line: run that side until the statement is next.
+    RunToStatement(Side, usize),
+    /// `?`: help on/off.
+    ToggleHelp,
+    /// `Escape`: close the help.
+    CloseHelp,
+    /// The URL fragment changed (another deep link was opened).
+    OpenLink(String),
+}
+
+/// The keys, as data: `(KeyboardEvent.key, action, what it does)`. The help
+/// panel is generated from this table.
+pub const KEYS: &[(&str, KeyAction, &str)] = &[
+    ("n", KeyAction::StepOver, "next: run to the next statement at this depth (steps over calls), both sides"),
+    ("ArrowRight", KeyAction::StepOver, "same as n"),
+    ("s", KeyAction::StepInto, "step into: execute one statement, both sides"),
+    ("f", KeyAction::Finish, "finish: run until the current function returns, both sides"),
+    ("b", KeyAction::Back, "back one statement, both sides (instant: the runs are recorded)"),
+    ("ArrowLeft", KeyAction::Back, "same as b"),
+    ("r", KeyAction::RunToEnd, "run both sides to the end"),
+    ("R", KeyAction::Restart, "restart both sides"),
+    ("[", KeyAction::SemanticsPrev, "focused side: previous semantics (original/wrapped/patched)"),
+    ("]", KeyAction::SemanticsNext, "focused side: next semantics"),
+    ("o", KeyAction::FocusToggle, "focus the other side"),
+    ("g", KeyAction::FocusGoto, "go to a step number (focused side) or a milestone name (both sides)"),
+    ("?", KeyAction::ToggleHelp, "this help"),
+    ("Escape", KeyAction::CloseHelp, "close the help"),
+];
+
+/// The data-less actions keys map to (see [`KEYS`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyAction {
+    /// [`Action::StepOver`].
+    StepOver,
+    /// [`Action::StepInto`].
+    StepInto,
+    /// [`Action::Finish`].
+    Finish,
+    /// [`Action::Back`].
+    Back,
+    /// [`Action::RunToEnd`].
+    RunToEnd,
+    /// [`Action::Restart`].
+    Restart,
+    /// [`Action::SemanticsPrev`].
+    SemanticsPrev,
+    /// [`Action::SemanticsNext`].
+    SemanticsNext,
+    /// [`Action::FocusToggle`].
+    FocusToggle,
+    /// [`Action::FocusGoto`].
+    FocusGoto,
+    /// [`Action::ToggleHelp`].
+    ToggleHelp,
+    /// [`Action::CloseHelp`].
+    CloseHelp,
+}
+
+impl KeyAction {
+    /// The action.
+    pub fn action(self) -> Action {
+        match self {
+            KeyAction::StepOver => Action::StepOver,
+            KeyAction::StepInto => Action::StepInto,
+            KeyAction::Finish => Action::Finish,
+            KeyAction::Back => Action::Back,
+            KeyAction::RunToEnd => Action::RunToEnd,
+            KeyAction::Restart => Action::Restart,
+            KeyAction::SemanticsPrev => Action::SemanticsPrev,
+            KeyAction::SemanticsNext => Action::SemanticsNext,
+            KeyAction::FocusToggle => Action::FocusToggle,
+            KeyAction::FocusGoto => Action::FocusGoto,
+            KeyAction::ToggleHelp => Action::ToggleHelp,
+            KeyAction::CloseHelp => Action::CloseHelp,
+        }
+    }
+}
+
+/// What `key` (a `KeyboardEvent.key` value, case-sensitive) does.
+pub fn key_action(key: &str) -> Option<Action> {
+    KEYS.iter().find(|(k, _, _)| *k == key).map(|(_, a, _)| a.action())
+}
+
+/// One value of a state pane.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    /// Label (`PT lock`, `spte 0x10`, ...).
+    pub label: String,
+    /// Value.
+    pub value: String,
+    /// Changed by the last move on this side.
+    pub changed: bool,
+    /// Differs from the other side (both at the same milestone).
+    pub differs: bool,
+    /// A notifier callback running now.
+    pub running: bool,
+}
+
+/// A titled group of a state pane.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// Title (`mm`, `notifier list`, `KVM`, ...).
+    pub title: String,
+    /// The values.
+    pub items: Vec<Item>,
+}
+
+/// How an event line is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    /// A broken invariant.
+    Violation,
+    /// A notifier callback call.
+    Callback,
+    /// Anything else.
+    Plain,
+}
+
+/// One event of the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEvent {
+    /// [`Event::message`].
+    pub text: String,
+    /// Its kind.
+    pub kind: EventKind,
+    /// For a violation: the rule it breaks, in plain language.
+    pub rule: Option<&'static str>,
+}
+
+/// One step of the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogStep {
+    /// 1-based step number.
+    pub index: usize,
+    /// `host write_protect_page:870`.
+    pub head: String,
+    /// Its events (empty: no tracked state changed).
+    pub events: Vec<LogEvent>,
+}
+
+/// The whole demo state.
+#[derive(Debug, Clone)]
+pub struct Demo {
+    /// The two runs (shared model).
+    pub walk: Walk,
+    /// Scenarios the picker offers (the built-in ones).
+    pub scenarios: Vec<Scenario>,
+    /// The side `[`/`]` and the "go to" step number act on.
+    pub focus: Side,
+    /// Help panel shown.
+    pub help: bool,
+    /// One-line feedback (a bad link, a failed "go to"); cleared by the
+    /// next action.
+    pub message: Option<String>,
+}
+
+/// Most steps the event log lists after a long move (`r`).
+pub const LOG_LIMIT: usize = 200;
+
+impl Demo {
+    /// The default view: `ksm`, `wrapped` left, `patched` right, KVM and
+    /// GRU, at the start.
+    pub fn new_default() -> Demo {
+        Demo::from_fragment("")
+    }
+
+    /// The view a URL fragment names (see [`crate::link`]); anything that
+    /// cannot be honoured is replaced by the nearest valid view and
+    /// explained in [`Demo::message`].
+    pub fn from_fragment(fragment: &str) -> Demo {
+        let scenarios = Scenario::all_builtin();
+        let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
+        let parsed = link::parse(fragment, &names);
+        let l = parsed.link;
+        let idx = scenarios.iter().position(|s| s.name == l.scenario).unwrap_or(0);
+        let walk = Walk::new(scenarios[idx].clone(), l.left, l.right, &l.notifiers);
+        let mut d = Demo { walk, scenarios, focus: Side::Left, help: false, message: None };
+        let mut notes = parsed.notes;
+        notes.extend(d.place_from_link(l.left_step, l.right_step));
+        if !notes.is_empty() {
+            d.message = Some(format!("Link: {}.", notes.join("; ")));
+        }
+        d
+    }
+
+    /// Puts the sides where a link says; returns notes about what had to be
+    /// adjusted.
+    fn place_from_link(&mut self, left: usize, right: Option<usize>) -> Vec<String> {
+        let mut notes = Vec::new();
+        let (ll, rl) = (self.walk.left.len(), self.walk.right.len());
+        let (l, r) = match right {
+            None => {
+                if left > ll.max(rl) {
+                    notes.push(format!("step {left} is past the end of both runs; showing their end"));
+                }
+                (left.min(ll), left.min(rl))
+            }
+            Some(right) => {
+                for (side, want, len) in [("left", left, ll), ("right", right, rl)] {
+                    if want > len {
+                        notes.push(format!(
+                            "step {want} is past the end of the {side} run ({len} steps); showing its end"
+                        ));
+                    }
+                }
+                (left.min(ll), right.min(rl))
+            }
+        };
+        self.walk.set_positions(l, r);
+        // `step=N` asks for "N, or as near as the sides can be"; only an
+        // explicit pair that had to change is worth a note.
+        if right.is_some() && (self.walk.left.pos, self.walk.right.pos) != (l, r) {
+            notes.push(format!(
+                "steps {l},{r} do not correspond (one side would be past a milestone the other has not reached); showing {},{}",
+                self.walk.left.pos, self.walk.right.pos
+            ));
+        }
+        notes
+    }
+
+    /// The current view as a [`Link`] (`step=N` when both sides stand at
+    /// the same step).
+    pub fn link(&self) -> Link {
+        let (l, r) = (self.walk.left.pos, self.walk.right.pos);
+        Link {
+            scenario: self.walk.scenario.name.clone(),
+            left: self.walk.left.semantics,
+            right: self.walk.right.semantics,
+            notifiers: self.walk.notifiers.clone(),
+            left_step: l,
+            right_step: (l != r).then_some(r),
+        }
+    }
+
+    /// The current view as a URL fragment (`#v1/...`).
+    pub fn fragment(&self) -> String {
+        link::to_fragment(&self.link())
+    }
+
+    /// Index of the scenario shown in [`Demo::scenarios`].
+    pub fn scenario_index(&self) -> usize {
+        self.scenarios.iter().position(|s| s.name == self.walk.scenario.name).unwrap_or(0)
+    }
+
+    /// Both runs are at their end (the summary is shown).
+    pub fn finished(&self) -> bool {
+        self.walk.both_at_end()
+    }
+
+    fn moved(&mut self, m: Moved) {
+        self.message = m.finished.then(|| "Both runs finished: the summary is below the columns.".to_string());
+    }
+
+    /// Performs `action`.
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::StepOver => {
+                let m = self.walk.step_over();
+                self.moved(m);
+            }
+            Action::StepInto => {
+                let m = self.walk.step_into();
+                self.moved(m);
+            }
+            Action::Finish => {
+                let m = self.walk.finish();
+                self.moved(m);
+            }
+            Action::Back => {
+                let m = self.walk.back();
+                self.moved(m);
+            }
+            Action::RunToEnd => {
+                let m = self.walk.run_to_end();
+                self.moved(m);
+            }
+            Action::Restart => {
+                let m = self.walk.restart();
+                self.moved(m);
+            }
+            Action::FocusToggle => {
+                self.focus = self.focus.other();
+                self.message = Some(format!("{} side focused", self.focus.name()));
+            }
+            Action::Focus(side) => self.focus = side,
+            Action::SemanticsPrev | Action::SemanticsNext => {
+                let sem = self.walk.cycled_semantics(self.focus, action == Action::SemanticsNext);
+                self.set_semantics(self.focus, sem);
+            }
+            Action::SetSemantics(side, sem) => {
+                self.focus = side;
+                self.set_semantics(side, sem);
+            }
+            Action::SetScenario(i) => {
+                if let Some(s) = self.scenarios.get(i) {
+                    self.walk.set_scenario(s.clone());
+                    self.message = Some(format!("scenario {}: {}", s.name, s.title));
+                }
+            }
+            Action::SetNotifier(n, on) => {
+                let mut set = self.walk.notifiers.clone();
+                set.retain(|x| *x != n);
+                if on {
+                    set.push(n);
+                }
+                self.walk.set_notifiers(&set);
+                let ids: Vec<&str> = self.walk.notifiers.iter().map(|n| n.id()).collect();
+                self.message =
+                    Some(format!("notifiers: {}", if ids.is_empty() { "none".to_string() } else { ids.join(", ") }));
+            }
+            Action::SetStep(side, pos) => {
+                self.focus = side;
+                let m = self.walk.place(side, pos);
+                self.moved(m);
+            }
+            Action::Goto(input) => match self.walk.goto(self.focus, &input) {
+                Ok(m) => self.moved(m),
+                Err(e) => self.message = Some(e.to_string()),
+            },
+            Action::FocusGoto => self.message = None,
+            Action::RunToStatement(side, pc) => match self.walk.run_to_statement(side, pc) {
+                Ok(m) => {
+                    self.focus = side;
+                    self.moved(m);
+                }
+                Err(e) => self.message = Some(e.to_string()),
+            },
+            Action::ToggleHelp => self.help = !self.help,
+            Action::CloseHelp => self.help = false,
+            Action::OpenLink(f) => {
+                let help = self.help;
+                *self = Demo::from_fragment(&f);
+                self.help = help;
+            }
+        }
+    }
+
+    fn set_semantics(&mut self, side: Side, sem: Semantics) {
+        let m = self.walk.set_semantics(side, sem);
+        self.moved(m);
+        self.message = Some(format!("{} side: {} ({})", side.name(), sem.id(), sem.tag()));
+    }
+
+    /// The state pane of `side`: the primary MMU, the notifier list with
+    /// each user's ops and the callback running now, each secondary MMU's
+    /// state, and the pages; values marked when the last move changed them
+    /// and when they differ from the other side at a common milestone.
+    pub fn panes(&self, side: Side) -> Vec<Section> {
+        let s = self.walk.side(side);
+        let m = s.machine();
+        let now = view::flatten(m);
+        let changed = self.walk.changed_keys(side);
+        let differs = self.walk.differing_keys();
+        let item = |label: &str, key: &str| Item {
+            label: label.to_string(),
+            value: now.get(key).cloned().unwrap_or_else(|| "-".into()),
+            changed: changed.contains(key),
+            differs: differs.contains(key),
+            running: false,
+        };
+        let keys = |prefix: &str| now.keys().filter(|k| k.starts_with(prefix)).cloned().collect::<Vec<_>>();
+        let mut out = Vec::new();
+
+        let mut mm: Vec<Item> = keys("pte ").iter().map(|k| item(k, k)).collect();
+        let mut ptl = item("PT lock", "ptl");
+        if m.ptl.holder.is_some() {
+            ptl.value = format!("{} since step {}", ptl.value, m.ptl.since);
+        }
+        mm.push(ptl);
+        mm.push(item("mmap_sem", "mmap_sem"));
+        out.push(Section { title: "mm (primary MMU)".into(), items: mm });
+
+        let running: Vec<(usize, &'static str, &'static str)> = m
+            .thread_ids()
+            .flat_map(|t| {
+                m.running_callbacks(t)
+                    .into_iter()
+                    .map(move |(i, _, cb)| (i, m.threads[t.0 as usize].kind.id(), cb.id()))
+            })
+            .collect();
+        let mut list = Vec::new();
+        for (i, n) in m.notifiers.iter().enumerate() {
+            let id = n.id();
+            let ops: Vec<&str> = id.ops().list().iter().map(|c| c.id()).collect();
+            list.push(Item {
+                label: id.id().into(),
+                value: format!("ops: {}", ops.join(", ")),
+                changed: false,
+                differs: false,
+                running: false,
+            });
+            for (_, thread, cb) in running.iter().filter(|(j, _, _)| *j == i) {
+                list.push(Item {
+                    label: String::new(),
+                    value: format!("▶ {} {cb} running ({thread})", id.id()),
+                    changed: false,
+                    differs: false,
+                    running: true,
+                });
+            }
+        }
+        if list.is_empty() {
+            list.push(Item {
+                label: String::new(),
+                value: "no notifier registered".into(),
+                changed: false,
+                differs: false,
+                running: false,
+            });
+        }
+        out.push(Section { title: "notifier list".into(), items: list });
+
+        for n in &m.notifiers {
+            let (title, prefix, order): (&str, &str, &[&str]) = match n {
+                Secondary::Kvm(_) => ("KVM", "kvm ", &["spte", "mmu_notifier_seq", "mmu_notifier_count", "mmu_lock"]),
+                Secondary::Gru(_) => ("SGI GRU", "gru ", &["tlb", "ms_range_active", "waiters"]),
+                Secondary::AmdIommuV2(_) => ("AMD IOMMUv2", "amd_iommu_v2 ", &["gcr3"]),
+                Secondary::XenGntdev(_) => ("Xen gntdev", "xen_gntdev ", &["grant"]),
+                Secondary::Sleepable(_) => ("sleepable driver", "sleepable ", &["mutex"]),
+            };
+            let mut ks = keys(prefix);
+            ks.sort_by_key(|k| {
+                let rest = &k[prefix.len()..];
+                order.iter().position(|o| rest.starts_with(o)).unwrap_or(order.len())
+            });
+            let items = ks.iter().map(|k| item(&k[prefix.len()..], k)).collect();
+            out.push(Section { title: title.into(), items });
+        }
+
+        let pages = keys("page ").iter().map(|k| item(&k["page ".len()..], k)).collect();
+        out.push(Section { title: "pages".into(), items: pages });
+        out
+    }
+
+    /// The steps the last move on `side` executed (at most [`LOG_LIMIT`],
+    /// the newest last), with their events; plus a title.
+    pub fn log(&self, side: Side) -> (String, Vec<LogStep>) {
+        let s = self.walk.side(side);
+        let range = s.last_move();
+        let title = match (range.len(), range.start) {
+            (0, _) => "nothing executed yet".to_string(),
+            (1, i) => format!("step {}", i + 1),
+            (n, i) => format!("steps {}–{} ({n} steps)", i + 1, i + n),
+        };
+        let start = range.start.max(range.end.saturating_sub(LOG_LIMIT));
+        let mut steps = Vec::new();
+        for i in start..range.end {
+            let st = &s.trace.steps[i];
+            if st.events.is_empty() && i + 1 != range.end {
+                continue;
+            }
+            let events = st
+                .events
+                .iter()
+                .map(|e| LogEvent {
+                    text: e.message(),
+                    kind: match e {
+                        Event::Violation(_) => EventKind::Violation,
+                        Event::Callback { .. } => EventKind::Callback,
+                        _ => EventKind::Plain,
+                    },
+                    rule: match e {
+                        Event::Violation(v) => Some(v.id.rule()),
+                        _ => None,
+                    },
+                })
+                .collect();
+            steps.push(LogStep {
+                index: i + 1,
+                head: format!("{} {}:{}", st.thread_kind, st.function.name, st.source().line),
+                events,
+            });
+        }
+        (title, steps)
+    }
+
+    /// Violations raised so far on `side`: `(step, id, what happened, the
+    /// rule in plain language)`, duplicates removed.
+    pub fn violations(&self, side: Side) -> Vec<(usize, &'static str, String, &'static str)> {
+        let s = self.walk.side(side);
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        for (i, st) in s.trace.steps[..s.pos.min(s.len())].iter().enumerate() {
+            for v in st.violations() {
+                if seen.insert((v.id, v.message.clone())) {
+                    out.push((i + 1, v.id.id(), v.message.clone(), v.id.rule()));
+                }
+            }
+        }
+        out
+    }
+
+    /// The whole-run summary of `side` as `(group, label, value, differs
+    /// from the other side)`.
+    pub fn summary(&self, side: Side) -> Vec<(String, String, String, bool)> {
+        let mine = summary_rows(&self.walk.side(side).trace);
+        let theirs = summary_rows(&self.walk.side(side.other()).trace);
+        mine.into_iter()
+            .map(|(g, l, v)| {
+                let d = !theirs.iter().any(|(g2, l2, v2)| *g2 == g && *l2 == l && *v2 == v);
+                (g, l, v, d)
+            })
+            .collect()
+    }
+}
+
+fn summary_rows(t: &notifier_lab_core::Trace) -> Vec<(String, String, String)> {
+    let s = &t.summary;
+    let mut out = Vec::new();
+    for (n, cbs) in &s.calls {
+        for (c, k) in cbs {
+            let under = s.calls_under_ptl.get(n).and_then(|m| m.get(c)).copied().unwrap_or(0);
+            out.push((n.id().to_string(), c.id().to_string(), format!("{k} (under PT lock {under})")));
+        }
+    }
+    let ns = &t.notifiers;
+    let mut group = |g: &str, pairs: &[(&str, String)]| {
+        for (l, v) in pairs {
+            out.push((g.to_string(), l.to_string(), v.clone()));
+        }
+    };
+    if ns.contains(&NotifierId::Kvm) {
+        group(
+            "KVM",
+            &[
+                ("sptes zapped", s.sptes_zapped.to_string()),
+                ("sptes remapped", s.sptes_remapped.to_string()),
+                ("change_pte misses", s.change_pte_misses.to_string()),
+                ("guest faults", s.guest_faults.to_string()),
+                ("fault retries", s.fault_retries.to_string()),
+            ],
+        );
+    }
+    if ns.contains(&NotifierId::Gru) {
+        group(
+            "GRU",
+            &[
+                ("TLB flushes", s.gru_tlb_flushes.to_string()),
+                ("wake_up_all", s.gru_wake_up_all.to_string()),
+                ("max ms_range_active", s.gru_max_range_active.to_string()),
+            ],
+        );
+    }
+    if ns.contains(&NotifierId::AmdIommuV2) {
+        group(
+            "AMD IOMMUv2",
+            &[("page flushes", s.amd_page_flushes.to_string()), ("GCR3 swaps", s.amd_gcr3_swaps.to_string())],
+        );
+    }
+    if ns.contains(&NotifierId::XenGntdev) {
+        group("Xen gntdev", &[("unmap walks", s.gntdev_unmap_walks.to_string())]);
+    }
+    if ns.contains(&NotifierId::Sleepable) {
+        group("sleepable", &[("mutex locks", s.sleepable_mutex_locks.to_string())]);
+    }
+    let mut run = vec![("steps", s.steps.to_string())];
+    if let Some(why) = &s.stopped {
+        run.push(("stopped", why.clone()));
+    }
+    run.push(("violations", s.violations.len().to_string()));
+    group("run", &run);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(f: &str) -> Demo {
+        Demo::from_fragment(f)
+    }
+
+    #[test]
+    fn default_view() {
+        let d = Demo::new_default();
+        assert_eq!(d.walk.scenario.name, "ksm");
+        assert_eq!((d.walk.left.semantics, d.walk.right.semantics), (Semantics::Wrapped, Semantics::Patched));
+        assert_eq!(d.walk.notifiers, NotifierId::DEFAULT.to_vec());
+        assert_eq!(d.message, None);
+        assert_eq!(d.fragment(), "#v1/ksm/wrapped/patched/kvm,gru/step=0");
+    }
+
+    #[test]
+    fn keys_step_and_the_fragment_follows() {
+        let mut d = Demo::new_default();
+        d.apply(key_action("n").unwrap());
+        assert_eq!(d.walk.left.pos, 1);
+        assert_eq!(d.fragment(), "#v1/ksm/wrapped/patched/kvm,gru/step=1");
+        d.apply(key_action("s").unwrap());
+        d.apply(key_action("f").unwrap());
+        d.apply(key_action("b").unwrap());
+        assert!(d.walk.consistent());
+        d.apply(key_action("r").unwrap());
+        assert!(d.finished());
+        d.apply(key_action("R").unwrap());
+        assert_eq!((d.walk.left.pos, d.walk.right.pos), (0, 0));
+        d.apply(key_action("]").unwrap());
+        assert_eq!(d.walk.left.semantics, Semantics::Patched);
+        d.apply(key_action("o").unwrap());
+        d.apply(key_action("[").unwrap());
+        assert_eq!(d.walk.right.semantics, Semantics::Wrapped);
+        d.apply(key_action("?").unwrap());
+        assert!(d.help);
+        d.apply(key_action("Escape").unwrap());
+        assert!(!d.help);
+        assert_eq!(key_action("x"), None);
+        assert_eq!(key_action("N"), None, "keys are case-sensitive");
+    }
+
+    #[test]
+    fn every_reachable_view_survives_its_link() {
+        for scenario in ["ksm", "cow", "uprobe"] {
+            let mut d = at(&format!("#v1/{scenario}/original/patched/kvm,gru,sleepable"));
+            assert_eq!(d.message, None);
+            let mut n = 0;
+            loop {
+                let f = d.fragment();
+                let e = at(&f);
+                assert_eq!(e.message, None, "{f}");
+                assert_eq!((e.walk.left.pos, e.walk.right.pos), (d.walk.left.pos, d.walk.right.pos), "{f}");
+                assert_eq!(e.fragment(), f);
+                if d.finished() {
+                    break;
+                }
+                d.apply(if n % 3 == 0 { Action::StepInto } else { Action::StepOver });
+                n += 1;
+                assert!(n < 2000);
+            }
+        }
+    }
+
+    #[test]
+    fn deep_link_with_both_positions() {
+        let mut d = Demo::new_default();
+        d.apply(Action::Goto("write_protect_page:pte-set".into()));
+        d.apply(Action::SetStep(Side::Right, d.walk.right.pos + 1));
+        let f = d.fragment();
+        assert!(f.contains(','), "{f}");
+        let e = at(&f);
+        assert_eq!((e.walk.left.pos, e.walk.right.pos), (d.walk.left.pos, d.walk.right.pos));
+    }
+
+    #[test]
+    fn bad_links_show_the_nearest_view_and_say_why() {
+        let d = at("#v1/ksm/wrapped/patched/kvm,gru/step=99999");
+        assert!(d.walk.left.at_end());
+        assert!(d.message.as_deref().unwrap().contains("past the end"));
+        let d = at("#garbage");
+        assert_eq!(d.fragment(), Demo::new_default().fragment());
+        assert!(d.message.as_deref().unwrap().starts_with("Link: "));
+        let d = at("#v1/ksm/wrapped/patched/kvm,gru/step=0,200");
+        assert!(d.walk.consistent());
+        assert!(d.message.as_deref().unwrap().contains("do not correspond"), "{:?}", d.message);
+        let d = at("#v1/nosuch/wrapped/bogus");
+        assert_eq!(d.walk.scenario.name, "ksm");
+        assert!(d.message.is_some());
+        // The next action clears the note.
+        let mut d = d;
+        d.apply(Action::StepOver);
+        assert_eq!(d.message, None);
+    }
+
+    #[test]
+    fn panes_show_every_part_with_marks() {
+        let mut d = Demo::new_default();
+        let titles: Vec<String> = d.panes(Side::Left).into_iter().map(|s| s.title).collect();
+        assert_eq!(titles, ["mm (primary MMU)", "notifier list", "KVM", "SGI GRU", "pages"]);
+        let kvm = &d.panes(Side::Left)[2];
+        for want in ["spte", "mmu_notifier_seq", "mmu_notifier_count", "mmu_lock"] {
+            assert!(kvm.items.iter().any(|i| i.label.starts_with(want)), "{want}");
+        }
+        let gru = &d.panes(Side::Left)[3];
+        for want in ["tlb", "ms_range_active", "waiters"] {
+            assert!(gru.items.iter().any(|i| i.label.starts_with(want)), "{want}");
+        }
+        // Something is marked changed after the first step that changes state.
+        while d.panes(Side::Left).iter().all(|s| s.items.iter().all(|i| !i.changed)) {
+            d.apply(Action::StepInto);
+            assert!(!d.walk.left.at_end());
+        }
+        // A callback is shown running at some point; a difference appears at
+        // some common milestone.
+        let (mut running, mut differs) = (false, false);
+        d.apply(Action::Restart);
+        while !d.finished() {
+            d.apply(Action::StepInto);
+            for side in Side::BOTH {
+                for s in d.panes(side) {
+                    running |= s.items.iter().any(|i| i.running);
+                    differs |= s.items.iter().any(|i| i.differs);
+                }
+            }
+        }
+        assert!(running && differs);
+    }
+
+    #[test]
+    fn log_violations_and_summary() {
+        let mut d = at("#v1/ksm/wrapped/patched/kvm,gru");
+        assert_eq!(d.log(Side::Left).0, "nothing executed yet");
+        d.apply(Action::StepInto);
+        let (title, steps) = d.log(Side::Left);
+        assert_eq!(title, "step 1");
+        assert_eq!(steps.len(), 1);
+        d.apply(Action::RunToEnd);
+        assert!(d.log(Side::Left).1.len() <= LOG_LIMIT);
+        // Some era/notifier combination raises a violation with its rule.
+        let mut found = false;
+        for f in ["#v1/cow/wrapped/patched/kvm,sleepable", "#v1/ksm/original/patched/gru,sleepable"] {
+            let mut d = at(f);
+            d.apply(Action::RunToEnd);
+            for side in Side::BOTH {
+                for (_, id, msg, rule) in d.violations(side) {
+                    assert!(!id.is_empty() && !msg.is_empty() && !rule.is_empty());
+                    found = true;
+                }
+            }
+        }
+        assert!(found, "no violation in the sample links");
+        let s = d.summary(Side::Left);
+        assert!(s.iter().any(|(g, l, _, _)| g == "run" && l == "steps"));
+    }
+
+    #[test]
+    fn pickers() {
+        let mut d = Demo::new_default();
+        let cow = d.scenarios.iter().position(|s| s.name == "cow").unwrap();
+        d.apply(Action::SetScenario(cow));
+        assert_eq!(d.scenario_index(), cow);
+        d.apply(Action::SetNotifier(NotifierId::Gru, false));
+        d.apply(Action::SetNotifier(NotifierId::XenGntdev, true));
+        assert_eq!(d.walk.notifiers, vec![NotifierId::Kvm, NotifierId::XenGntdev]);
+        assert!(d.fragment().starts_with("#v1/cow/wrapped/patched/kvm,xen_gntdev/"));
+        d.apply(Action::SetSemantics(Side::Right, Semantics::Original));
+        assert_eq!(d.walk.right.semantics, Semantics::Original);
+        assert_eq!(d.focus, Side::Right);
+        d.apply(Action::Goto("nope".into()));
+        assert!(d.message.as_deref().unwrap().contains("nope"));
+        d.apply(Action::Goto("3".into()));
+        assert_eq!(d.walk.right.pos, 3);
+        d.apply(Action::OpenLink("#v1/uprobe".into()));
+        assert_eq!(d.walk.scenario.name, "uprobe");
+    }
+}
