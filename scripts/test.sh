@@ -52,9 +52,10 @@ cargo run -q -p notifier-lab-tui -- check --all
 step "core compiles for wasm32-unknown-unknown"
 cargo build -q -p notifier-lab-core --target wasm32-unknown-unknown
 
-step "lint the browser demo (native and wasm32)"
+step "lint the browser demo (native and wasm32) and the book preprocessor"
 cargo clippy -q -p notifier-lab-web --all-targets -- -D warnings
 cargo clippy -q -p notifier-lab-web --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -q -p mdbook-notifier-lab --all-targets -- -D warnings
 
 if [ -f web/test.sh ]; then
     step "browser demo"

@@ -1,0 +1,1059 @@
+//! Turns a [`Directive`] into HTML by running the model. Runs and
+//! explorations are cached per book build, so a chapter may use the same
+//! run in many figures at the cost of one.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
+
+use notifier_lab_core::checker::{self, Options, Report};
+use notifier_lab_core::machine::ThreadId;
+use notifier_lab_core::{
+    Actor, Callback, Event, NotifierId, Scenario, Semantics, Trace, ViolationId, compare, kernel, view,
+};
+use serde_json::Value;
+
+use crate::directive::{Bound, CmpOp, Directive, Run};
+use crate::html::{a, block, code, esc, table};
+use crate::msc;
+
+/// Where the browser demo is, relative to a chapter page.
+pub const DEMO: &str = "../demo/index.html";
+
+/// The browser demo's deep link (format v1, `web/src/link.rs`) for
+/// `scenario` with `left`/`right` semantics, `notifiers`, after `step`
+/// steps.
+pub fn demo_link(scenario: &str, left: Semantics, right: Semantics, notifiers: &[NotifierId], step: usize) -> String {
+    let n = if notifiers.is_empty() {
+        "none".to_string()
+    } else {
+        notifiers.iter().map(|n| n.id()).collect::<Vec<_>>().join(",")
+    };
+    format!("{DEMO}#v1/{scenario}/{}/{}/{n}/step={step}", left.id(), right.id())
+}
+
+/// The semantics a single-run figure's demo link puts on the right.
+pub fn partner(s: Semantics) -> Semantics {
+    match s {
+        Semantics::Original => Semantics::Wrapped,
+        Semantics::Wrapped => Semantics::Patched,
+        Semantics::Patched => Semantics::Wrapped,
+    }
+}
+
+type TraceKey = (String, Semantics, Vec<NotifierId>);
+type CheckKey = (String, Semantics, Vec<NotifierId>, Vec<Actor>);
+
+/// The model, with caches.
+#[derive(Default)]
+pub struct Lab {
+    traces: HashMap<TraceKey, Rc<Trace>>,
+    reports: HashMap<CheckKey, Rc<Report>>,
+    /// Explorations run (for the build log).
+    pub explorations: usize,
+}
+
+fn ids(ns: &[NotifierId]) -> String {
+    if ns.is_empty() { "none".into() } else { ns.iter().map(|n| n.id()).collect::<Vec<_>>().join(",") }
+}
+
+fn scenario(name: &str) -> Result<Scenario, String> {
+    Scenario::builtin(name).map_err(|e| e.to_string())
+}
+
+/// Short callback names for dense cells.
+fn cb_short(c: Callback) -> &'static str {
+    match c {
+        Callback::ChangePte => "change_pte",
+        Callback::InvalidatePage => "invalidate_page",
+        Callback::InvalidateRangeStart => "range_start",
+        Callback::InvalidateRangeEnd => "range_end",
+    }
+}
+
+/// The effect counters of one notifier, from the summary JSON.
+fn effects(n: NotifierId) -> &'static [&'static str] {
+    match n {
+        NotifierId::Kvm => &["kvm.sptes_zapped", "kvm.sptes_remapped", "kvm.change_pte_misses", "kvm.guest_faults"],
+        NotifierId::Gru => &["gru.tlb_flushes", "gru.wake_up_all", "gru.max_range_active"],
+        NotifierId::AmdIommuV2 => &["amd_iommu_v2.page_flushes", "amd_iommu_v2.gcr3_swaps"],
+        NotifierId::XenGntdev => &["xen_gntdev.unmap_walks"],
+        NotifierId::Sleepable => &["sleepable.mutex_locks"],
+    }
+}
+
+fn lookup<'a>(v: &'a Value, path: &str) -> Result<&'a Value, String> {
+    let mut cur = v;
+    let mut walked = Vec::new();
+    for part in path.split('.') {
+        match cur.get(part) {
+            Some(x) => cur = x,
+            None => {
+                let keys: Vec<String> = match cur {
+                    Value::Object(o) => o.keys().cloned().collect(),
+                    _ => Vec::new(),
+                };
+                let at = if walked.is_empty() { "the summary".to_string() } else { format!("`{}`", walked.join(".")) };
+                return Err(if keys.is_empty() {
+                    format!("unknown path `{path}`: {at} has no fields")
+                } else {
+                    format!("unknown path `{path}`: {at} has no `{part}`; expected one of: {}", keys.join(", "))
+                });
+            }
+        }
+        walked.push(part);
+    }
+    Ok(cur)
+}
+
+fn show(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => "none".into(),
+        other => other.to_string(),
+    }
+}
+
+fn parse_num(s: &str) -> Option<f64> {
+    if let Some(h) = s.strip_prefix("0x") {
+        return u64::from_str_radix(h, 16).ok().map(|v| v as f64);
+    }
+    s.parse::<f64>().ok()
+}
+
+/// Compares `actual` with `expected` as written; `Err` says why the types
+/// do not fit.
+pub fn compare_value(actual: &Value, op: CmpOp, expected: &str) -> Result<bool, String> {
+    let ord = match actual {
+        Value::Number(n) => {
+            let a = n.as_f64().unwrap_or(f64::NAN);
+            let e = parse_num(expected).ok_or_else(|| format!("the model's value is a number; `{expected}` is not"))?;
+            a.partial_cmp(&e)
+        }
+        Value::Bool(b) => {
+            let e: bool =
+                expected.parse().map_err(|_| format!("the model's value is a boolean; `{expected}` is not"))?;
+            Some(b.cmp(&e))
+        }
+        _ => {
+            let a = show(actual);
+            if !matches!(op, CmpOp::Eq | CmpOp::Ne) {
+                return Err(format!("`{}` compares numbers only; the model's value is `{a}`", op.as_str()));
+            }
+            Some(a.as_str().cmp(expected))
+        }
+    };
+    let Some(o) = ord else { return Ok(false) };
+    use std::cmp::Ordering::*;
+    Ok(match op {
+        CmpOp::Eq => o == Equal,
+        CmpOp::Ne => o != Equal,
+        CmpOp::Lt => o == Less,
+        CmpOp::Le => o != Greater,
+        CmpOp::Gt => o == Greater,
+        CmpOp::Ge => o != Less,
+    })
+}
+
+fn event_kind(e: &Event) -> String {
+    serde_json::to_value(e)
+        .ok()
+        .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(String::from))
+        .unwrap_or_default()
+}
+
+/// The value of `path` in a run: summary paths, `violations` (a sorted,
+/// comma-separated set of ids, `none` when empty), and `event.<kind>...`.
+pub fn run_value(t: &Trace, path: &str) -> Result<Value, String> {
+    if path == "violations" {
+        let set: BTreeSet<&str> = t.summary.violations.iter().map(|v| v.id.id()).collect();
+        return Ok(Value::String(if set.is_empty() {
+            "none".into()
+        } else {
+            set.into_iter().collect::<Vec<_>>().join(",")
+        }));
+    }
+    if let Some(rest) = path.strip_prefix("event.") {
+        let (kind_n, field) = rest.split_once('.').ok_or_else(|| {
+            format!("`{path}`: expected event.<kind>.count, event.<kind>[#n].step or event.<kind>[#n].<field>")
+        })?;
+        let (kind, nth, explicit) = match kind_n.split_once('#') {
+            Some((k, n)) => (k, n.parse::<usize>().map_err(|_| format!("`{path}`: `#{n}` is not a number"))?, true),
+            None => (kind_n, 1, false),
+        };
+        let all: Vec<(usize, &Event)> =
+            t.steps.iter().enumerate().flat_map(|(i, s)| s.events.iter().map(move |e| (i + 1, e))).collect();
+        let kinds: BTreeSet<String> = all.iter().map(|(_, e)| event_kind(e)).collect();
+        let of_kind: Vec<&(usize, &Event)> = all.iter().filter(|(_, e)| event_kind(e) == kind).collect();
+        // `event.kvm_count.count` counts events; `event.kvm_count#1.count`
+        // reads the first one's `count` field.
+        if field == "count" && !explicit {
+            return Ok(Value::from(of_kind.len()));
+        }
+        let Some((step, e)) = of_kind.get(nth.wrapping_sub(1)) else {
+            return Err(format!(
+                "`{path}`: the run has {} `{kind}` event(s); events in this run: {}",
+                of_kind.len(),
+                kinds.into_iter().collect::<Vec<_>>().join(", ")
+            ));
+        };
+        if field == "step" {
+            return Ok(Value::from(*step));
+        }
+        let v = serde_json::to_value(e).map_err(|e| e.to_string())?;
+        return v.get(field).cloned().ok_or_else(|| {
+            let keys: Vec<String> = v.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
+            format!("`{path}`: a `{kind}` event has no `{field}`; fields: step, {}", keys.join(", "))
+        });
+    }
+    lookup(&t.summary.to_json(), path).cloned()
+}
+
+/// Resolves a trace bound to a 1-based step number.
+pub fn resolve(t: &Trace, b: &Bound) -> Result<usize, String> {
+    match b {
+        Bound::Step(n) if (1..=t.steps.len()).contains(n) => Ok(*n),
+        Bound::Step(n) => Err(format!("step {n} is outside the run (steps 1..={})", t.steps.len())),
+        Bound::Milestone(m) => {
+            let (name, nth) = match m.split_once('#') {
+                Some((n, k)) => {
+                    (n, k.parse::<usize>().map_err(|_| format!("milestone `{m}`: `#{k}` is not a number"))?)
+                }
+                None => (m.as_str(), 1),
+            };
+            t.steps
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.milestone.as_deref() == Some(name))
+                .nth(nth.wrapping_sub(1))
+                .map(|(i, _)| i + 1)
+                .ok_or_else(|| {
+                    let mut seen = Vec::new();
+                    for s in &t.steps {
+                        if let Some(x) = &s.milestone
+                            && !seen.contains(x)
+                        {
+                            seen.push(x.clone());
+                        }
+                    }
+                    format!("milestone `{m}` not reached in this run; milestones: {}", seen.join(", "))
+                })
+        }
+    }
+}
+
+/// The steps `[from, to]` (1-based, inclusive) a figure covers.
+pub fn range(t: &Trace, from: &Option<Bound>, to: &Option<Bound>) -> Result<(usize, usize), String> {
+    let f = from.as_ref().map(|b| resolve(t, b)).transpose()?.unwrap_or(1);
+    let l = to.as_ref().map(|b| resolve(t, b)).transpose()?.unwrap_or(t.steps.len());
+    if f > l {
+        return Err(format!("from (step {f}) is after to (step {l})"));
+    }
+    Ok((f, l))
+}
+
+/// Steps (1-based, inclusive) of the first call of function `name`: from
+/// its first statement to the last one before control returns to a
+/// shallower frame.
+pub fn within_call(t: &Trace, name: &str) -> Result<(usize, usize), String> {
+    let Some(i) = t.steps.iter().position(|s| s.function.name == name) else {
+        let mut names: Vec<&str> = t.steps.iter().map(|s| s.function.name).collect();
+        names.sort();
+        names.dedup();
+        return Err(format!("function `{name}` does not run in this trace; functions: {}", names.join(", ")));
+    };
+    let (d, th) = (t.steps[i].depth, t.steps[i].thread);
+    let end = t.steps[i + 1..]
+        .iter()
+        .position(|s| s.thread == th && (s.depth < d || (s.depth == d && s.function.name != name)))
+        .map(|k| i + 1 + k)
+        .unwrap_or(t.steps.len());
+    Ok((i + 1, end))
+}
+
+/// Keys of `view::flatten` shown in state tables, with short labels.
+fn state_rows(m: &BTreeMap<String, String>) -> Vec<(String, String)> {
+    let pick: [(&str, &str); 6] = [
+        ("pte ", "pte"),
+        ("ptl", "PT lock"),
+        ("kvm spte", "spte"),
+        ("kvm mmu_notifier_count", "kvm count"),
+        ("gru tlb", "GRU TLB"),
+        ("gru ms_range_active", "range_active"),
+    ];
+    let mut out = Vec::new();
+    for (prefix, label) in pick {
+        for (k, v) in m {
+            if k.starts_with(prefix) {
+                out.push((label.to_string(), v.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// Milestones of a run, repeats numbered `name#2`, with their steps.
+fn milestones(t: &Trace) -> Vec<(String, usize)> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out = Vec::new();
+    for (i, s) in t.steps.iter().enumerate() {
+        if let Some(m) = &s.milestone {
+            let n = seen.entry(m.clone()).or_default();
+            *n += 1;
+            out.push((if *n == 1 { m.clone() } else { format!("{m}#{n}") }, i + 1));
+        }
+    }
+    out
+}
+
+/// Merges two name sequences keeping both orders (longest common
+/// subsequence; names of one side only are inserted where they occur).
+fn merge(a: &[String], b: &[String]) -> Vec<String> {
+    let (n, m) = (a.len(), b.len());
+    let mut dp = vec![vec![0usize; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            dp[i][j] = if a[i] == b[j] { dp[i + 1][j + 1] + 1 } else { dp[i + 1][j].max(dp[i][j + 1]) };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < n || j < m {
+        if i < n && j < m && a[i] == b[j] {
+            out.push(a[i].clone());
+            i += 1;
+            j += 1;
+        } else if j >= m || (i < n && dp[i + 1][j] >= dp[i][j + 1]) {
+            out.push(a[i].clone());
+            i += 1;
+        } else {
+            out.push(b[j].clone());
+            j += 1;
+        }
+    }
+    out
+}
+
+impl Lab {
+    /// A run with the default schedule (cached).
+    pub fn trace(
+        &mut self,
+        scenario_name: &str,
+        sem: Semantics,
+        notifiers: Option<&[NotifierId]>,
+    ) -> Result<Rc<Trace>, String> {
+        let s = scenario(scenario_name)?;
+        let ns = notifiers.map(<[NotifierId]>::to_vec).unwrap_or_else(|| s.notifiers.clone());
+        let key = (scenario_name.to_string(), sem, ns.clone());
+        if let Some(t) = self.traces.get(&key) {
+            return Ok(t.clone());
+        }
+        let t = Rc::new(Trace::run(&s, sem, &ns));
+        if let Some(why) = &t.summary.stopped {
+            return Err(format!("the run of {scenario_name} under {sem} stopped early: {why}"));
+        }
+        self.traces.insert(key, t.clone());
+        Ok(t)
+    }
+
+    fn run_trace(&mut self, r: &Run) -> Result<Rc<Trace>, String> {
+        self.trace(&r.scenario, r.semantics, r.notifiers.as_deref())
+    }
+
+    /// An exploration (cached).
+    pub fn report(&mut self, r: &Run, actors: &[Actor]) -> Result<Rc<Report>, String> {
+        let s = scenario(&r.scenario)?;
+        let ns = r.notifiers.clone().unwrap_or_else(|| s.notifiers.clone());
+        let key = (r.scenario.clone(), r.semantics, ns.clone(), actors.to_vec());
+        if let Some(x) = self.reports.get(&key) {
+            return Ok(x.clone());
+        }
+        let rep = Rc::new(checker::check(&s, r.semantics, &ns, actors, Options { max_states: 2_000_000 })?);
+        if !rep.complete {
+            return Err(format!(
+                "the exploration of {} under {} with actors {} did not complete (state limit); its verdicts are not proofs",
+                r.scenario,
+                r.semantics,
+                Actor::list_id(actors)
+            ));
+        }
+        self.explorations += 1;
+        self.reports.insert(key, rep.clone());
+        Ok(rep)
+    }
+
+    /// Replays a schedule into a trace.
+    pub fn replay(&mut self, r: &Run, actors: &[Actor], schedule: &[ThreadId]) -> Result<Trace, String> {
+        let s = scenario(&r.scenario)?;
+        let ns = r.notifiers.clone().unwrap_or_else(|| s.notifiers.clone());
+        let m = s.machine_with(r.semantics, &ns, actors)?;
+        let mut it = schedule.iter().copied();
+        let t = Trace::run_with(&s.name, m, |_, _| it.next());
+        if t.steps.len() != schedule.len() {
+            return Err(format!(
+                "replaying the counterexample stopped after {} of {} steps",
+                t.steps.len(),
+                schedule.len()
+            ));
+        }
+        Ok(t)
+    }
+
+    /// Renders one directive.
+    pub fn render(&mut self, d: &Directive) -> Result<String, String> {
+        match d {
+            Directive::Ops => Ok(self.ops()),
+            Directive::Scenarios => self.scenarios(),
+            Directive::Summary { scenario, notifiers } => self.summary(scenario, notifiers.as_deref()),
+            Directive::Calls { scenario, notifier, notifiers } => self.calls(scenario, *notifier, notifiers.as_deref()),
+            Directive::Users { scenario, notifiers } => {
+                self.users(scenario, notifiers.as_deref().unwrap_or(&NotifierId::ALL))
+            }
+            Directive::Trace { run, from, to, depth, thread, right, events_only, within } => {
+                let t = self.run_trace(run)?;
+                let (mut f, mut l) = range(&t, from, to)?;
+                if let Some(name) = within {
+                    let (a, b) = within_call(&t, name)?;
+                    (f, l) = (f.max(a), l.min(b));
+                    if f > l {
+                        return Err(format!("the call of `{name}` (steps {a}–{b}) is outside from/to"));
+                    }
+                }
+                let right = right.unwrap_or_else(|| partner(run.semantics));
+                Ok(trace_html(&t, f, l, *depth, thread.as_deref(), *events_only, Some(right)))
+            }
+            Directive::Msc { run, from, to } => {
+                let t = self.run_trace(run)?;
+                let (f, l) = range(&t, from, to)?;
+                Ok(block(&msc::svg(&t, f, l)))
+            }
+            Directive::Compare { scenario, left, right, notifiers } => {
+                self.compare(scenario, *left, *right, notifiers.as_deref())
+            }
+            Directive::States { scenario, notifiers } => self.states(scenario, notifiers.as_deref()),
+            Directive::Check { run, actors, violation } => self.check(run, actors, *violation),
+            Directive::Verdicts { scenario, actors, notifiers } => {
+                self.verdicts(scenario, actors, notifiers.as_deref())
+            }
+            Directive::Value { run, path } => {
+                let t = self.run_trace(run)?;
+                Ok(esc(&show(&run_value(&t, path)?)))
+            }
+            Directive::Assert { run, path, op, value } => {
+                let t = self.run_trace(run)?;
+                let actual = run_value(&t, path)?;
+                if compare_value(&actual, *op, value)? {
+                    Ok(String::new())
+                } else {
+                    Err(format!(
+                        "assertion failed: {} under {} (notifiers {}): `{path} {} {value}`, but the model says {}",
+                        run.scenario,
+                        run.semantics,
+                        ids(&t.notifiers),
+                        op.as_str(),
+                        show(&actual)
+                    ))
+                }
+            }
+            Directive::AssertCheck { run, actors, path, op, value } => {
+                let rep = self.report(run, actors)?;
+                let actual = check_value(&rep, path)?;
+                if compare_value(&actual, *op, value)? {
+                    Ok(String::new())
+                } else {
+                    Err(format!(
+                        "assertion failed: exploring {} under {} (notifiers {}, actors {}): `{path} {} {value}`, but the explorer says {}",
+                        run.scenario,
+                        run.semantics,
+                        ids(&rep.notifiers),
+                        Actor::list_id(actors),
+                        op.as_str(),
+                        show(&actual)
+                    ))
+                }
+            }
+        }
+    }
+
+    fn ops(&self) -> String {
+        let mut head = vec!["notifier".to_string()];
+        head.extend(Callback::ALL.iter().map(|c| code(c.id())));
+        head.push("what it is".into());
+        let rows: Vec<Vec<String>> = NotifierId::ALL
+            .iter()
+            .map(|n| {
+                let ops = n.ops();
+                let mut r = vec![format!("{}<br>{}", esc(n.label()), code(n.id()))];
+                r.extend(Callback::ALL.iter().map(|c| if ops.has(*c) { "yes".to_string() } else { "—".to_string() }));
+                r.push(esc(n.describe()));
+                r
+            })
+            .collect();
+        table(
+            "nl-ops",
+            Some("Which callbacks each notifier user implements (<code>NotifierId::ops()</code>)"),
+            &head,
+            &rows,
+        )
+    }
+
+    fn scenarios(&self) -> Result<String, String> {
+        let rows: Vec<Vec<String>> = Scenario::all_builtin()
+            .iter()
+            .map(|s| vec![code(&s.name), code(s.path.id()), esc(&s.title), esc(&ids(&s.notifiers))])
+            .collect();
+        if rows.is_empty() {
+            return Err("no built-in scenario parsed".into());
+        }
+        let head = ["scenario", "host path", "title", "notifiers"].map(String::from);
+        Ok(table("nl-scenarios", None, &head, &rows))
+    }
+
+    fn three(&mut self, scenario: &str, notifiers: Option<&[NotifierId]>) -> Result<Vec<Rc<Trace>>, String> {
+        Semantics::ALL.iter().map(|s| self.trace(scenario, *s, notifiers)).collect()
+    }
+
+    fn sem_head(first: &str, traces: &[Rc<Trace>]) -> Vec<String> {
+        let mut head = vec![first.to_string()];
+        for t in traces {
+            head.push(format!("{}<br><small>{}</small>", code(t.semantics.id()), esc(t.semantics.tag())));
+        }
+        head
+    }
+
+    fn summary(&mut self, scenario: &str, notifiers: Option<&[NotifierId]>) -> Result<String, String> {
+        let ts = self.three(scenario, notifiers)?;
+        let js: Vec<Value> = ts.iter().map(|t| t.summary.to_json()).collect();
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        let mut push = |label: String, cells: Vec<String>| {
+            let differ = cells.windows(2).any(|w| w[0] != w[1]);
+            let mut r = vec![if differ { format!("<b>{label}</b>") } else { label }];
+            r.extend(cells);
+            rows.push(r);
+        };
+        for n in &ts[0].notifiers {
+            for c in n.ops().list() {
+                let cells = ts
+                    .iter()
+                    .map(|t| {
+                        let k = t.summary.calls[n][&c];
+                        let u = t.summary.calls_under_ptl[n][&c];
+                        if u > 0 { format!("{k} ({u} under PT lock)") } else { k.to_string() }
+                    })
+                    .collect();
+                push(format!("{} {}", esc(n.label()), code(c.id())), cells);
+            }
+        }
+        for n in &ts[0].notifiers {
+            for p in effects(*n) {
+                let cells = js.iter().map(|j| lookup(j, p).map(show).unwrap_or_default()).collect();
+                push(code(p), cells);
+            }
+        }
+        push(code("steps"), js.iter().map(|j| show(&j["steps"])).collect());
+        push(
+            code("violations"),
+            ts.iter().map(|t| run_value(t, "violations").map(|v| esc(&show(&v))).unwrap_or_default()).collect(),
+        );
+        let cap = format!(
+            "{} with notifiers {}: counts from the model (callbacks, effects); bold rows differ between semantics",
+            code(scenario),
+            esc(&ids(&ts[0].notifiers))
+        );
+        Ok(table("nl-summary", Some(&cap), &Self::sem_head("count", &ts), &rows))
+    }
+
+    fn calls(&mut self, scenario: &str, n: NotifierId, notifiers: Option<&[NotifierId]>) -> Result<String, String> {
+        let ts = self.three(scenario, notifiers)?;
+        if !ts[0].notifiers.contains(&n) {
+            return Err(format!("notifier `{n}` is not registered in this run (notifiers {})", ids(&ts[0].notifiers)));
+        }
+        let mut rows = Vec::new();
+        for c in n.ops().list() {
+            let mut r = vec![code(c.id())];
+            for t in &ts {
+                let k = t.summary.calls[&n][&c];
+                let u = t.summary.calls_under_ptl[&n][&c];
+                r.push(format!("{k} <small>({u} under PT lock)</small>"));
+            }
+            rows.push(r);
+        }
+        for p in effects(n) {
+            let mut r = vec![code(p)];
+            for t in &ts {
+                r.push(show(lookup(&t.summary.to_json(), p)?));
+            }
+            rows.push(r);
+        }
+        let cap = format!(
+            "What {} receives in {} (notifiers {}): calls per callback, of which under the PT lock, and what they did",
+            esc(n.label()),
+            code(scenario),
+            esc(&ids(&ts[0].notifiers))
+        );
+        Ok(table("nl-calls", Some(&cap), &Self::sem_head("callback", &ts), &rows))
+    }
+
+    fn users(&mut self, scenario: &str, notifiers: &[NotifierId]) -> Result<String, String> {
+        let ts = self.three(scenario, Some(notifiers))?;
+        let mut rows = Vec::new();
+        for n in notifiers {
+            let mut r = vec![format!("{}<br>{}", esc(n.label()), code(n.id()))];
+            for t in &ts {
+                let j = t.summary.to_json();
+                let mut lines = Vec::new();
+                for c in n.ops().list() {
+                    let k = t.summary.calls[n][&c];
+                    let u = t.summary.calls_under_ptl[n][&c];
+                    if k > 0 {
+                        lines.push(format!(
+                            "{} {k}{}",
+                            code(cb_short(c)),
+                            if u > 0 { format!(" <small>({u} PTL)</small>") } else { String::new() }
+                        ));
+                    }
+                }
+                if lines.is_empty() {
+                    lines.push("<i>no callback</i>".into());
+                }
+                for p in effects(*n) {
+                    let v = lookup(&j, p)?;
+                    if v.as_i64().unwrap_or(0) != 0 {
+                        lines.push(format!(
+                            "<small>{} = {}</small>",
+                            esc(p.split_once('.').map_or(p, |x| x.1)),
+                            show(v)
+                        ));
+                    }
+                }
+                r.push(lines.join("<br>"));
+            }
+            rows.push(r);
+        }
+        let mut v = vec!["violations".to_string()];
+        for t in &ts {
+            v.push(esc(&show(&run_value(t, "violations")?)));
+        }
+        rows.push(v);
+        let cap = format!(
+            "{} with every notifier registered ({}): callbacks received (PTL = under the PT lock) and non-zero effects",
+            code(scenario),
+            esc(&ids(notifiers))
+        );
+        Ok(table("nl-users", Some(&cap), &Self::sem_head("notifier", &ts), &rows))
+    }
+
+    fn compare(
+        &mut self,
+        scenario_name: &str,
+        l: Semantics,
+        r: Semantics,
+        notifiers: Option<&[NotifierId]>,
+    ) -> Result<String, String> {
+        let s = scenario(scenario_name)?;
+        let ns = notifiers.map(<[NotifierId]>::to_vec).unwrap_or_else(|| s.notifiers.clone());
+        let c = compare(&s, l, r, &ns);
+        let step = |x: Option<usize>| match x {
+            Some(n) => a(&demo_link(scenario_name, l, r, &ns, n), &n.to_string()),
+            None => "—".into(),
+        };
+        let rstep = |x: Option<usize>| match x {
+            // The demo link of a right-side step: right run at `n`, left at
+            // its last milestone (the page aligns a lone right position).
+            Some(n) => a(&demo_link(scenario_name, r, l, &ns, n), &n.to_string()),
+            None => "—".into(),
+        };
+        let calls = |v: &[String]| {
+            if v.is_empty() { "—".to_string() } else { v.iter().map(|x| esc(x)).collect::<Vec<_>>().join("<br>") }
+        };
+        let rows: Vec<Vec<String>> = c
+            .rows
+            .iter()
+            .map(|row| {
+                let cb = if row.left_calls == row.right_calls {
+                    if row.left_calls.is_empty() { "—".into() } else { format!("same: {}", calls(&row.left_calls)) }
+                } else {
+                    format!(
+                        "<b>{}</b>: {}<br><b>{}</b>: {}",
+                        l.id(),
+                        calls(&row.left_calls),
+                        r.id(),
+                        calls(&row.right_calls)
+                    )
+                };
+                let diffs = if row.diffs.is_empty() {
+                    if row.left_step.is_some() && row.right_step.is_some() { "same state".into() } else { "—".into() }
+                } else {
+                    row.diffs
+                        .iter()
+                        .map(|(k, x, y)| format!("{}: {} → {}", esc(k), esc(x), esc(y)))
+                        .collect::<Vec<_>>()
+                        .join("<br>")
+                };
+                vec![code(&row.milestone), step(row.left_step), rstep(row.right_step), cb, diffs]
+            })
+            .collect();
+        let head = vec![
+            "milestone".into(),
+            format!("{} step", code(l.id())),
+            format!("{} step", code(r.id())),
+            "callbacks since the previous milestone".into(),
+            format!("state differences ({} → {})", l.id(), r.id()),
+        ];
+        let cap = format!(
+            "{}: {} ({}) against {} ({}), notifiers {}, aligned at milestones",
+            code(scenario_name),
+            code(l.id()),
+            esc(l.tag()),
+            code(r.id()),
+            esc(r.tag()),
+            esc(&ids(&ns))
+        );
+        Ok(table("nl-compare", Some(&cap), &head, &rows))
+    }
+
+    fn states(&mut self, scenario: &str, notifiers: Option<&[NotifierId]>) -> Result<String, String> {
+        let ts = self.three(scenario, notifiers)?;
+        let ms: Vec<Vec<(String, usize)>> = ts.iter().map(|t| milestones(t)).collect();
+        let names: Vec<Vec<String>> = ms.iter().map(|m| m.iter().map(|x| x.0.clone()).collect()).collect();
+        let order = merge(&merge(&names[0], &names[1]), &names[2]);
+        let mut rows = Vec::new();
+        let mut prev: Vec<Option<BTreeMap<String, String>>> = vec![None; ts.len()];
+        let mut emit = |label: String, steps: Vec<Option<usize>>, rows: &mut Vec<Vec<String>>| {
+            let mut r = vec![label];
+            for (i, t) in ts.iter().enumerate() {
+                let Some(n) = steps[i] else {
+                    r.push("<i>not reached</i>".into());
+                    continue;
+                };
+                let flat = view::flatten(t.state_at(n));
+                let mut lines = vec![a(
+                    &demo_link(scenario, t.semantics, partner(t.semantics), &t.notifiers, n),
+                    &format!("step {n}"),
+                )];
+                for (label, v) in state_rows(&flat) {
+                    let changed = prev[i]
+                        .as_ref()
+                        .is_some_and(|p| state_rows(p).iter().all(|(l2, v2)| !(l2 == &label && v2 == &v)));
+                    let text = format!("{}: {}", esc(&label), esc(&v));
+                    lines.push(if changed { format!("<mark>{text}</mark>") } else { text });
+                }
+                prev[i] = Some(flat);
+                r.push(lines.join("<br>"));
+            }
+            rows.push(r);
+        };
+        emit("<i>initial</i>".into(), vec![Some(0); ts.len()], &mut rows);
+        for name in &order {
+            let steps: Vec<Option<usize>> =
+                ms.iter().map(|m| m.iter().find(|(n, _)| n == name).map(|(_, s)| *s)).collect();
+            emit(code(name), steps, &mut rows);
+        }
+        let cap = format!(
+            "{} (notifiers {}): the state after each milestone; highlighted values changed since the previous row of the same column",
+            code(scenario),
+            esc(&ids(&ts[0].notifiers))
+        );
+        Ok(table("nl-states", Some(&cap), &Self::sem_head("milestone", &ts), &rows))
+    }
+
+    fn check(&mut self, run: &Run, actors: &[Actor], violation: Option<ViolationId>) -> Result<String, String> {
+        let rep = self.report(run, actors)?;
+        let threads = rep.threads.iter().enumerate().map(|(i, k)| format!("{i}:{k}")).collect::<Vec<_>>().join(" ");
+        let mut out = format!(
+            "<div class=\"nl nl-check\">\n<p class=\"nl-cap\">Explorer: {} under {} ({}), notifiers {}, actors {}; threads {}. Every interleaving at statement granularity: {} distinct states, {} transitions, complete.</p>\n",
+            code(&run.scenario),
+            code(run.semantics.id()),
+            esc(run.semantics.tag()),
+            esc(&ids(&rep.notifiers)),
+            code(&Actor::list_id(actors)),
+            esc(&threads),
+            rep.distinct_states,
+            rep.transitions
+        );
+        out.push_str("<ul class=\"nl-verdicts\">\n");
+        for id in ViolationId::ALL {
+            match rep.found(id) {
+                Some(f) => out.push_str(&format!(
+                    "<li>{} <b>sometimes</b> (shortest schedule {} steps: {})</li>\n",
+                    code(id.id()),
+                    f.schedule.len(),
+                    esc(&checker::schedule_text(&f.schedule))
+                )),
+                None => out.push_str(&format!("<li>{} never</li>\n", code(id.id()))),
+            }
+        }
+        out.push_str(&match &rep.deadlock {
+            Some(d) => format!("<li>deadlock <b>reachable</b> ({} steps)</li>\n", d.len()),
+            None => "<li>deadlock: none (every thread can always finish)</li>\n".to_string(),
+        });
+        out.push_str("</ul>\n");
+        let shown = match violation {
+            Some(v) => Some(rep.found(v).ok_or_else(|| {
+                format!("the explorer found no {} in {} under {}: nothing to show", v.id(), run.scenario, run.semantics)
+            })?),
+            None => rep.violations.first(),
+        };
+        if let Some(f) = shown {
+            let t = self.replay(run, actors, &f.schedule)?;
+            out.push_str(&format!(
+                "<p>The shortest schedule raising {}, replayed through the model:</p>\n",
+                code(f.id.id())
+            ));
+            out.push_str(&counterexample_html(&t));
+        }
+        out.push_str("</div>");
+        Ok(block(&out))
+    }
+
+    fn verdicts(
+        &mut self,
+        scenario: &str,
+        actors: &[Actor],
+        notifiers: Option<&[NotifierId]>,
+    ) -> Result<String, String> {
+        let mut head = vec!["semantics".to_string()];
+        head.extend(ViolationId::ALL.iter().map(|v| code(v.id())));
+        head.push("deadlock".into());
+        head.push("distinct states".into());
+        let mut rows = Vec::new();
+        let mut ns = Vec::new();
+        for sem in Semantics::ALL {
+            let run = Run {
+                scenario: scenario.to_string(),
+                semantics: sem,
+                notifiers: notifiers.map(<[NotifierId]>::to_vec),
+            };
+            let rep = self.report(&run, actors)?;
+            ns = rep.notifiers.clone();
+            let mut r = vec![format!("{}<br><small>{}</small>", code(sem.id()), esc(sem.tag()))];
+            for id in ViolationId::ALL {
+                r.push(match rep.found(id) {
+                    Some(f) => format!("<b>sometimes</b><br><small>{} steps</small>", f.schedule.len()),
+                    None => "never".into(),
+                });
+            }
+            r.push(match &rep.deadlock {
+                Some(d) => format!("<b>reachable</b><br><small>{} steps</small>", d.len()),
+                None => "none".into(),
+            });
+            r.push(rep.distinct_states.to_string());
+            rows.push(r);
+        }
+        let cap = format!(
+            "Explorer verdicts for {} with actors {} (notifiers {}): can the invariant break in some interleaving?",
+            code(scenario),
+            code(&Actor::list_id(actors)),
+            esc(&ids(&ns))
+        );
+        Ok(table("nl-verdicts", Some(&cap), &head, &rows))
+    }
+}
+
+/// The value of an explorer path.
+pub fn check_value(rep: &Report, path: &str) -> Result<Value, String> {
+    match path {
+        "distinct_states" => return Ok(Value::from(rep.distinct_states)),
+        "transitions" => return Ok(Value::from(rep.transitions)),
+        "complete" => return Ok(Value::from(rep.complete)),
+        "deadlock" => return Ok(Value::from(if rep.deadlock.is_some() { "reachable" } else { "none" })),
+        _ => {}
+    }
+    let (id, field) = match path.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (path, None),
+    };
+    let v = crate::directive::violation_id(id)
+        .map_err(|e| format!("`{path}`: {e}, or distinct_states, transitions, complete, deadlock"))?;
+    match (field, rep.found(v)) {
+        (None, f) => Ok(Value::from(if f.is_some() { "sometimes" } else { "never" })),
+        (Some("steps"), Some(f)) => Ok(Value::from(f.schedule.len())),
+        (Some("steps"), None) => Err(format!("`{path}`: the explorer found no {id}, so it has no schedule")),
+        (Some(other), _) => Err(format!("`{path}`: unknown field `{other}`; expected `{id}` or `{id}.steps`")),
+    }
+}
+
+fn step_li(t: &Trace, i: usize, right: Option<Semantics>, extra_class: &str) -> String {
+    let s = &t.steps[i];
+    let src = s.source();
+    let mut li = format!(
+        "<li value=\"{}\" class=\"nl-t-{}{extra_class}\" style=\"margin-left:{}em\"><span class=\"nl-th\">{}</span> <span class=\"nl-fn\">{}</span> {}",
+        i + 1,
+        esc(s.thread_kind),
+        s.depth,
+        esc(s.thread_kind),
+        esc(s.function.name),
+        code(s.code())
+    );
+    if let Some(m) = &s.milestone {
+        li.push_str(&format!(" <span class=\"nl-ms\">{}</span>", esc(m)));
+    }
+    li.push_str(&format!(" <a class=\"nl-src\" href=\"{}\">{}</a>", esc(&src.url()), esc(&src.short())));
+    if let Some(r) = right {
+        li.push_str(&format!(
+            " <a class=\"nl-demo\" href=\"{}\">demo</a>",
+            esc(&demo_link(&t.scenario, t.semantics, r, &t.notifiers, i + 1))
+        ));
+    }
+    if !s.events.is_empty() {
+        li.push_str("\n<ul class=\"nl-ev\">");
+        for e in &s.events {
+            let cls = if matches!(e, Event::Violation(_)) { " class=\"nl-viol\"" } else { "" };
+            li.push_str(&format!("<li{cls}>{}</li>", esc(&e.message())));
+        }
+        li.push_str("</ul>");
+    }
+    li.push_str("</li>\n");
+    li
+}
+
+/// A trace excerpt: steps `f..=l`, each with its statement, citation (elixir
+/// link), demo link and events.
+pub fn trace_html(
+    t: &Trace,
+    f: usize,
+    l: usize,
+    depth: Option<usize>,
+    thread: Option<&str>,
+    events_only: bool,
+    right: Option<Semantics>,
+) -> String {
+    let mut out = format!(
+        "<div class=\"nl nl-trace\">\n<p class=\"nl-cap\">{} under {} ({}), notifiers {}: steps {f}–{l} of {}{}</p>\n<ol class=\"nl-steps\">\n",
+        code(&t.scenario),
+        code(t.semantics.id()),
+        esc(t.semantics.tag()),
+        esc(&ids(&t.notifiers)),
+        t.steps.len(),
+        match (depth, events_only) {
+            (Some(d), true) => format!(", call depth ≤ {d}, steps with events only"),
+            (Some(d), false) => format!(", call depth ≤ {d}"),
+            (None, true) => ", steps with events only".into(),
+            (None, false) => String::new(),
+        }
+    );
+    for i in f - 1..l {
+        let s = &t.steps[i];
+        if depth.is_some_and(|d| s.depth > d)
+            || thread.is_some_and(|k| k != s.thread_kind)
+            || (events_only && s.events.is_empty())
+        {
+            continue;
+        }
+        out.push_str(&step_li(t, i, right, ""));
+    }
+    out.push_str("</ol>\n</div>");
+    block(&out)
+}
+
+/// A replayed counterexample: steps with events, milestones or a thread
+/// switch are shown; runs of other steps are folded.
+pub fn counterexample_html(t: &Trace) -> String {
+    let mut out = "<ol class=\"nl-steps nl-cx\">\n".to_string();
+    let mut folded = 0;
+    for i in 0..t.steps.len() {
+        let s = &t.steps[i];
+        let switch = i == 0 || t.steps[i - 1].thread != s.thread;
+        if s.events.is_empty() && s.milestone.is_none() && !switch {
+            folded += 1;
+            continue;
+        }
+        if folded > 0 {
+            out.push_str(&format!("<li class=\"nl-fold\">… {folded} step(s) without a tracked change</li>\n"));
+            folded = 0;
+        }
+        out.push_str(&step_li(t, i, None, if switch { " nl-switch" } else { "" }));
+    }
+    if folded > 0 {
+        out.push_str(&format!("<li class=\"nl-fold\">… {folded} step(s) without a tracked change</li>\n"));
+    }
+    out.push_str("</ol>\n");
+    for v in &t.summary.violations {
+        out.push_str(&format!("<p class=\"nl-viol\">VIOLATION {}: {}</p>\n", code(v.id.id()), esc(&v.message)));
+    }
+    out
+}
+
+/// Every function listing's name, for the glossary's cross-check.
+pub fn function_names() -> BTreeSet<&'static str> {
+    kernel::all_functions().iter().map(|f| f.name).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::directive::parse;
+
+    fn render(s: &str) -> Result<String, String> {
+        Lab::default().render(&parse(s)?)
+    }
+
+    #[test]
+    fn asserts_pass_silently_and_fail_with_the_models_value() {
+        assert_eq!(render("assert ksm wrapped kvm.guest_faults == 1").unwrap(), "");
+        assert_eq!(render("assert ksm original kvm.guest_faults < 1").unwrap(), "");
+        let e = render("assert ksm wrapped kvm.guest_faults == 2").unwrap_err();
+        assert!(e.contains("assertion failed") && e.contains("model says 1"), "{e}");
+        let e = render("assert ksm wrapped kvm.guest_fault == 1").unwrap_err();
+        assert!(e.contains("no `guest_fault`") && e.contains("guest_faults"), "{e}");
+        assert_eq!(render("assert ksm wrapped violations == none").unwrap(), "");
+        assert_eq!(render("assert ksm original notifiers=kvm,sleepable violations == sleep_in_atomic").unwrap(), "");
+        assert_eq!(render("assert ksm wrapped event.spte_zapped.by == invalidate_range_start").unwrap(), "");
+        assert_eq!(render("assert ksm wrapped event.change_pte_miss.count == 2").unwrap(), "");
+        assert_eq!(render("assert ksm wrapped event.spte_zapped.gfn == 0x10").unwrap(), "");
+        assert_eq!(render("assert cow wrapped event.kvm_count.count == 2").unwrap(), "");
+        assert_eq!(render("assert cow wrapped event.kvm_count#1.count == 1").unwrap(), "");
+        assert_eq!(render("assert cow wrapped event.kvm_count#2.count == 0").unwrap(), "");
+        let e = render("assert ksm original event.spte_zapped.by == invalidate_range_start").unwrap_err();
+        assert!(e.contains("0 `spte_zapped` event"), "{e}");
+        let e = render("assert ksm wrapped kvm.guest_faults == one").unwrap_err();
+        assert!(e.contains("is not"), "{e}");
+    }
+
+    #[test]
+    fn explorer_asserts() {
+        assert_eq!(
+            render("assert-check uprobe original actors=vcpu_read stale_secondary_read == sometimes").unwrap(),
+            ""
+        );
+        assert_eq!(render("assert-check uprobe patched actors=vcpu_read stale_secondary_read == never").unwrap(), "");
+        let e = render("assert-check uprobe patched actors=vcpu_read stale_secondary_read == sometimes").unwrap_err();
+        assert!(e.contains("explorer says never"), "{e}");
+    }
+
+    #[test]
+    fn every_figure_renders_one_html_block() {
+        for d in [
+            "ops",
+            "scenarios",
+            "summary ksm",
+            "calls ksm kvm",
+            "users cow",
+            "trace ksm wrapped from=write_protect_page:ptl-taken to=write_protect_page:ptl-released",
+            "compare ksm wrapped patched",
+            "states ksm",
+            "check uprobe original actors=vcpu_read",
+            "verdicts uprobe actors=vcpu_read",
+        ] {
+            let h = render(d).unwrap_or_else(|e| panic!("{d}: {e}"));
+            let inner = h.trim();
+            assert!(inner.starts_with('<') && !inner.contains("\n\n"), "{d}: {h}");
+        }
+    }
+
+    #[test]
+    fn trace_links_cite_elixir_and_the_demo() {
+        let h =
+            render("trace ksm wrapped from=write_protect_page:ptl-taken to=write_protect_page:ptl-released").unwrap();
+        assert!(h.contains("https://elixir.bootlin.com/linux/v3.13/source/mm/ksm.c#L"), "{h}");
+        assert!(h.contains("../demo/index.html#v1/ksm/wrapped/patched/kvm,gru/step="), "{h}");
+        let e = render("trace ksm wrapped from=nowhere").unwrap_err();
+        assert!(e.contains("milestone `nowhere` not reached") && e.contains("write_protect_page:ptl-taken"), "{e}");
+        let h = render("trace ksm patched within=write_protect_page events=only").unwrap();
+        assert!(h.contains("invalidate_page called") && !h.contains("replace_page"), "{h}");
+    }
+
+    #[test]
+    fn merge_keeps_both_orders() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(merge(&s(&["a", "b", "d"]), &s(&["a", "c", "d"])), s(&["a", "b", "c", "d"]));
+    }
+}
