@@ -131,7 +131,7 @@ impl Default for Locals {
 }
 
 /// A thread of the simulation.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Thread {
     /// Host path or vCPU.
     pub kind: ThreadKind,
@@ -149,6 +149,31 @@ pub struct Thread {
     /// the scenario's host path and for the default vCPU, which runs the
     /// scenario's `[[guest]]` list ([`Machine::guest_ops`]).
     pub op: Option<GuestOp>,
+}
+
+impl Clone for Thread {
+    fn clone(&self) -> Self {
+        Thread {
+            kind: self.kind,
+            stack: self.stack.clone(),
+            locals: self.locals,
+            rcu: self.rcu,
+            srcu: self.srcu,
+            ranges_open: self.ranges_open,
+            op: self.op,
+        }
+    }
+
+    /// Reuses the stack's buffer.
+    fn clone_from(&mut self, o: &Self) {
+        self.kind = o.kind;
+        self.stack.clone_from(&o.stack);
+        self.locals = o.locals;
+        self.rcu = o.rcu;
+        self.srcu = o.srcu;
+        self.ranges_open = o.ranges_open;
+        self.op = o.op;
+    }
 }
 
 impl Thread {
@@ -254,7 +279,7 @@ pub struct Executed {
 }
 
 /// The whole simulated state.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Serialize)]
 pub struct Machine {
     /// The era simulated.
     pub semantics: Semantics,
@@ -278,6 +303,41 @@ pub struct Machine {
     pub guest_ops: Arc<[GuestOp]>,
     /// Steps executed so far (not hashed).
     pub steps: u32,
+}
+
+impl Clone for Machine {
+    fn clone(&self) -> Self {
+        Machine {
+            semantics: self.semantics,
+            pages: self.pages.clone(),
+            ptes: self.ptes.clone(),
+            ptl: self.ptl,
+            mmap_sem: self.mmap_sem,
+            notifiers: self.notifiers.clone(),
+            threads: self.threads.clone(),
+            host: self.host,
+            gfn: self.gfn,
+            guest_ops: self.guest_ops.clone(),
+            steps: self.steps,
+        }
+    }
+
+    /// Reuses every vector's buffer (the explorer recycles states this way).
+    fn clone_from(&mut self, o: &Self) {
+        self.semantics = o.semantics;
+        self.pages.clone_from(&o.pages);
+        self.ptes.clone_from(&o.ptes);
+        self.ptl = o.ptl;
+        self.mmap_sem = o.mmap_sem;
+        self.notifiers.clone_from(&o.notifiers);
+        self.threads.clone_from(&o.threads);
+        self.host = o.host;
+        self.gfn = o.gfn;
+        if !Arc::ptr_eq(&self.guest_ops, &o.guest_ops) {
+            self.guest_ops = o.guest_ops.clone();
+        }
+        self.steps = o.steps;
+    }
 }
 
 impl PartialEq for Machine {
@@ -543,7 +603,15 @@ impl Machine {
 
     /// Threads that can execute a statement now.
     pub fn runnable(&self) -> Vec<ThreadId> {
-        self.thread_ids().filter(|t| !self.threads[t.0 as usize].done() && self.block(*t).is_none()).collect()
+        let mut out = Vec::new();
+        self.runnable_into(&mut out);
+        out
+    }
+
+    /// [`Machine::runnable`] into a reused buffer (cleared first).
+    pub(crate) fn runnable_into(&self, out: &mut Vec<ThreadId>) {
+        out.clear();
+        out.extend(self.thread_ids().filter(|t| !self.threads[t.0 as usize].done() && self.block(*t).is_none()));
     }
 
     fn which(&self, t: ThreadId, w: Which) -> Pfn {
@@ -566,27 +634,55 @@ impl Machine {
             return StepOutcome::Blocked(self.blocked_on(t).unwrap_or_default());
         }
         let depth = th.stack.len() - 1;
-        let fr = *th.stack.last().expect("non-empty stack");
-        let function = kernel::function(fr.func, self.semantics);
-        let pc = fr.pc as usize;
-        let Some(stmt) = function.body.get(pc) else {
-            // Defensive: a frame past its end returns at once.
-            self.pop_finished(t, &mut Vec::new());
+        let mut ev = Vec::new();
+        let Some((function, pc, milestone, finished)) = self.run_statement(t, &mut ev) else {
             return StepOutcome::Done;
         };
-        let before = invariants::state_violations(self);
-        let mut ev = Vec::new();
-        self.steps += 1;
-        let flow = self.exec(t, fr, stmt.op, &mut ev);
-        self.apply(t, function, flow, &mut ev);
-        let finished = self.pop_finished(t, &mut ev);
-        invariants::check_step(self, t, &before, &mut ev);
-        let milestone = match (stmt.milestone, finished) {
+        let milestone = match (milestone, finished) {
             (_, true) => Some("done".to_string()),
             (Some(m), false) => Some(format!("{}:{}", function.name, m)),
             (None, false) => None,
         };
         StepOutcome::Ran(Executed { thread: t, depth, function, pc, milestone, events: ev })
+    }
+
+    /// The explorer's form of [`Machine::step`] for a thread that
+    /// [`Machine::runnable_into`] listed: the same transition and the same
+    /// invariant checks, with the events written into `ev` (cleared first)
+    /// and no milestone text. False when no statement ran.
+    pub(crate) fn step_runnable(&mut self, t: ThreadId, ev: &mut Vec<Event>) -> bool {
+        ev.clear();
+        debug_assert!(self.block(t).is_none(), "step_runnable on a blocked thread");
+        match self.threads.get(t.0 as usize) {
+            Some(th) if !th.done() => self.run_statement(t, ev).is_some(),
+            _ => false,
+        }
+    }
+
+    /// Executes the next statement of `t` (which exists, has not finished
+    /// and is not blocked) and checks the invariants. Returns the function,
+    /// the statement index, its milestone and whether the thread finished;
+    /// `None` when no statement ran.
+    fn run_statement(
+        &mut self,
+        t: ThreadId,
+        ev: &mut Vec<Event>,
+    ) -> Option<(&'static Function, usize, Option<&'static str>, bool)> {
+        let fr = *self.threads[t.0 as usize].stack.last().expect("non-empty stack");
+        let function = kernel::function(fr.func, self.semantics);
+        let pc = fr.pc as usize;
+        let Some(stmt) = function.body.get(pc) else {
+            // Defensive: a frame past its end returns at once.
+            self.pop_finished(t, &mut Vec::new());
+            return None;
+        };
+        let before = invariants::state_violations(self);
+        self.steps += 1;
+        let flow = self.exec(t, fr, stmt.op, ev);
+        self.apply(t, function, flow, ev);
+        let finished = self.pop_finished(t, ev);
+        invariants::check_step(self, t, &before, ev);
+        Some((function, pc, stmt.milestone, finished))
     }
 
     fn apply(&mut self, t: ThreadId, function: &'static Function, flow: Flow, ev: &mut Vec<Event>) {

@@ -1,12 +1,17 @@
 //! Physical pages and primary page-table entries.
 
+use std::hash::{Hash, Hasher};
+
 use serde::Serialize;
 
 /// Page frame number.
 pub type Pfn = u64;
 
 /// A physical page as the model tracks it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+///
+/// `Hash` leaves out `name`: a page's name never changes during a run, so
+/// it tells no two states apart (the explorer's fingerprints skip it).
+#[derive(Debug, PartialEq, Eq, Serialize)]
 pub struct Page {
     /// Page frame number.
     pub pfn: Pfn,
@@ -29,6 +34,55 @@ pub struct Page {
     /// The page's contents, abstracted to one value so that stale reads and
     /// lost writes can be detected.
     pub content: u32,
+}
+
+impl Clone for Page {
+    fn clone(&self) -> Self {
+        Page {
+            pfn: self.pfn,
+            name: self.name.clone(),
+            refcount: self.refcount,
+            mapcount: self.mapcount,
+            anon: self.anon,
+            ksm: self.ksm,
+            locked_by: self.locked_by,
+            dirty: self.dirty,
+            free: self.free,
+            content: self.content,
+        }
+    }
+
+    /// Reuses `name`'s buffer.
+    fn clone_from(&mut self, o: &Self) {
+        let Page { pfn, name, refcount, mapcount, anon, ksm, locked_by, dirty, free, content } = self;
+        *pfn = o.pfn;
+        if *name != o.name {
+            name.clone_from(&o.name);
+        }
+        *refcount = o.refcount;
+        *mapcount = o.mapcount;
+        *anon = o.anon;
+        *ksm = o.ksm;
+        *locked_by = o.locked_by;
+        *dirty = o.dirty;
+        *free = o.free;
+        *content = o.content;
+    }
+}
+
+impl Hash for Page {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        let Page { pfn, name: _, refcount, mapcount, anon, ksm, locked_by, dirty, free, content } = self;
+        pfn.hash(h);
+        refcount.hash(h);
+        mapcount.hash(h);
+        anon.hash(h);
+        ksm.hash(h);
+        locked_by.hash(h);
+        dirty.hash(h);
+        free.hash(h);
+        content.hash(h);
+    }
 }
 
 /// A primary page-table entry.

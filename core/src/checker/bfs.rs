@@ -1,21 +1,37 @@
 //! Breadth-first search over interleavings.
 //!
 //! Memory: for every distinct state, one map entry `fingerprint ->
-//! (parent fingerprint, thread)` (24 bytes of payload); full [`Machine`]s
-//! only for the frontier, which BFS keeps one level deep at most plus the
-//! next level being built. A successor's fingerprint is computed once and
-//! travels with it through the queue.
+//! (parent fingerprint, thread)` (24 bytes of payload), in shards by
+//! fingerprint; states themselves only for the frontier, which BFS keeps
+//! one depth at a time plus the next depth being built. Frontier states
+//! are kept encoded (`codec`: a few dozen `u64` words each, in
+//! one buffer per depth) and decoded into a reused [`Machine`] to be
+//! expanded. A successor's fingerprint (a hash of its encoding) is
+//! computed once and travels with it.
+//!
+//! Parallelism without changing the result: a depth is cut into
+//! consecutive runs of states, one per worker thread. Workers step every
+//! runnable thread of their states, drop successors already stored at an
+//! earlier depth, and write records in frontier order. This thread then
+//! merges the records in that order, doing what a serial search does:
+//! counts, violations (first occurrence wins), deadlock, and storing new
+//! states (one thread per shard when the state limit cannot be reached in
+//! this depth; each shard sees its successors in frontier order, so every
+//! state gets the parent a serial search gives it and the next depth is
+//! in the same order). Where threads are unavailable (`wasm32`), one
+//! worker runs on the calling thread.
 //!
 //! Shortest counterexamples: states are expanded in order of their depth,
 //! so the first transition raising a violation id starts from a state of
 //! minimal depth, and the parent chain of that state is a shortest path to
 //! it (each state's parent is the first one that reached it).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 
-use super::{BuildIdHasher, Found, Options, Report, fingerprint};
-use crate::event::Event;
-use crate::machine::{Machine, StepOutcome, ThreadId};
+use super::codec::{Codec, fingerprint_words};
+use super::{BuildIdHasher, Found, Options, Report};
+use crate::event::{Event, ViolationId};
+use crate::machine::{Machine, ThreadId};
 
 /// Marks the initial state in the parent map.
 const ROOT: u8 = u8::MAX;
@@ -37,61 +53,311 @@ pub fn schedule_to(parents: &Parents, mut fp: u64) -> Vec<ThreadId> {
     out
 }
 
+/// The parent map of one search, split by fingerprint into shards that
+/// separate threads can fill at once.
+struct Shards(Vec<Parents>);
+
+impl Shards {
+    fn new(n: usize) -> Shards {
+        Shards((0..n).map(|_| HashMap::with_capacity_and_hasher(1 << 15, BuildIdHasher::default())).collect())
+    }
+
+    /// The shard of `fp` (a bit range the maps' own hashing leaves alone).
+    fn of(&self, fp: u64) -> usize {
+        ((fp >> 40) % self.0.len() as u64) as usize
+    }
+
+    fn contains(&self, fp: u64) -> bool {
+        self.0[self.of(fp)].contains_key(&fp)
+    }
+
+    fn len(&self) -> usize {
+        self.0.iter().map(HashMap::len).sum()
+    }
+
+    /// Stores `fp`'s parent unless `fp` is stored; true when it was new.
+    fn insert(&mut self, fp: u64, parent: u64, t: u8) -> bool {
+        let k = self.of(fp);
+        match self.0[k].entry(fp) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert((parent, t));
+                true
+            }
+            std::collections::hash_map::Entry::Occupied(_) => false,
+        }
+    }
+
+    /// [`schedule_to`] over the shards.
+    fn schedule_to(&self, mut fp: u64) -> Vec<ThreadId> {
+        let mut out = Vec::new();
+        while let Some(&(parent, t)) = self.0[self.of(fp)].get(&fp) {
+            if t == ROOT {
+                break;
+            }
+            out.push(ThreadId(t));
+            fp = parent;
+        }
+        out.reverse();
+        out
+    }
+}
+
+/// A successor not stored when its state was expanded: fingerprint,
+/// parent fingerprint, thread, and where its words are (worker, offset).
+#[derive(Clone, Copy)]
+struct Candidate {
+    fp: u64,
+    parent: u64,
+    t: u8,
+    worker: u8,
+    /// Offset of its record in the worker's `words`.
+    at: usize,
+}
+
+/// Tags of the records a worker writes for the merge (see [`expand`]).
+const REC_TERMINAL: u64 = 1;
+const REC_DEADLOCK: u64 = 2;
+const REC_KNOWN: u64 = 3;
+const REC_CANDIDATE: u64 = 4;
+
+/// Frontiers smaller than this many words are expanded on the calling
+/// thread.
+const PARALLEL_MIN_WORDS: usize = 1 << 14;
+
+/// One expansion worker's buffers.
+struct Worker {
+    codec: Codec,
+    m: Machine,
+    next: Machine,
+    runnable: Vec<ThreadId>,
+    events: Vec<Event>,
+    enc: Vec<u64>,
+    /// The records, in the order the serial search would meet them.
+    out: Vec<u64>,
+    /// The frontier records of the candidates in `out` (see `push_state`).
+    words: Vec<u64>,
+    /// Violations raised by the transitions in `out`, in order.
+    violations: Vec<(ViolationId, String)>,
+    /// `REC_CANDIDATE` records in `out`.
+    candidates: usize,
+}
+
+impl Worker {
+    fn new(codec: Codec, initial: &Machine) -> Worker {
+        Worker {
+            codec,
+            m: initial.clone(),
+            next: initial.clone(),
+            runnable: Vec::new(),
+            events: Vec::new(),
+            enc: Vec::new(),
+            out: Vec::new(),
+            words: Vec::new(),
+            violations: Vec::new(),
+            candidates: 0,
+        }
+    }
+
+    /// Expands the frontier records in `level` (whole records). Reads
+    /// `parents` (the states of earlier depths and of this one so far) only
+    /// to leave out successors already stored, and `found` only to leave
+    /// out violations already found; the merge decides everything else.
+    fn expand(&mut self, level: &[u64], parents: &Shards, found: &[ViolationId]) {
+        self.out.clear();
+        self.words.clear();
+        self.violations.clear();
+        self.candidates = 0;
+        let mut pos = 0;
+        while pos < level.len() {
+            let len = level[pos] as usize;
+            let fp = level[pos + 1];
+            self.codec.decode(&level[pos + 2..pos + 2 + len], &mut self.m);
+            pos += 2 + len;
+            self.m.runnable_into(&mut self.runnable);
+            if self.runnable.is_empty() {
+                if self.m.all_done() {
+                    self.out.push(REC_TERMINAL);
+                } else {
+                    self.out.extend_from_slice(&[REC_DEADLOCK, fp]);
+                }
+                continue;
+            }
+            let last = self.runnable.len() - 1;
+            for (k, &t) in self.runnable.iter().enumerate() {
+                // The last successor is stepped in the decoded state itself
+                // (the next state is decoded over it): one copy fewer.
+                let succ = if k == last {
+                    &mut self.m
+                } else {
+                    self.next.clone_from(&self.m);
+                    &mut self.next
+                };
+                if !succ.step_runnable(t, &mut self.events) {
+                    continue;
+                }
+                let mut nviol = 0u64;
+                for e in &self.events {
+                    if let Event::Violation(v) = e
+                        && !found.contains(&v.id)
+                        && !self.violations.iter().any(|(id, _)| *id == v.id)
+                    {
+                        self.violations.push((v.id, v.message.clone()));
+                        nviol += 1;
+                    }
+                }
+                self.enc.clear();
+                self.codec.encode(succ, &mut self.enc);
+                let nfp = fingerprint_words(&self.enc);
+                let head = u64::from(t.0) << 8 | nviol << 16;
+                if parents.contains(nfp) {
+                    self.out.extend_from_slice(&[REC_KNOWN | head, fp]);
+                } else {
+                    self.candidates += 1;
+                    self.out.extend_from_slice(&[REC_CANDIDATE | head, fp, nfp, self.words.len() as u64]);
+                    push_state(&mut self.words, nfp, &self.enc);
+                }
+            }
+        }
+    }
+}
+
+/// Splits `level` (whose records start at `starts`) into at most `n` runs
+/// of whole records of about the same number of states.
+fn split<'a>(level: &'a [u64], starts: &[usize], n: usize) -> Vec<&'a [u64]> {
+    let per = starts.len().div_ceil(n.max(1)).max(1);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < starts.len() {
+        let j = (i + per).min(starts.len());
+        let end = if j < starts.len() { starts[j] } else { level.len() };
+        out.push(&level[starts[i]..end]);
+        i = j;
+    }
+    out
+}
+
 /// Explores every state reachable from `initial`; see the module docs.
 /// The report's `scenario` and `actors` are left for the caller to fill.
+///
+/// Each depth is expanded in parallel by up to
+/// `available_parallelism` workers over consecutive runs of the frontier;
+/// their records are then merged on this thread in frontier order, so
+/// the counts, the stored parents and the schedules found are those of a
+/// serial breadth-first search.
 pub fn explore(initial: Machine, options: Options) -> Report {
     let threads = initial.threads.iter().map(|t| t.kind.id()).collect();
     let semantics = initial.semantics;
     let notifiers = initial.notifier_ids();
-    let mut parents: Parents = HashMap::with_capacity_and_hasher(1 << 16, BuildIdHasher::default());
-    let fp0 = fingerprint(&initial);
-    parents.insert(fp0, (fp0, ROOT));
-    let mut queue: VecDeque<(Machine, u64, u32)> = VecDeque::new();
-    queue.push_back((initial, fp0, 0));
+    let nworkers = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8);
+    let mut parents = Shards::new(nworkers);
+    let mut codec = Codec::new();
+    // The frontier, one depth at a time: for every state, its number of
+    // words, its fingerprint and its encoding (see `codec`).
+    let mut level: Vec<u64> = Vec::new();
+    let mut next_level: Vec<u64> = Vec::new();
+    // Where each record of `level` / `next_level` starts.
+    let mut starts: Vec<usize> = vec![0];
+    let mut next_starts: Vec<usize> = Vec::new();
+    let mut enc: Vec<u64> = Vec::new();
+    codec.encode(&initial, &mut enc);
+    let fp0 = fingerprint_words(&enc);
+    parents.insert(fp0, fp0, ROOT);
+    push_state(&mut level, fp0, &enc);
     let mut found: Vec<Found> = Vec::new();
     let mut deadlock = None;
     let (mut states, mut transitions, mut terminal, mut max_depth) = (1u64, 0u64, 0u64, 0u32);
     let mut complete = true;
-    'search: while let Some((m, fp, depth)) = queue.pop_front() {
-        max_depth = max_depth.max(depth);
-        let runnable = m.runnable();
-        if runnable.is_empty() {
-            if m.all_done() {
-                terminal += 1;
-            } else if deadlock.is_none() {
-                deadlock = Some(schedule_to(&parents, fp));
-            }
-            continue;
+    let mut workers: Vec<Worker> = (0..nworkers).map(|_| Worker::new(codec.clone(), &initial)).collect();
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let mut depth = 0u32;
+    'search: while !level.is_empty() {
+        let found_ids: Vec<ViolationId> = found.iter().map(|f| f.id).collect();
+        let parallel = level.len() >= PARALLEL_MIN_WORDS;
+        let runs = split(&level, &starts, if parallel { workers.len() } else { 1 });
+        // Every state of this depth is expanded before the next depth (the
+        // search stops inside a depth at most).
+        max_depth = depth;
+        {
+            let parents = &parents;
+            let found_ids = &found_ids[..];
+            let (first, rest) = workers.split_at_mut(1);
+            std::thread::scope(|s| {
+                for (w, run) in rest.iter_mut().zip(&runs[1..]) {
+                    s.spawn(move || w.expand(run, parents, found_ids));
+                }
+                first[0].expand(runs[0], parents, found_ids);
+            });
         }
-        let last = runnable.len() - 1;
-        let mut m = Some(m);
-        for (i, &t) in runnable.iter().enumerate() {
-            // The last successor takes the state itself: one clone fewer.
-            let mut next = if i == last { m.take().unwrap_or_else(|| unreachable!()) } else { clone_of(&m) };
-            let StepOutcome::Ran(x) = next.step(t) else {
-                continue;
-            };
-            transitions += 1;
-            states += 1;
-            for e in &x.events {
-                if let Event::Violation(v) = e
-                    && !found.iter().any(|f| f.id == v.id)
-                {
-                    let mut schedule = schedule_to(&parents, fp);
-                    schedule.push(t);
-                    found.push(Found { id: v.id, message: v.message.clone(), schedule });
+        // The merge: what the serial search does, in frontier order. When
+        // the state limit cannot be reached in this depth, new candidates
+        // are collected and stored afterwards by one thread per shard (each
+        // in frontier order); else they are stored here, one by one, so
+        // the search stops exactly where a serial one does.
+        let ncand: usize = workers[..runs.len()].iter().map(|w| w.candidates).sum();
+        let defer = parallel && parents.len() + ncand < options.max_states;
+        candidates.clear();
+        for (wi, w) in workers[..runs.len()].iter().enumerate() {
+            let out = &w.out;
+            let (mut i, mut vi) = (0, 0);
+            while i < out.len() {
+                let head = out[i];
+                match head & 0xff {
+                    REC_TERMINAL => {
+                        terminal += 1;
+                        i += 1;
+                    }
+                    REC_DEADLOCK => {
+                        if deadlock.is_none() {
+                            deadlock = Some(parents.schedule_to(out[i + 1]));
+                        }
+                        i += 2;
+                    }
+                    tag => {
+                        let t = (head >> 8) as u8;
+                        let nviol = (head >> 16) as usize;
+                        let fp = out[i + 1];
+                        transitions += 1;
+                        states += 1;
+                        for (id, message) in &w.violations[vi..vi + nviol] {
+                            if !found.iter().any(|f| f.id == *id) {
+                                let mut schedule = parents.schedule_to(fp);
+                                schedule.push(ThreadId(t));
+                                found.push(Found { id: *id, message: message.clone(), schedule });
+                            }
+                        }
+                        vi += nviol;
+                        if tag == REC_KNOWN {
+                            i += 2;
+                            continue;
+                        }
+                        let nfp = out[i + 2];
+                        let at = out[i + 3] as usize;
+                        i += 4;
+                        if defer {
+                            candidates.push(Candidate { fp: nfp, parent: fp, t, worker: wi as u8, at });
+                        } else if parents.insert(nfp, fp, t) {
+                            copy_record(&mut next_level, &mut next_starts, &w.words, at);
+                            if parents.len() >= options.max_states {
+                                complete = false;
+                                break 'search;
+                            }
+                        }
+                    }
                 }
             }
-            let nfp = fingerprint(&next);
-            if let std::collections::hash_map::Entry::Vacant(slot) = parents.entry(nfp) {
-                slot.insert((fp, t.0));
-                queue.push_back((next, nfp, depth + 1));
-                if parents.len() >= options.max_states {
-                    complete = false;
-                    break 'search;
-                }
-            }
+            codec.learn(&w.codec);
         }
+        if defer {
+            store_candidates(&mut parents, &candidates, &workers, &mut next_level, &mut next_starts);
+        }
+        for w in &mut workers {
+            w.codec.learn(&codec);
+        }
+        std::mem::swap(&mut level, &mut next_level);
+        std::mem::swap(&mut starts, &mut next_starts);
+        next_level.clear();
+        next_starts.clear();
+        depth += 1;
     }
     found.sort_by_key(|f| f.id);
     Report {
@@ -111,9 +377,64 @@ pub fn explore(initial: Machine, options: Options) -> Report {
     }
 }
 
-fn clone_of(m: &Option<Machine>) -> Machine {
-    match m {
-        Some(m) => m.clone(),
-        None => unreachable!("only the last successor takes the state"),
+/// Stores `candidates` (in frontier order) with one thread per shard and
+/// appends the new states to `next_level` in that order.
+fn store_candidates(
+    parents: &mut Shards,
+    candidates: &[Candidate],
+    workers: &[Worker],
+    next_level: &mut Vec<u64>,
+    next_starts: &mut Vec<usize>,
+) {
+    let of: Vec<usize> = candidates.iter().map(|c| parents.of(c.fp)).collect();
+    let mut new: Vec<Vec<u32>> = vec![Vec::new(); parents.0.len()];
+    std::thread::scope(|s| {
+        for (k, (shard, new)) in parents.0.iter_mut().zip(new.iter_mut()).enumerate() {
+            let of = &of;
+            let mut run = move || {
+                for (i, c) in candidates.iter().enumerate() {
+                    if of[i] == k
+                        && let std::collections::hash_map::Entry::Vacant(slot) = shard.entry(c.fp)
+                    {
+                        slot.insert((c.parent, c.t));
+                        new.push(i as u32);
+                    }
+                }
+            };
+            if k == 0 {
+                run();
+            } else {
+                s.spawn(run);
+            }
+        }
+    });
+    // Merge the per-shard lists (each ascending) back into frontier order.
+    let mut heads = vec![0usize; new.len()];
+    loop {
+        let mut best: Option<(usize, u32)> = None;
+        for (k, list) in new.iter().enumerate() {
+            if let Some(&i) = list.get(heads[k])
+                && best.is_none_or(|(_, b)| i < b)
+            {
+                best = Some((k, i));
+            }
+        }
+        let Some((k, i)) = best else { break };
+        heads[k] += 1;
+        let c = candidates[i as usize];
+        copy_record(next_level, next_starts, &workers[c.worker as usize].words, c.at);
     }
+}
+
+/// Appends the frontier record at `at` in `from` to `level`.
+fn copy_record(level: &mut Vec<u64>, starts: &mut Vec<usize>, from: &[u64], at: usize) {
+    starts.push(level.len());
+    level.extend_from_slice(&from[at..at + 2 + from[at] as usize]);
+}
+
+/// Appends one frontier record: length, fingerprint, words.
+fn push_state(level: &mut Vec<u64>, fp: u64, words: &[u64]) {
+    level.push(words.len() as u64);
+    level.push(fp);
+    level.extend_from_slice(words);
 }

@@ -8,8 +8,8 @@
 //!
 //! * [`bfs`] is the search: breadth first, so the first time a violation id
 //!   shows up its schedule is a shortest one. States are deduplicated by a
-//!   64-bit fingerprint of `Machine`'s `Hash` (which ignores display-only
-//!   fields). Only the fingerprints, each with its parent's fingerprint and
+//!   64-bit fingerprint of their compact encoding (`codec`), which covers
+//!   what `Machine`'s `Hash` covers (display-only fields are left out). Only the fingerprints, each with its parent's fingerprint and
 //!   the thread that led to it, are kept for every state; full states live
 //!   only on the BFS frontier. This is Stateright's scheme: a path is a list
 //!   of fingerprints, rebuilt by replaying the schedule from the initial
@@ -25,6 +25,7 @@
 //! [`check`] (the CLI does).
 
 pub mod bfs;
+mod codec;
 pub mod path;
 
 use std::hash::{BuildHasherDefault, Hash, Hasher};

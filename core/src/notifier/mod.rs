@@ -192,7 +192,7 @@ pub struct Spte {
 }
 
 /// KVM's secondary state.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct KvmState {
     /// Present sptes.
     pub sptes: Vec<Spte>,
@@ -216,7 +216,7 @@ pub struct GruTlbEntry {
 }
 
 /// GRU's secondary state (`struct gru_mm_struct`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct GruState {
     /// Loaded TLB entries.
     pub tlb: Vec<GruTlbEntry>,
@@ -261,7 +261,7 @@ pub struct SleepableState {
 }
 
 /// One registered notifier and its secondary state.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "id", rename_all = "snake_case")]
 pub enum Secondary {
     /// KVM.
@@ -274,6 +274,58 @@ pub enum Secondary {
     XenGntdev(GntdevState),
     /// The sleepable driver.
     Sleepable(SleepableState),
+}
+
+// Manual `Clone` impls: `clone_from` reuses the inner vectors' buffers, so
+// the explorer can overwrite a recycled state without allocating.
+impl Clone for KvmState {
+    fn clone(&self) -> Self {
+        KvmState {
+            sptes: self.sptes.clone(),
+            mmu_notifier_seq: self.mmu_notifier_seq,
+            mmu_notifier_count: self.mmu_notifier_count,
+            mmu_lock: self.mmu_lock,
+        }
+    }
+
+    fn clone_from(&mut self, o: &Self) {
+        self.sptes.clone_from(&o.sptes);
+        self.mmu_notifier_seq = o.mmu_notifier_seq;
+        self.mmu_notifier_count = o.mmu_notifier_count;
+        self.mmu_lock = o.mmu_lock;
+    }
+}
+
+impl Clone for GruState {
+    fn clone(&self) -> Self {
+        GruState { tlb: self.tlb.clone(), ms_range_active: self.ms_range_active, waiters: self.waiters.clone() }
+    }
+
+    fn clone_from(&mut self, o: &Self) {
+        self.tlb.clone_from(&o.tlb);
+        self.ms_range_active = o.ms_range_active;
+        self.waiters.clone_from(&o.waiters);
+    }
+}
+
+impl Clone for Secondary {
+    fn clone(&self) -> Self {
+        match self {
+            Secondary::Kvm(k) => Secondary::Kvm(k.clone()),
+            Secondary::Gru(g) => Secondary::Gru(g.clone()),
+            Secondary::AmdIommuV2(a) => Secondary::AmdIommuV2(a.clone()),
+            Secondary::XenGntdev(g) => Secondary::XenGntdev(g.clone()),
+            Secondary::Sleepable(s) => Secondary::Sleepable(s.clone()),
+        }
+    }
+
+    fn clone_from(&mut self, o: &Self) {
+        match (self, o) {
+            (Secondary::Kvm(a), Secondary::Kvm(b)) => a.clone_from(b),
+            (Secondary::Gru(a), Secondary::Gru(b)) => a.clone_from(b),
+            (me, o) => *me = o.clone(),
+        }
+    }
 }
 
 impl Secondary {
