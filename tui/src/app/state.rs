@@ -96,15 +96,7 @@ impl Walkthrough {
     ) -> Walkthrough {
         assert!(scenario < scenarios.len(), "scenario index out of range");
         let walk = Walk::new(scenarios[scenario].clone(), left, right, notifiers);
-        Walkthrough {
-            walk,
-            scenarios,
-            scenario,
-            focus: Side::Left,
-            mode: Mode::Normal,
-            message: None,
-            log_scroll: [0; 2],
-        }
+        Walkthrough::from_walk(walk, scenarios, scenario)
     }
 
     /// A walkthrough of prebuilt runs (`--replay`: a counterexample next to
@@ -294,19 +286,6 @@ mod tests {
         assert_eq!(w.focus, Side::Left);
         assert_eq!(w.mode, Mode::Normal);
         assert_eq!(w.common_milestone().as_deref(), Some("start"));
-    }
-
-    #[test]
-    fn step_into_advances_one_and_back_returns() {
-        let mut w = wt();
-        w.step_into();
-        assert_eq!((w.left.pos, w.right.pos), (1, 1));
-        w.step_into();
-        w.back();
-        assert_eq!((w.left.pos, w.right.pos), (1, 1));
-        w.back();
-        w.back();
-        assert_eq!((w.left.pos, w.right.pos), (0, 0));
     }
 
     #[test]
