@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::machine::{Machine, MmapSem};
-use crate::notifier::{Gcr3, Secondary};
+use crate::notifier::{Gcr3, NotifierId, Secondary};
 
 fn hex(v: u64) -> String {
     format!("{v:#x}")
@@ -126,4 +126,56 @@ pub fn diff(a: &BTreeMap<String, String>, b: &BTreeMap<String, String>) -> Vec<(
             (x != y).then(|| (k.clone(), x, y))
         })
         .collect()
+}
+
+/// The [`flatten`] key prefix of a notifier's secondary state (`"kvm "`).
+pub fn secondary_prefix(id: NotifierId) -> &'static str {
+    match id {
+        NotifierId::Kvm => "kvm ",
+        NotifierId::Gru => "gru ",
+        NotifierId::AmdIommuV2 => "amd_iommu_v2 ",
+        NotifierId::XenGntdev => "xen_gntdev ",
+        NotifierId::Sleepable => "sleepable ",
+    }
+}
+
+/// The [`flatten`] keys of notifier `id`'s secondary state in display order:
+/// mappings first, then counters and locks (the order both front ends show).
+pub fn secondary_keys(flat: &BTreeMap<String, String>, id: NotifierId) -> Vec<String> {
+    let prefix = secondary_prefix(id);
+    let order: &[&str] = match id {
+        NotifierId::Kvm => &["spte", "mmu_notifier_seq", "mmu_notifier_count", "mmu_lock"],
+        NotifierId::Gru => &["tlb", "ms_range_active", "waiters"],
+        NotifierId::AmdIommuV2 => &["gcr3"],
+        NotifierId::XenGntdev => &["grant"],
+        NotifierId::Sleepable => &["mutex"],
+    };
+    let mut keys: Vec<String> = flat.keys().filter(|k| k.starts_with(prefix)).cloned().collect();
+    // Stable sort: keys of one group keep flatten's (sorted) order.
+    keys.sort_by_key(|k| {
+        let rest = &k[prefix.len()..];
+        order.iter().position(|o| rest.starts_with(o)).unwrap_or(order.len())
+    });
+    keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Scenario, Semantics};
+
+    #[test]
+    fn secondary_keys_cover_every_notifier_key_in_display_order() {
+        let s = Scenario::builtin("ksm").expect("built-in");
+        let m = s.machine(Semantics::Wrapped, &NotifierId::ALL);
+        let flat = flatten(&m);
+        let kvm = secondary_keys(&flat, NotifierId::Kvm);
+        assert_eq!(kvm, ["kvm spte gfn 0x10", "kvm mmu_notifier_seq", "kvm mmu_notifier_count", "kvm mmu_lock"]);
+        let gru = secondary_keys(&flat, NotifierId::Gru);
+        assert_eq!(gru[0], "gru tlb 0x7f0000010000");
+        let all: usize = NotifierId::ALL.iter().map(|n| secondary_keys(&flat, *n).len()).sum();
+        let expected =
+            flat.keys().filter(|k| NotifierId::ALL.iter().any(|n| k.starts_with(secondary_prefix(*n)))).count();
+        assert_eq!(all, expected);
+    }
 }

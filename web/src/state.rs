@@ -12,7 +12,6 @@
 
 use std::collections::BTreeSet;
 
-use notifier_lab_core::notifier::Secondary;
 use notifier_lab_core::view;
 use notifier_lab_core::walk::{Moved, Side, Walk};
 use notifier_lab_core::{Event, NotifierId, Scenario, Semantics};
@@ -468,20 +467,9 @@ impl Demo {
         out.push(Section { title: "notifier list".into(), items: list });
 
         for n in &m.notifiers {
-            let (title, prefix, order): (&str, &str, &[&str]) = match n {
-                Secondary::Kvm(_) => ("KVM", "kvm ", &["spte", "mmu_notifier_seq", "mmu_notifier_count", "mmu_lock"]),
-                Secondary::Gru(_) => ("SGI GRU", "gru ", &["tlb", "ms_range_active", "waiters"]),
-                Secondary::AmdIommuV2(_) => ("AMD IOMMUv2", "amd_iommu_v2 ", &["gcr3"]),
-                Secondary::XenGntdev(_) => ("Xen gntdev", "xen_gntdev ", &["grant"]),
-                Secondary::Sleepable(_) => ("sleepable driver", "sleepable ", &["mutex"]),
-            };
-            let mut ks = keys(prefix);
-            ks.sort_by_key(|k| {
-                let rest = &k[prefix.len()..];
-                order.iter().position(|o| rest.starts_with(o)).unwrap_or(order.len())
-            });
-            let items = ks.iter().map(|k| item(&k[prefix.len()..], k)).collect();
-            out.push(Section { title: title.into(), items });
+            let prefix = view::secondary_prefix(n.id());
+            let items = view::secondary_keys(&now, n.id()).iter().map(|k| item(&k[prefix.len()..], k)).collect();
+            out.push(Section { title: n.id().label().into(), items });
         }
 
         let pages = keys("page ").iter().map(|k| item(&k["page ".len()..], k)).collect();

@@ -40,9 +40,14 @@ const ROOT: u8 = u8::MAX;
 pub type Parents = HashMap<u64, (u64, u8), BuildIdHasher>;
 
 /// The schedule that reaches `fp` from the initial state.
-pub fn schedule_to(parents: &Parents, mut fp: u64) -> Vec<ThreadId> {
+pub fn schedule_to(parents: &Parents, fp: u64) -> Vec<ThreadId> {
+    walk_parents(|f| parents.get(&f).copied(), fp)
+}
+
+/// Follows parent pointers from `fp` back to the root; `parent` looks one up.
+fn walk_parents(parent: impl Fn(u64) -> Option<(u64, u8)>, mut fp: u64) -> Vec<ThreadId> {
     let mut out = Vec::new();
-    while let Some(&(parent, t)) = parents.get(&fp) {
+    while let Some((parent, t)) = parent(fp) {
         if t == ROOT {
             break;
         }
@@ -88,17 +93,8 @@ impl Shards {
     }
 
     /// [`schedule_to`] over the shards.
-    fn schedule_to(&self, mut fp: u64) -> Vec<ThreadId> {
-        let mut out = Vec::new();
-        while let Some(&(parent, t)) = self.0[self.of(fp)].get(&fp) {
-            if t == ROOT {
-                break;
-            }
-            out.push(ThreadId(t));
-            fp = parent;
-        }
-        out.reverse();
-        out
+    fn schedule_to(&self, fp: u64) -> Vec<ThreadId> {
+        walk_parents(|f| self.0[self.of(f)].get(&f).copied(), fp)
     }
 }
 

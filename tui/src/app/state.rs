@@ -439,22 +439,6 @@ mod tests {
     }
 
     #[test]
-    fn run_to_statement_finds_next_execution() {
-        let mut w = wt();
-        w.step_into();
-        w.step_into();
-        // Now inside write_protect_page; click its `set_pte_at_notify` line.
-        let f = w.left.shown_step().unwrap().function;
-        let pc = f.body.iter().position(|s| s.code.contains("set_pte_at_notify")).unwrap();
-        w.run_to_statement(Side::Left, pc).unwrap();
-        let s = w.left.next_step().unwrap();
-        assert!(std::ptr::eq(s.function, f) && s.pc == pc);
-        assert!(consistent(&w));
-        // Clicking the statement just passed is not executed again.
-        assert!(w.run_to_statement(Side::Left, 0).is_err());
-    }
-
-    #[test]
     fn log_scroll_saturates() {
         let mut w = wt();
         w.scroll_log(Side::Left, -5);

@@ -153,23 +153,10 @@ fn status_bar(f: &mut Frame, area: Rect, w: &Walkthrough, keymap: &Keymap) {
 
 /// `n next  s into ...`, first key of each action, from the keymap table.
 fn hint_line(keymap: &Keymap) -> Line<'static> {
-    let shown = [
-        Action::Next,
-        Action::StepInto,
-        Action::Finish,
-        Action::Back,
-        Action::Goto,
-        Action::RunToEnd,
-        Action::Restart,
-        Action::FocusToggle,
-        Action::SemanticsPrev,
-        Action::SemanticsNext,
-        Action::ChooseScenario,
-        Action::ChooseNotifiers,
-        Action::Summary,
-        Action::Help,
-        Action::Quit,
-    ];
+    // Everything but log scrolling and the keymap switch (see `?` for those).
+    let shown = Action::ALL
+        .into_iter()
+        .filter(|a| !matches!(a, Action::ScrollLogUp | Action::ScrollLogDown | Action::SwitchKeymap));
     let mut spans = vec![Span::raw(" ")];
     for a in shown {
         if let Some(k) = keymap.keys(a).first() {

@@ -118,18 +118,16 @@ pub fn state_lines(w: &Walkthrough, side: Side, cols: usize) -> Vec<Line<'static
 
     // Each secondary MMU's state, in list order.
     for n in &m.notifiers {
-        let (label, prefix, order): (&str, &str, &[&str]) = match n {
-            Secondary::Kvm(_) => ("KVM", "kvm ", &["spte", "mmu_notifier_seq", "mmu_notifier_count", "mmu_lock"]),
-            Secondary::Gru(_) => ("GRU", "gru ", &["tlb", "ms_range_active", "waiters"]),
-            Secondary::AmdIommuV2(_) => ("AMD", "amd_iommu_v2 ", &["gcr3"]),
-            Secondary::XenGntdev(_) => ("Xen", "xen_gntdev ", &["grant"]),
-            Secondary::Sleepable(_) => ("sleep", "sleepable ", &["mutex"]),
+        // Short labels: the state column is narrow.
+        let label = match n {
+            Secondary::Kvm(_) => "KVM",
+            Secondary::Gru(_) => "GRU",
+            Secondary::AmdIommuV2(_) => "AMD",
+            Secondary::XenGntdev(_) => "Xen",
+            Secondary::Sleepable(_) => "sleep",
         };
-        let mut keys = with_prefix(prefix);
-        keys.sort_by_key(|k| {
-            let rest = &k[prefix.len()..];
-            order.iter().position(|o| rest.starts_with(o)).unwrap_or(order.len())
-        });
+        let prefix = view::secondary_prefix(n.id());
+        let keys = view::secondary_keys(&now, n.id());
         let items = keys
             .iter()
             .map(|k| {
