@@ -46,6 +46,17 @@ fn bench(c: &mut Criterion) {
         })
     });
 
+    // Start-up minus the terminal: both runs recorded, aligned, first frame.
+    c.bench_function("start: build both runs + first frame", |b| {
+        b.iter(|| {
+            let w = Walkthrough::new_default();
+            term.draw(|f| {
+                black_box(display::draw(f, &w, &km));
+            })
+            .expect("test backend");
+        })
+    });
+
     c.bench_function("key only (state transition)", |b| {
         b.iter(|| {
             handle_key(&mut w, &mut km, keys[i % 2]);
