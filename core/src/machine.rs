@@ -622,6 +622,17 @@ impl Machine {
         }
     }
 
+    /// Whether `t`'s next statement may change another thread's state.
+    /// Every statement changes only its own thread's frames and locals,
+    /// except these: the explorer copies the other threads' encodings
+    /// from the parent state unless this says otherwise (and checks it in
+    /// debug builds), so an op that reaches into another thread must be
+    /// listed here.
+    pub(crate) fn touches_other_threads(&self, t: ThreadId) -> bool {
+        // A GRU TLB purge kills the TFH of every dropin in flight.
+        self.current(t).and_then(|(f, pc)| f.body.get(pc)).is_some_and(|s| matches!(s.op, Op::GruFlushTlbRange))
+    }
+
     /// Executes one statement of thread `t` and checks the invariants.
     pub fn step(&mut self, t: ThreadId) -> StepOutcome {
         let Some(th) = self.threads.get(t.0 as usize) else {

@@ -126,6 +126,8 @@ struct Worker {
     m: Machine,
     next: Machine,
     runnable: Vec<ThreadId>,
+    /// Where each thread's words start in the state being expanded.
+    threads_at: Vec<usize>,
     events: Vec<Event>,
     enc: Vec<u64>,
     /// The records, in the order the serial search would meet them.
@@ -145,6 +147,7 @@ impl Worker {
             m: initial.clone(),
             next: initial.clone(),
             runnable: Vec::new(),
+            threads_at: Vec::new(),
             events: Vec::new(),
             enc: Vec::new(),
             out: Vec::new(),
@@ -167,7 +170,8 @@ impl Worker {
         while pos < level.len() {
             let len = level[pos] as usize;
             let fp = level[pos + 1];
-            self.codec.decode(&level[pos + 2..pos + 2 + len], &mut self.m);
+            let parent = &level[pos + 2..pos + 2 + len];
+            self.codec.decode(parent, &mut self.m, &mut self.threads_at);
             pos += 2 + len;
             self.m.runnable_into(&mut self.runnable);
             if self.runnable.is_empty() {
@@ -180,6 +184,7 @@ impl Worker {
             }
             let last = self.runnable.len() - 1;
             for (k, &t) in self.runnable.iter().enumerate() {
+                let others_touched = self.m.touches_other_threads(t);
                 // The last successor is stepped in the decoded state itself
                 // (the next state is decoded over it): one copy fewer.
                 let succ = if k == last {
@@ -202,7 +207,7 @@ impl Worker {
                     }
                 }
                 self.enc.clear();
-                self.codec.encode(succ, &mut self.enc);
+                self.codec.encode_successor(succ, parent, &self.threads_at, t, others_touched, &mut self.enc);
                 let nfp = fingerprint_words(&self.enc);
                 let head = u64::from(t.0) << 8 | nviol << 16;
                 if parents.contains(nfp) {
@@ -240,13 +245,13 @@ fn split<'a>(level: &'a [u64], starts: &[usize], n: usize) -> Vec<&'a [u64]> {
 /// their records are then merged on this thread in frontier order, so
 /// the counts, the stored parents and the schedules found are those of a
 /// serial breadth-first search.
-pub fn explore(initial: Machine, options: Options) -> Report {
+pub fn explore(initial: Machine, options: Options) -> Result<Report, String> {
     let threads = initial.threads.iter().map(|t| t.kind.id()).collect();
     let semantics = initial.semantics;
     let notifiers = initial.notifier_ids();
     let nworkers = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8);
     let mut parents = Shards::new(nworkers);
-    let mut codec = Codec::new();
+    let mut codec = Codec::new(&initial);
     // The frontier, one depth at a time: for every state, its number of
     // words, its fingerprint and its encoding (see `codec`).
     let mut level: Vec<u64> = Vec::new();
@@ -346,6 +351,9 @@ pub fn explore(initial: Machine, options: Options) -> Report {
         if defer {
             store_candidates(&mut parents, &candidates, &workers, &mut next_level, &mut next_starts);
         }
+        if let Some(why) = codec.overflow() {
+            return Err(format!("the explorer cannot represent this configuration: {why}"));
+        }
         for w in &mut workers {
             w.codec.learn(&codec);
         }
@@ -355,8 +363,11 @@ pub fn explore(initial: Machine, options: Options) -> Report {
         next_starts.clear();
         depth += 1;
     }
+    if let Some(why) = codec.overflow().or_else(|| workers.iter().find_map(|w| w.codec.overflow())) {
+        return Err(format!("the explorer cannot represent this configuration: {why}"));
+    }
     found.sort_by_key(|f| f.id);
-    Report {
+    Ok(Report {
         scenario: String::new(),
         semantics,
         notifiers,
@@ -370,7 +381,7 @@ pub fn explore(initial: Machine, options: Options) -> Report {
         complete,
         violations: found,
         deadlock,
-    }
+    })
 }
 
 /// Stores `candidates` (in frontier order) with one thread per shard and

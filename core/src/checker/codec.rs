@@ -9,6 +9,17 @@
 //! pages and threads there are) is not encoded: decoding writes into a copy
 //! of the initial state, which holds them.
 //!
+//! Fields are packed into bit ranges (a page is one word, a pte one word, a
+//! thread two words plus half a word per frame), because every word costs
+//! in encoding, hashing, copying and decoding, which is most of the
+//! search's time. Page frame numbers and user addresses are written as
+//! small codes: their index in this run's page list / address list (both
+//! fixed from the initial state). A value that does not fit its range (a
+//! pfn that is not a page of the run, a refcount beyond ±511, a
+//! `mmu_notifier_seq` beyond 2^16, ...) is not silently truncated: the
+//! codec records it in [`Codec::overflow`] and the search stops with an
+//! error, so a result is never computed from an ambiguous encoding.
+//!
 //! The encoding of the hashed part is injective over everything
 //! `Machine`'s `Hash` covers that may change, so two states get the same
 //! encoding exactly when they are equal; the last word holds what `Hash`
@@ -16,7 +27,7 @@
 //! very state that was encoded.
 
 use crate::kernel::FuncId;
-use crate::machine::{Frame, Machine, MmapSem, PtLock, ThreadId};
+use crate::machine::{Frame, Machine, MmapSem, PtLock, Thread, ThreadId};
 use crate::notifier::{Gcr3, GruTlbEntry, Secondary, Spte};
 use crate::page::Pte;
 
@@ -26,6 +37,15 @@ pub(crate) struct Codec {
     /// `FuncId` by its discriminant, filled as frames are encoded (a frame
     /// is always encoded before it is decoded).
     funcs: Vec<Option<FuncId>>,
+    /// Page frame numbers by code − 1 (code 0 is pfn 0, the empty pte's).
+    pfns: Vec<u64>,
+    /// Codes by pfn when every pfn is below 2^16 (the usual case; a
+    /// lookup then costs one load instead of a search of `pfns`); else empty.
+    pfn_codes: Vec<u8>,
+    /// User addresses by code (the initial ptes' and the host path's).
+    addrs: Vec<u64>,
+    /// The first value that did not fit its field, if any.
+    overflow: Option<String>,
 }
 
 fn opt_u8(v: Option<u8>) -> u64 {
@@ -49,38 +69,32 @@ fn bit(w: u64, i: u32) -> bool {
     (w >> i) & 1 != 0
 }
 
-/// Writes words in order into a slice of the right length.
-struct Writer<'a> {
-    buf: &'a mut [u64],
-    i: usize,
+/// The low `bits` of `w >> at`.
+#[inline]
+fn field(w: u64, at: u32, bits: u32) -> u64 {
+    (w >> at) & ((1u64 << bits) - 1)
 }
 
-impl Writer<'_> {
-    #[inline]
-    fn put(&mut self, v: u64) {
-        self.buf[self.i] = v;
-        self.i += 1;
-    }
-
-    #[inline]
-    fn put_all(&mut self, v: &[u64]) {
-        self.buf[self.i..self.i + v.len()].copy_from_slice(v);
-        self.i += v.len();
-    }
+/// The signed field of `bits` at `at` (two's complement).
+#[inline]
+fn sfield(w: u64, at: u32, bits: u32) -> i64 {
+    let v = field(w, at, bits) as i64;
+    let sign = 1i64 << (bits - 1);
+    (v ^ sign) - sign
 }
 
 /// The number of words [`Codec::encode`] writes for `m`.
 fn encoded_len(m: &Machine) -> usize {
-    let mut n = 2 + 2 * m.pages.len() + 3 * m.ptes.len();
+    let mut n = 2 + m.pages.len() + m.ptes.len();
     for s in &m.notifiers {
         n += match s {
-            Secondary::Kvm(k) => 3 + 3 * k.sptes.len(),
-            Secondary::Gru(g) => 1 + 3 * g.tlb.len() + g.waiters.len(),
+            Secondary::Kvm(k) => 1 + k.sptes.len(),
+            Secondary::Gru(g) => 1 + g.tlb.len() + g.waiters.len().div_ceil(8),
             _ => 1,
         };
     }
     for th in &m.threads {
-        n += 9 + th.stack.len();
+        n += 2 + th.stack.len().div_ceil(2);
     }
     n
 }
@@ -101,132 +115,298 @@ impl Reader<'_> {
 }
 
 impl Codec {
-    pub(crate) fn new() -> Codec {
-        Codec { funcs: vec![None; 256] }
+    /// A codec for states reachable from `initial` (whose pages and
+    /// addresses fix the codes).
+    pub(crate) fn new(initial: &Machine) -> Codec {
+        let mut addrs: Vec<u64> = initial.ptes.iter().map(|(a, _)| *a).collect();
+        if !addrs.contains(&initial.host.addr) {
+            addrs.push(initial.host.addr);
+        }
+        let pfns: Vec<u64> = initial.pages.iter().map(|p| p.pfn).collect();
+        let mut pfn_codes = Vec::new();
+        let max = pfns.iter().copied().max().unwrap_or(0);
+        if max < 1 << 16 && pfns.len() <= 255 {
+            pfn_codes = vec![0u8; max as usize + 1];
+            for (i, &p) in pfns.iter().enumerate().rev() {
+                pfn_codes[p as usize] = i as u8 + 1;
+            }
+        }
+        let mut c = Codec { funcs: vec![None; 256], pfns, pfn_codes, addrs, overflow: None };
+        if c.pfns.len() > 255 {
+            c.overflow = Some(format!("{} pages: the explorer encodes at most 255", c.pfns.len()));
+        }
+        if c.addrs.len() > 256 {
+            c.overflow = Some(format!("{} user addresses: the explorer encodes at most 256", c.addrs.len()));
+        }
+        c
+    }
+
+    /// The first value that did not fit the encoding, if any: a search
+    /// that saw one must not report its result.
+    pub(crate) fn overflow(&self) -> Option<&str> {
+        self.overflow.as_deref()
     }
 
     /// Learns the functions `other` has seen (so that this codec decodes
-    /// what `other` encoded).
+    /// what `other` encoded) and its overflow.
     pub(crate) fn learn(&mut self, other: &Codec) {
         for (mine, theirs) in self.funcs.iter_mut().zip(&other.funcs) {
             if mine.is_none() {
                 *mine = *theirs;
             }
         }
+        if self.overflow.is_none() {
+            self.overflow.clone_from(&other.overflow);
+        }
+    }
+
+    #[cold]
+    fn overflowed(&mut self, what: &str, v: i128) {
+        if self.overflow.is_none() {
+            self.overflow = Some(format!("{what} = {v} does not fit the explorer's state encoding"));
+        }
+    }
+
+    /// `v` in `bits` unsigned bits.
+    #[inline]
+    fn narrow(&mut self, v: u64, bits: u32, what: &str) -> u64 {
+        if v >> bits != 0 {
+            self.overflowed(what, i128::from(v));
+        }
+        v & ((1u64 << bits) - 1)
+    }
+
+    /// `v` in `bits` bits, two's complement.
+    #[inline]
+    fn narrow_signed(&mut self, v: i64, bits: u32, what: &str) -> u64 {
+        let lim = 1i64 << (bits - 1);
+        if v < -lim || v >= lim {
+            self.overflowed(what, i128::from(v));
+        }
+        (v as u64) & ((1u64 << bits) - 1)
+    }
+
+    /// The 8-bit code of a pfn: 0 for 0, else its index in the page list + 1.
+    #[inline]
+    fn pfn_code(&mut self, pfn: u64) -> u64 {
+        if pfn == 0 {
+            return 0;
+        }
+        if let Some(&code) = self.pfn_codes.get(pfn as usize)
+            && code != 0
+        {
+            return u64::from(code);
+        }
+        match self.pfns.iter().position(|&p| p == pfn) {
+            Some(i) => i as u64 + 1,
+            None => {
+                self.overflowed("a pfn that is not a page of this run", i128::from(pfn));
+                0
+            }
+        }
+    }
+
+    #[inline]
+    fn pfn_of(&self, code: u64) -> u64 {
+        let code = (code & 0xff) as usize;
+        if code == 0 { 0 } else { self.pfns[code - 1] }
+    }
+
+    /// The 8-bit code of a user address: its index in the address list.
+    #[inline]
+    fn addr_code(&mut self, addr: u64) -> u64 {
+        match self.addrs.iter().position(|&a| a == addr) {
+            Some(i) => i as u64,
+            None => {
+                self.overflowed("a user address the run does not map", i128::from(addr));
+                0
+            }
+        }
+    }
+
+    #[inline]
+    fn addr_of(&self, code: u64) -> u64 {
+        self.addrs[(code & 0xff) as usize]
     }
 
     /// Appends the encoding of `m` to `out`: the hashed words, then one
     /// word `Hash` ignores. Returns the number of words written.
     pub(crate) fn encode(&mut self, m: &Machine, out: &mut Vec<u64>) -> usize {
         let start = out.len();
-        let n = encoded_len(m);
-        out.resize(start + n, 0);
-        let mut w = Writer { buf: &mut out[start..], i: 0 };
+        out.reserve(encoded_len(m));
+        self.encode_globals(m, out);
+        for th in &m.threads {
+            self.encode_thread(th, out);
+        }
+        // Not hashed.
+        out.push(u64::from(m.ptl.since) | u64::from(m.steps) << 32);
+        debug_assert_eq!(out.len() - start, encoded_len(m), "encoded length");
+        out.len() - start
+    }
+
+    /// [`Codec::encode`] of `m`, a successor of the state encoded as
+    /// `parent` (whose threads start at `parent_threads`, see
+    /// [`Codec::decode`]) by one step of thread `ran`: the threads the step
+    /// cannot have changed are copied from `parent` instead of encoded.
+    /// `others_touched`: the step may have changed other threads too
+    /// ([`Machine::touches_other_threads`]); all are then encoded.
+    pub(crate) fn encode_successor(
+        &mut self,
+        m: &Machine,
+        parent: &[u64],
+        parent_threads: &[usize],
+        ran: ThreadId,
+        others_touched: bool,
+        out: &mut Vec<u64>,
+    ) -> usize {
+        let start = out.len();
+        out.reserve(parent.len() + 4);
+        self.encode_globals(m, out);
+        for (i, th) in m.threads.iter().enumerate() {
+            if others_touched || i == usize::from(ran.0) {
+                self.encode_thread(th, out);
+            } else {
+                out.extend_from_slice(&parent[parent_threads[i]..parent_threads[i + 1]]);
+            }
+        }
+        out.push(u64::from(m.ptl.since) | u64::from(m.steps) << 32);
+        #[cfg(debug_assertions)]
+        {
+            // The copy is only right if the step changed no other thread.
+            let mut full = Vec::new();
+            self.encode(m, &mut full);
+            debug_assert_eq!(&out[start..], &full[..], "thread {} changed another thread's state", ran.0);
+        }
+        out.len() - start
+    }
+
+    /// Header, pages, ptes and secondary MMUs.
+    fn encode_globals(&mut self, m: &Machine, out: &mut Vec<u64>) {
         let holder = m.ptl.holder.map_or(0, |t| u64::from(t.0) + 1);
         let sem = match m.mmap_sem {
             MmapSem::Free => 0,
             MmapSem::Read => 1,
             MmapSem::Write => 2,
         };
-        w.put(holder | sem << 16 | (m.ptes.len() as u64) << 32);
+        let nptes = self.narrow(m.ptes.len() as u64, 16, "ptes");
+        out.push(holder | sem << 16 | nptes << 32);
         for p in &m.pages {
-            w.put_all(&[
-                u64::from(p.refcount as u32) | u64::from(p.mapcount as u32) << 32,
+            let refcount = self.narrow_signed(i64::from(p.refcount), 10, "a page's refcount");
+            let mapcount = self.narrow_signed(i64::from(p.mapcount), 9, "a page's mapcount");
+            out.push(
                 u64::from(p.content)
-                    | u64::from(p.anon) << 32
-                    | u64::from(p.ksm) << 33
-                    | u64::from(p.dirty) << 34
-                    | u64::from(p.free) << 35
-                    | opt_u8(p.locked_by) << 40,
-            ]);
+                    | refcount << 32
+                    | mapcount << 42
+                    | u64::from(p.anon) << 51
+                    | u64::from(p.ksm) << 52
+                    | u64::from(p.dirty) << 53
+                    | u64::from(p.free) << 54
+                    | opt_u8(p.locked_by) << 55,
+            );
         }
         for (addr, pte) in &m.ptes {
-            w.put_all(&[*addr, pte.pfn, pte_flags(pte)]);
+            let a = self.addr_code(*addr);
+            let pfn = self.pfn_code(pte.pfn);
+            out.push(a | pfn << 8 | pte_flags(pte) << 16);
         }
         for n in &m.notifiers {
             match n {
                 Secondary::Kvm(k) => {
-                    w.put_all(&[
-                        k.sptes.len() as u64 | opt_u8(k.mmu_lock) << 32,
-                        k.mmu_notifier_seq,
-                        k.mmu_notifier_count as u64,
-                    ]);
+                    let nsptes = self.narrow(k.sptes.len() as u64, 8, "KVM sptes");
+                    let count = self.narrow_signed(k.mmu_notifier_count, 16, "mmu_notifier_count");
+                    let seq = self.narrow(k.mmu_notifier_seq, 31, "mmu_notifier_seq");
+                    out.push(nsptes | opt_u8(k.mmu_lock) << 8 | count << 17 | seq << 33);
                     for s in &k.sptes {
-                        w.put_all(&[s.gfn, s.pfn, u64::from(s.writable)]);
+                        let gfn = self.narrow(s.gfn, 32, "a gfn");
+                        let pfn = self.pfn_code(s.pfn);
+                        out.push(gfn | pfn << 32 | u64::from(s.writable) << 40);
                     }
                 }
                 Secondary::Gru(g) => {
-                    w.put(
-                        g.tlb.len() as u64 | (g.waiters.len() as u64) << 16 | u64::from(g.ms_range_active as u32) << 32,
-                    );
+                    let ntlb = self.narrow(g.tlb.len() as u64, 8, "GRU TLB entries");
+                    let nwait = self.narrow(g.waiters.len() as u64, 8, "GRU waiters");
+                    out.push(ntlb | nwait << 8 | u64::from(g.ms_range_active as u32) << 16);
                     for e in &g.tlb {
-                        w.put_all(&[e.addr, e.pfn, u64::from(e.writable)]);
+                        let a = self.addr_code(e.addr);
+                        let pfn = self.pfn_code(e.pfn);
+                        out.push(a | pfn << 8 | u64::from(e.writable) << 16);
                     }
-                    for x in &g.waiters {
-                        w.put(u64::from(*x));
+                    for chunk in g.waiters.chunks(8) {
+                        out.push(chunk.iter().enumerate().fold(0, |acc, (i, &x)| acc | u64::from(x) << (8 * i)));
                     }
                 }
-                Secondary::AmdIommuV2(a) => w.put(match a.gcr3 {
+                Secondary::AmdIommuV2(a) => out.push(match a.gcr3 {
                     Gcr3::MmPgd => 0,
                     Gcr3::EmptyPageTable => 1,
                 }),
-                Secondary::XenGntdev(g) => w.put(opt_u8(g.lock) | u64::from(g.grant_maps_in_range) << 32),
-                Secondary::Sleepable(s) => w.put(opt_u8(s.mutex)),
+                Secondary::XenGntdev(g) => out.push(opt_u8(g.lock) | u64::from(g.grant_maps_in_range) << 32),
+                Secondary::Sleepable(s) => out.push(opt_u8(s.mutex)),
             }
         }
-        for th in &m.threads {
-            let l = &th.locals;
-            w.put_all(&[
-                th.stack.len() as u64
-                    | u64::from(th.rcu) << 16
-                    | u64::from(th.srcu) << 24
-                    | u64::from(th.ranges_open as u8) << 32
-                    | u64::from(l.access) << 40
-                    | u64::from(l.dropin_ret as u8) << 48,
-                u64::from(l.notify_missing)
-                    | u64::from(l.err_ok) << 1
-                    | u64::from(l.need_flush) << 2
-                    | u64::from(l.map_writable) << 3
-                    | u64::from(l.range_started) << 4
-                    | u64::from(l.cow_installed) << 5
-                    | u64::from(l.tfh_live) << 6
-                    | u64::from(l.pfn.is_some()) << 7
-                    | u64::from(l.gpa.is_some()) << 8
-                    | pte_flags(&l.entry) << 9
-                    | pte_flags(&l.orig_pte) << 12,
-                l.entry.pfn,
-                l.orig_pte.pfn,
-                l.mmu_seq,
-                l.pfn.unwrap_or(0),
-                l.page,
-                l.kpage,
-                l.gpa.unwrap_or(0),
-            ]);
-            for f in &th.stack {
-                let id = f.func as u8;
-                if self.funcs[usize::from(id)].is_none() {
-                    self.funcs[usize::from(id)] = Some(f.func);
-                }
-            }
-            for f in &th.stack {
-                w.put(
-                    u64::from(f.func as u8)
-                        | u64::from(f.pc) << 8
-                        | u64::from(f.mn) << 16
-                        | u64::from(f.notifier) << 24,
-                );
+    }
+
+    /// One thread: two words, then its frames two to a word.
+    fn encode_thread(&mut self, th: &Thread, out: &mut Vec<u64>) {
+        let l = &th.locals;
+        let depth = self.narrow(th.stack.len() as u64, 8, "a call stack's depth");
+        let mmu_seq = self.narrow(l.mmu_seq, 16, "a vCPU's mmu_seq");
+        out.push(
+            depth
+                | u64::from(th.rcu) << 8
+                | u64::from(th.srcu) << 16
+                | u64::from(th.ranges_open as u8) << 24
+                | u64::from(l.access) << 32
+                | u64::from(l.dropin_ret as u8) << 40
+                | mmu_seq << 48,
+        );
+        let codes = [
+            self.pfn_code(l.entry.pfn),
+            self.pfn_code(l.orig_pte.pfn),
+            self.pfn_code(l.pfn.unwrap_or(0)),
+            self.pfn_code(l.page),
+            self.pfn_code(l.kpage),
+            self.pfn_code(l.gpa.unwrap_or(0)),
+        ];
+        out.push(
+            u64::from(l.notify_missing)
+                | u64::from(l.err_ok) << 1
+                | u64::from(l.need_flush) << 2
+                | u64::from(l.map_writable) << 3
+                | u64::from(l.range_started) << 4
+                | u64::from(l.cow_installed) << 5
+                | u64::from(l.tfh_live) << 6
+                | u64::from(l.pfn.is_some()) << 7
+                | u64::from(l.gpa.is_some()) << 8
+                | pte_flags(&l.entry) << 9
+                | pte_flags(&l.orig_pte) << 12
+                | codes[0] << 15
+                | codes[1] << 23
+                | codes[2] << 31
+                | codes[3] << 39
+                | codes[4] << 47
+                | codes[5] << 55,
+        );
+        for f in &th.stack {
+            let id = f.func as u8;
+            if self.funcs[usize::from(id)].is_none() {
+                self.funcs[usize::from(id)] = Some(f.func);
             }
         }
-        // Not hashed.
-        w.put(u64::from(m.ptl.since) | u64::from(m.steps) << 32);
-        debug_assert_eq!(w.i, n, "encoded length");
-        n
+        for pair in th.stack.chunks(2) {
+            let frame = |f: &Frame| {
+                u64::from(f.func as u8) | u64::from(f.pc) << 8 | u64::from(f.mn) << 16 | u64::from(f.notifier) << 24
+            };
+            out.push(frame(&pair[0]) | pair.get(1).map_or(0, |f| frame(f) << 32));
+        }
     }
 
     /// Overwrites the changing parts of `m` (a copy of this search's
     /// initial state, or of any state decoded since) with `words`, one
-    /// state's encoding.
-    pub(crate) fn decode(&self, words: &[u64], m: &mut Machine) {
+    /// state's encoding. `threads_at` receives where each thread's words
+    /// start, then where the last one's end (for
+    /// [`Codec::encode_successor`]).
+    pub(crate) fn decode(&self, words: &[u64], m: &mut Machine, threads_at: &mut Vec<usize>) {
+        threads_at.clear();
         let mut r = Reader { w: words, i: 0 };
         let w = r.next();
         let holder = w & 0xffff;
@@ -239,54 +419,55 @@ impl Codec {
             1 => MmapSem::Read,
             _ => MmapSem::Write,
         };
-        let nptes = (w >> 32) as usize;
+        let nptes = field(w, 32, 16) as usize;
         for p in &mut m.pages {
             let a = r.next();
-            p.refcount = a as u32 as i32;
-            p.mapcount = (a >> 32) as u32 as i32;
-            let b = r.next();
-            p.content = b as u32;
-            p.anon = bit(b, 32);
-            p.ksm = bit(b, 33);
-            p.dirty = bit(b, 34);
-            p.free = bit(b, 35);
-            p.locked_by = un_opt_u8(b >> 40);
+            p.content = a as u32;
+            p.refcount = sfield(a, 32, 10) as i32;
+            p.mapcount = sfield(a, 42, 9) as i32;
+            p.anon = bit(a, 51);
+            p.ksm = bit(a, 52);
+            p.dirty = bit(a, 53);
+            p.free = bit(a, 54);
+            p.locked_by = un_opt_u8(a >> 55);
         }
         m.ptes.clear();
         for _ in 0..nptes {
-            let addr = r.next();
-            let pfn = r.next();
-            let flags = r.next();
-            m.ptes.push((addr, pte_of(pfn, flags)));
+            let a = r.next();
+            m.ptes.push((self.addr_of(a), pte_of(self.pfn_of(a >> 8), field(a, 16, 3))));
         }
         for n in &mut m.notifiers {
             match n {
                 Secondary::Kvm(k) => {
                     let w = r.next();
-                    k.mmu_lock = un_opt_u8(w >> 32);
-                    k.mmu_notifier_seq = r.next();
-                    k.mmu_notifier_count = r.next() as i64;
+                    k.mmu_lock = un_opt_u8(w >> 8);
+                    k.mmu_notifier_count = sfield(w, 17, 16);
+                    k.mmu_notifier_seq = w >> 33;
                     k.sptes.clear();
-                    for _ in 0..(w & 0xffff_ffff) {
-                        let gfn = r.next();
-                        let pfn = r.next();
-                        let writable = r.next() != 0;
-                        k.sptes.push(Spte { gfn, pfn, writable });
+                    for _ in 0..field(w, 0, 8) {
+                        let s = r.next();
+                        k.sptes.push(Spte { gfn: field(s, 0, 32), pfn: self.pfn_of(s >> 32), writable: bit(s, 40) });
                     }
                 }
                 Secondary::Gru(g) => {
                     let w = r.next();
-                    g.ms_range_active = (w >> 32) as u32 as i32;
+                    g.ms_range_active = (w >> 16) as u32 as i32;
                     g.tlb.clear();
-                    for _ in 0..(w & 0xffff) {
-                        let addr = r.next();
-                        let pfn = r.next();
-                        let writable = r.next() != 0;
-                        g.tlb.push(GruTlbEntry { addr, pfn, writable });
+                    for _ in 0..field(w, 0, 8) {
+                        let e = r.next();
+                        g.tlb.push(GruTlbEntry {
+                            addr: self.addr_of(e),
+                            pfn: self.pfn_of(e >> 8),
+                            writable: bit(e, 16),
+                        });
                     }
                     g.waiters.clear();
-                    for _ in 0..((w >> 16) & 0xffff) {
-                        g.waiters.push(r.next() as u8);
+                    let nwait = field(w, 8, 8) as usize;
+                    while g.waiters.len() < nwait {
+                        let x = r.next();
+                        for i in 0..(nwait - g.waiters.len()).min(8) {
+                            g.waiters.push((x >> (8 * i)) as u8);
+                        }
                     }
                 }
                 Secondary::AmdIommuV2(a) => {
@@ -301,14 +482,16 @@ impl Codec {
             }
         }
         for th in &mut m.threads {
+            threads_at.push(r.i);
             let w = r.next();
-            let depth = (w & 0xffff) as usize;
-            th.rcu = (w >> 16) as u8;
-            th.srcu = (w >> 24) as u8;
-            th.ranges_open = (w >> 32) as u8 as i8;
+            let depth = field(w, 0, 8) as usize;
+            th.rcu = (w >> 8) as u8;
+            th.srcu = (w >> 16) as u8;
+            th.ranges_open = (w >> 24) as u8 as i8;
             let l = &mut th.locals;
-            l.access = (w >> 40) as u8;
-            l.dropin_ret = (w >> 48) as u8 as i8;
+            l.access = (w >> 32) as u8;
+            l.dropin_ret = (w >> 40) as u8 as i8;
+            l.mmu_seq = w >> 48;
             let b = r.next();
             l.notify_missing = bit(b, 0);
             l.err_ok = bit(b, 1);
@@ -317,24 +500,25 @@ impl Codec {
             l.range_started = bit(b, 4);
             l.cow_installed = bit(b, 5);
             l.tfh_live = bit(b, 6);
-            let has_pfn = bit(b, 7);
-            let has_gpa = bit(b, 8);
-            l.entry = pte_of(r.next(), (b >> 9) & 7);
-            l.orig_pte = pte_of(r.next(), (b >> 12) & 7);
-            l.mmu_seq = r.next();
-            let pfn = r.next();
-            l.pfn = has_pfn.then_some(pfn);
-            l.page = r.next();
-            l.kpage = r.next();
-            let gpa = r.next();
-            l.gpa = has_gpa.then_some(gpa);
+            l.entry = pte_of(self.pfn_of(b >> 15), field(b, 9, 3));
+            l.orig_pte = pte_of(self.pfn_of(b >> 23), field(b, 12, 3));
+            l.pfn = bit(b, 7).then(|| self.pfn_of(b >> 31));
+            l.page = self.pfn_of(b >> 39);
+            l.kpage = self.pfn_of(b >> 47);
+            l.gpa = bit(b, 8).then(|| self.pfn_of(b >> 55));
             th.stack.clear();
-            for _ in 0..depth {
-                let f = r.next();
+            let mut f = 0;
+            for k in 0..depth {
+                if k % 2 == 0 {
+                    f = r.next();
+                } else {
+                    f >>= 32;
+                }
                 let func = self.funcs[(f & 0xff) as usize].expect("a frame's function is encoded before it is decoded");
                 th.stack.push(Frame { func, pc: (f >> 8) as u8, mn: (f >> 16) as u8, notifier: (f >> 24) as u8 });
             }
         }
+        threads_at.push(r.i);
         debug_assert_eq!(r.i + 1, words.len(), "decoded length");
     }
 }
@@ -364,4 +548,122 @@ pub(crate) fn fingerprint_words(words: &[u64]) -> u64 {
     h ^= h >> 33;
     h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
     h ^ (h >> 33)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actor::Actor;
+    use crate::notifier::NotifierId;
+    use crate::scenario::Scenario;
+    use crate::semantics::Semantics;
+
+    /// States met on deterministic pseudo-random walks through every
+    /// built-in scenario, semantics, notifier set and a few actor sets.
+    fn walked_states() -> Vec<(Machine, Machine)> {
+        let actor_sets: [&[Actor]; 4] = [
+            &[],
+            &[Actor::HostWrite, Actor::VcpuRead, Actor::GruRead],
+            &[Actor::HostWrite, Actor::HostWrite, Actor::VcpuWrite, Actor::GruWrite],
+            &[Actor::VcpuWrite, Actor::GruRead, Actor::GruRead],
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut rand = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut out = Vec::new();
+        for s in Scenario::all_builtin() {
+            for sem in Semantics::ALL {
+                for actors in actor_sets {
+                    let Ok(initial) = s.machine_with(sem, &NotifierId::ALL, actors) else { continue };
+                    for _ in 0..4 {
+                        let mut m = initial.clone();
+                        let mut ev = Vec::new();
+                        let mut runnable = Vec::new();
+                        loop {
+                            m.runnable_into(&mut runnable);
+                            if runnable.is_empty() {
+                                break;
+                            }
+                            let t = runnable[(rand() % runnable.len() as u64) as usize];
+                            m.step_runnable(t, &mut ev);
+                            out.push((initial.clone(), m.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn decoding_gives_back_the_encoded_state() {
+        let states = walked_states();
+        assert!(states.len() > 1000, "walks too short: {}", states.len());
+        for (initial, m) in &states {
+            let mut codec = Codec::new(initial);
+            let mut words = Vec::new();
+            codec.encode(m, &mut words);
+            assert_eq!(codec.overflow(), None);
+            let mut back = initial.clone();
+            let mut threads_at = Vec::new();
+            codec.decode(&words, &mut back, &mut threads_at);
+            assert_eq!(threads_at.len(), m.threads.len() + 1);
+            assert_eq!(&back, m);
+            assert_eq!((back.steps, back.ptl.since), (m.steps, m.ptl.since));
+        }
+    }
+
+    #[test]
+    fn equal_encodings_exactly_when_states_are_equal() {
+        let states = walked_states();
+        let (initial, _) = &states[0];
+        // Pairs within one configuration: the same initial state.
+        let same: Vec<&Machine> = states.iter().filter(|(i, _)| i == initial).map(|(_, m)| m).collect();
+        let mut codec = Codec::new(initial);
+        let enc: Vec<Vec<u64>> = same
+            .iter()
+            .map(|m| {
+                let mut w = Vec::new();
+                codec.encode(m, &mut w);
+                w.pop(); // the unhashed word
+                w
+            })
+            .collect();
+        let mut equal_pairs = 0;
+        for i in 0..same.len() {
+            for j in 0..same.len() {
+                assert_eq!(enc[i] == enc[j], same[i] == same[j], "states {i} and {j}");
+                equal_pairs += usize::from(i != j && same[i] == same[j]);
+            }
+        }
+        assert!(equal_pairs > 0, "no repeated state: the test would not see a false inequality");
+    }
+
+    #[test]
+    fn values_that_do_not_fit_are_reported_not_truncated() {
+        let s = Scenario::builtin("cow").expect("built-in");
+        let initial = s.machine_with(Semantics::Wrapped, &NotifierId::DEFAULT, &[]).expect("machine");
+        type Break = fn(&mut Machine);
+        let cases: [(&str, Break); 3] = [
+            ("not a page", |m| m.ptes[0].1.pfn = 0xdead_0000),
+            ("refcount", |m| m.pages[0].refcount = 600),
+            ("mmu_notifier_seq", |m| {
+                if let Some(Secondary::Kvm(k)) = m.notifiers.iter_mut().find(|n| matches!(n, Secondary::Kvm(_))) {
+                    k.mmu_notifier_seq = 1 << 40;
+                }
+            }),
+        ];
+        for (what, break_it) in cases {
+            let mut m = initial.clone();
+            break_it(&mut m);
+            let mut codec = Codec::new(&initial);
+            codec.encode(&m, &mut Vec::new());
+            let why = codec.overflow().unwrap_or_else(|| panic!("{what}: no overflow reported"));
+            assert!(why.contains(what), "{what}: {why}");
+        }
+    }
 }

@@ -256,7 +256,7 @@ pub fn check(
     options: Options,
 ) -> Result<Report, String> {
     let m = scenario.machine_with(semantics, notifiers, actors)?;
-    let mut r = bfs::explore(m, options);
+    let mut r = bfs::explore(m, options)?;
     r.scenario = scenario.name.clone();
     r.actors = actors.to_vec();
     Ok(r)
