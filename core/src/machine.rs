@@ -130,13 +130,108 @@ impl Default for Locals {
     }
 }
 
+/// Deepest call stack a thread may have. The deepest path of the model
+/// nests 11 frames (a vCPU write fault: `tdp_page_fault` down to a notifier
+/// callback inside `do_wp_page`); a deeper call is a model error.
+pub const MAX_STACK_DEPTH: usize = 16;
+
+/// A thread's call stack, outermost first, held inline so that copying a
+/// state (which the explorer does for every transition) is one `memcpy`
+/// instead of a heap copy per thread. It reads as a slice of [`Frame`]s;
+/// equality, hashing and serialization see only the live frames.
+#[derive(Clone, Copy)]
+pub struct FrameStack {
+    frames: [Frame; MAX_STACK_DEPTH],
+    len: u8,
+}
+
+impl FrameStack {
+    /// A stack holding `first`.
+    pub fn new(first: Frame) -> FrameStack {
+        let mut frames = [first; MAX_STACK_DEPTH];
+        frames[0] = first;
+        FrameStack { frames, len: 1 }
+    }
+
+    /// Pushes `f`; false (and nothing pushed) when the stack is full.
+    #[must_use]
+    pub fn push(&mut self, f: Frame) -> bool {
+        match self.frames.get_mut(usize::from(self.len)) {
+            Some(slot) => {
+                *slot = f;
+                self.len += 1;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Pops the innermost frame.
+    pub fn pop(&mut self) -> Option<Frame> {
+        let top = self.last().copied()?;
+        self.len -= 1;
+        Some(top)
+    }
+
+    /// Empties the stack (the thread has finished).
+    pub fn clear(&mut self) {
+        self.len = 0;
+    }
+}
+
+impl std::ops::Deref for FrameStack {
+    type Target = [Frame];
+    fn deref(&self) -> &[Frame] {
+        &self.frames[..usize::from(self.len)]
+    }
+}
+
+impl std::ops::DerefMut for FrameStack {
+    fn deref_mut(&mut self) -> &mut [Frame] {
+        &mut self.frames[..usize::from(self.len)]
+    }
+}
+
+impl<'a> IntoIterator for &'a FrameStack {
+    type Item = &'a Frame;
+    type IntoIter = std::slice::Iter<'a, Frame>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl PartialEq for FrameStack {
+    fn eq(&self, o: &Self) -> bool {
+        **self == **o
+    }
+}
+impl Eq for FrameStack {}
+
+impl Hash for FrameStack {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        (**self).hash(h)
+    }
+}
+
+impl std::fmt::Debug for FrameStack {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for FrameStack {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
 /// A thread of the simulation.
-#[derive(Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct Thread {
     /// Host path or vCPU.
     pub kind: ThreadKind,
     /// Call stack, outermost first. Empty when done.
-    pub stack: Vec<Frame>,
+    pub stack: FrameStack,
     /// Locals.
     pub locals: Locals,
     /// `rcu_read_lock` nesting.
@@ -151,36 +246,11 @@ pub struct Thread {
     pub op: Option<GuestOp>,
 }
 
-impl Clone for Thread {
-    fn clone(&self) -> Self {
-        Thread {
-            kind: self.kind,
-            stack: self.stack.clone(),
-            locals: self.locals,
-            rcu: self.rcu,
-            srcu: self.srcu,
-            ranges_open: self.ranges_open,
-            op: self.op,
-        }
-    }
-
-    /// Reuses the stack's buffer.
-    fn clone_from(&mut self, o: &Self) {
-        self.kind = o.kind;
-        self.stack.clone_from(&o.stack);
-        self.locals = o.locals;
-        self.rcu = o.rcu;
-        self.srcu = o.srcu;
-        self.ranges_open = o.ranges_open;
-        self.op = o.op;
-    }
-}
-
 impl Thread {
     fn new(kind: ThreadKind, entry: FuncId, notifier: u8, locals: Locals, op: Option<GuestOp>) -> Thread {
         Thread {
             kind,
-            stack: vec![Frame { func: entry, pc: 0, mn: 0, notifier }],
+            stack: FrameStack::new(Frame { func: entry, pc: 0, mn: 0, notifier }),
             locals,
             rcu: 0,
             srcu: 0,
@@ -303,6 +373,13 @@ pub struct Machine {
     pub guest_ops: Arc<[GuestOp]>,
     /// Steps executed so far (not hashed).
     pub steps: u32,
+    /// Set by every write to the globals (pages, ptes, the PT lock,
+    /// secondary MMUs). Not part of the state: the explorer clears it
+    /// before a step and, when it stays clear, copies the parent's encoding
+    /// of the globals instead of encoding them again (debug builds check
+    /// the copy, so a write that forgets to set it fails the tests).
+    #[serde(skip)]
+    pub(crate) globals_written: bool,
 }
 
 impl Clone for Machine {
@@ -319,6 +396,7 @@ impl Clone for Machine {
             gfn: self.gfn,
             guest_ops: self.guest_ops.clone(),
             steps: self.steps,
+            globals_written: self.globals_written,
         }
     }
 
@@ -337,6 +415,7 @@ impl Clone for Machine {
             self.guest_ops = o.guest_ops.clone();
         }
         self.steps = o.steps;
+        self.globals_written = o.globals_written;
     }
 }
 
@@ -421,6 +500,7 @@ impl Machine {
             gfn,
             guest_ops: guest_ops.into(),
             steps: 0,
+            globals_written: false,
         }
     }
 
@@ -457,7 +537,7 @@ impl Machine {
             if a.writes() {
                 self.pages.push(Page {
                     pfn: next_pfn,
-                    name: format!("pool{tid}"),
+                    name: format!("pool{tid}").into(),
                     refcount: 0,
                     mapcount: 0,
                     anon: false,
@@ -492,6 +572,7 @@ impl Machine {
     }
 
     fn page_mut(&mut self, pfn: Pfn) -> Option<&mut Page> {
+        self.globals_written = true;
         self.pages.iter_mut().find(|p| p.pfn == pfn)
     }
 
@@ -501,6 +582,7 @@ impl Machine {
     }
 
     fn set_pte(&mut self, addr: u64, pte: Pte) {
+        self.globals_written = true;
         match self.ptes.iter_mut().find(|(a, _)| *a == addr) {
             Some(slot) => slot.1 = pte,
             None => self.ptes.push((addr, pte)),
@@ -699,6 +781,11 @@ impl Machine {
     fn apply(&mut self, t: ThreadId, function: &'static Function, flow: Flow, ev: &mut Vec<Event>) {
         let th = &mut self.threads[t.0 as usize];
         let top = th.stack.len() - 1;
+        let push = |th: &mut Thread, f: Frame, ev: &mut Vec<Event>| {
+            if !th.stack.push(f) {
+                ev.push(Event::Branch { why: format!("model error: call stack deeper than {MAX_STACK_DEPTH} frames") });
+            }
+        };
         let label = |l: &str, ev: &mut Vec<Event>| match function.label(l) {
             Some(i) => i as u8,
             None => {
@@ -711,7 +798,7 @@ impl Machine {
             Flow::TailCall(f) => {
                 let notifier = th.stack[top].notifier;
                 th.stack[top].pc = function.body.len() as u8;
-                th.stack.push(Frame { func: f, pc: 0, mn: 0, notifier });
+                push(th, Frame { func: f, pc: 0, mn: 0, notifier }, ev);
             }
             Flow::Stay => {}
             Flow::Goto(l) => th.stack[top].pc = label(l, ev),
@@ -721,18 +808,18 @@ impl Machine {
             Flow::Call(f) => {
                 let notifier = th.stack[top].notifier;
                 th.stack[top].pc += 1;
-                th.stack.push(Frame { func: f, pc: 0, mn: 0, notifier });
+                push(th, Frame { func: f, pc: 0, mn: 0, notifier }, ev);
             }
             Flow::CallStay(f) => {
                 let notifier = th.stack[top].notifier;
-                th.stack.push(Frame { func: f, pc: 0, mn: 0, notifier });
+                push(th, Frame { func: f, pc: 0, mn: 0, notifier }, ev);
             }
             Flow::Invoke { func, notifier, then } => {
                 th.stack[top].pc = match then {
                     Some(l) => label(l, ev),
                     None => th.stack[top].pc + 1,
                 };
-                th.stack.push(Frame { func, pc: 0, mn: 0, notifier });
+                push(th, Frame { func, pc: 0, mn: 0, notifier }, ev);
             }
         }
     }
@@ -757,14 +844,30 @@ impl Machine {
     }
 
     fn kvm_at(&mut self, idx: u8) -> Option<&mut crate::notifier::KvmState> {
-        match self.notifiers.get_mut(idx as usize) {
+        match self.secondary_mut(idx) {
             Some(Secondary::Kvm(k)) => Some(k),
             _ => None,
         }
     }
 
+    fn lock_ptl(&mut self, t: ThreadId) {
+        self.globals_written = true;
+        self.ptl = PtLock { holder: Some(t), since: self.steps };
+    }
+
+    fn unlock_ptl(&mut self) {
+        self.globals_written = true;
+        self.ptl.holder = None;
+    }
+
+    /// Notifier `idx`'s secondary MMU, to write.
+    fn secondary_mut(&mut self, idx: u8) -> Option<&mut Secondary> {
+        self.globals_written = true;
+        self.notifiers.get_mut(usize::from(idx))
+    }
+
     fn gru_at(&mut self, idx: u8) -> Option<&mut crate::notifier::GruState> {
-        match self.notifiers.get_mut(idx as usize) {
+        match self.secondary_mut(idx) {
             Some(Secondary::Gru(g)) => Some(g),
             _ => None,
         }
@@ -838,20 +941,20 @@ impl Machine {
             Op::Goto(l) => Flow::Goto(l),
 
             Op::PtlLock => {
-                self.ptl = PtLock { holder: Some(t), since: self.steps };
+                self.lock_ptl(t);
                 ev.push(Event::PtlTaken);
                 Flow::Next
             }
             Op::FaultPtlLock => {
                 self.threads[ti].locals.orig_pte = self.pte(addr);
-                self.ptl = PtLock { holder: Some(t), since: self.steps };
+                self.lock_ptl(t);
                 ev.push(Event::PtlTaken);
                 Flow::Next
             }
             Op::PageCheckAddress { fail } => {
                 let pte = self.pte(addr);
                 if pte.present && pte.pfn == page {
-                    self.ptl = PtLock { holder: Some(t), since: self.steps };
+                    self.lock_ptl(t);
                     ev.push(Event::PtlTaken);
                     Flow::Next
                 } else {
@@ -861,7 +964,7 @@ impl Machine {
             }
             Op::PtlUnlock => {
                 if self.ptl.holder == Some(t) {
-                    self.ptl.holder = None;
+                    self.unlock_ptl();
                     ev.push(Event::PtlReleased);
                 }
                 Flow::Next
@@ -1123,7 +1226,7 @@ impl Machine {
                             .into(),
                     });
                     if self.ptl.holder == Some(t) {
-                        self.ptl.holder = None;
+                        self.unlock_ptl();
                         ev.push(Event::PtlReleased);
                     }
                     Flow::Return
@@ -1487,14 +1590,14 @@ impl Machine {
                 Flow::Next
             }
             Op::AmdSetGcr3 { empty } => {
-                if let Some(Secondary::AmdIommuV2(a)) = self.notifiers.get_mut(fr.notifier as usize) {
+                if let Some(Secondary::AmdIommuV2(a)) = self.secondary_mut(fr.notifier) {
                     a.gcr3 = if empty { Gcr3::EmptyPageTable } else { Gcr3::MmPgd };
                 }
                 ev.push(Event::AmdSetGcr3 { empty });
                 Flow::Next
             }
             Op::GntdevLock | Op::GntdevUnlock => {
-                if let Some(Secondary::XenGntdev(g)) = self.notifiers.get_mut(fr.notifier as usize) {
+                if let Some(Secondary::XenGntdev(g)) = self.secondary_mut(fr.notifier) {
                     g.lock = if op == Op::GntdevLock { Some(t.0) } else { None };
                 }
                 Flow::Next
@@ -1519,13 +1622,13 @@ impl Machine {
                         ),
                     }));
                 }
-                if let Some(Secondary::Sleepable(s)) = self.notifiers.get_mut(fr.notifier as usize) {
+                if let Some(Secondary::Sleepable(s)) = self.secondary_mut(fr.notifier) {
                     s.mutex = Some(t.0);
                 }
                 Flow::Next
             }
             Op::SleepMutexUnlock => {
-                if let Some(Secondary::Sleepable(s)) = self.notifiers.get_mut(fr.notifier as usize) {
+                if let Some(Secondary::Sleepable(s)) = self.secondary_mut(fr.notifier) {
                     s.mutex = None;
                 }
                 Flow::Next

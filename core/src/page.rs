@@ -1,6 +1,7 @@
 //! Physical pages and primary page-table entries.
 
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -16,7 +17,7 @@ pub struct Page {
     /// Page frame number.
     pub pfn: Pfn,
     /// Scenario name of the page (`page`, `kpage`, `new_page`...).
-    pub name: String,
+    pub name: Arc<str>,
     /// `page_count()`: references, including one per mapping.
     pub refcount: i32,
     /// `page_mapcount()`: number of ptes mapping it.
@@ -52,11 +53,12 @@ impl Clone for Page {
         }
     }
 
-    /// Reuses `name`'s buffer.
+    /// Shares `name` without touching its count when it already does
+    /// (states of one run all share their page names).
     fn clone_from(&mut self, o: &Self) {
         let Page { pfn, name, refcount, mapcount, anon, ksm, locked_by, dirty, free, content } = self;
         *pfn = o.pfn;
-        if *name != o.name {
+        if !Arc::ptr_eq(name, &o.name) {
             name.clone_from(&o.name);
         }
         *refcount = o.refcount;

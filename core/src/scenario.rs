@@ -315,7 +315,7 @@ impl Scenario {
         };
         let mut pages: Vec<Page> = Vec::new();
         for p in &raw.pages {
-            if pages.iter().any(|q| q.name == *p.name.get_ref()) {
+            if pages.iter().any(|q| *q.name == **p.name.get_ref()) {
                 return cx.err(p.name.span(), format!("page `{}` defined twice", p.name.get_ref()));
             }
             if pages.iter().any(|q| q.pfn == p.pfn) {
@@ -323,7 +323,7 @@ impl Scenario {
             }
             let mut page = Page {
                 pfn: p.pfn,
-                name: p.name.get_ref().clone(),
+                name: p.name.get_ref().as_str().into(),
                 refcount: p.refcount,
                 mapcount: p.mapcount,
                 anon: false,
@@ -361,7 +361,7 @@ impl Scenario {
             }
             pages.push(page);
         }
-        let page_names: Vec<(u64, String)> = pages.iter().map(|p| (p.pfn, p.name.clone())).collect();
+        let page_names: Vec<(u64, String)> = pages.iter().map(|p| (p.pfn, p.name.to_string())).collect();
         let lookup = |s: &Spanned<String>| -> Result<u64, ScenarioError> {
             match page_names.iter().find(|(_, n)| n == s.get_ref()) {
                 Some((pfn, _)) => Ok(*pfn),

@@ -2,7 +2,7 @@
 //! of the model (a constructed initial state or a constructed schedule).
 
 use notifier_lab_core::event::ViolationId;
-use notifier_lab_core::machine::{Frame, ThreadId};
+use notifier_lab_core::machine::{Frame, FrameStack, ThreadId};
 use notifier_lab_core::notifier::{GruTlbEntry, Secondary};
 use notifier_lab_core::{NotifierId, Scenario, Semantics, StepOutcome, Trace};
 
@@ -143,12 +143,12 @@ fn range_imbalance_fires_on_an_unpaired_range_end() {
     let s = ksm();
     let mut m = s.machine(Semantics::Wrapped, &[NotifierId::Kvm, NotifierId::Gru]);
     // A broken caller: the host path starts with a range_end it never started.
-    m.threads[0].stack = vec![Frame {
+    m.threads[0].stack = FrameStack::new(Frame {
         func: notifier_lab_core::kernel::FuncId::WriteProtectPage,
         pc: 14, // `mmu_notifier_invalidate_range_end` in the v3.13 listing
         mn: 0,
         notifier: 0,
-    }];
+    });
     let f =
         notifier_lab_core::kernel::function(notifier_lab_core::kernel::FuncId::WriteProtectPage, Semantics::Wrapped);
     assert!(f.body[14].code.starts_with("mmu_notifier_invalidate_range_end"), "listing changed: {}", f.body[14].code);

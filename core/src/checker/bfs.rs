@@ -1,13 +1,16 @@
 //! Breadth-first search over interleavings.
 //!
-//! Memory: for every distinct state, one map entry `fingerprint ->
-//! (parent fingerprint, thread)` (24 bytes of payload), in shards by
+//! Memory: for every distinct state, its fingerprint and parent pointer in
+//! a [`StateTable`] (17 bytes a slot, at most 3/4 full), in shards by
 //! fingerprint; states themselves only for the frontier, which BFS keeps
 //! one depth at a time plus the next depth being built. Frontier states
-//! are kept encoded (`codec`: a few dozen `u64` words each, in
-//! one buffer per depth) and decoded into a reused [`Machine`] to be
-//! expanded. A successor's fingerprint (a hash of its encoding) is
-//! computed once and travels with it.
+//! are kept encoded (`codec`: a page, a pte or a thread's locals in one
+//! `u64` word each, about 25 words for the benchmark's four threads), in
+//! the buffer of the worker that produced them, and decoded into a reused
+//! [`Machine`] to be expanded. A successor's encoding copies the words of
+//! the threads the step cannot have changed from its parent's; its
+//! fingerprint (a hash of the encoding) is computed once and travels with
+//! it.
 //!
 //! Parallelism without changing the result: a depth is cut into
 //! consecutive runs of states, one per worker thread. Workers step every
@@ -26,23 +29,11 @@
 //! minimal depth, and the parent chain of that state is a shortest path to
 //! it (each state's parent is the first one that reached it).
 
-use std::collections::HashMap;
-
 use super::codec::{Codec, fingerprint_words};
-use super::{BuildIdHasher, Found, Options, Report};
+use super::table::{ROOT, StateTable};
+use super::{Found, Options, Report};
 use crate::event::{Event, ViolationId};
 use crate::machine::{Machine, ThreadId};
-
-/// Marks the initial state in the parent map.
-const ROOT: u8 = u8::MAX;
-
-/// Parent pointers: fingerprint -> (parent fingerprint, thread that ran).
-pub type Parents = HashMap<u64, (u64, u8), BuildIdHasher>;
-
-/// The schedule that reaches `fp` from the initial state.
-pub fn schedule_to(parents: &Parents, fp: u64) -> Vec<ThreadId> {
-    walk_parents(|f| parents.get(&f).copied(), fp)
-}
 
 /// Follows parent pointers from `fp` back to the root; `parent` looks one up.
 fn walk_parents(parent: impl Fn(u64) -> Option<(u64, u8)>, mut fp: u64) -> Vec<ThreadId> {
@@ -58,43 +49,37 @@ fn walk_parents(parent: impl Fn(u64) -> Option<(u64, u8)>, mut fp: u64) -> Vec<T
     out
 }
 
-/// The parent map of one search, split by fingerprint into shards that
+/// The stored states of one search, split by fingerprint into shards that
 /// separate threads can fill at once.
-struct Shards(Vec<Parents>);
+struct Shards(Vec<StateTable>);
 
 impl Shards {
     fn new(n: usize) -> Shards {
-        Shards((0..n).map(|_| HashMap::with_capacity_and_hasher(1 << 15, BuildIdHasher::default())).collect())
+        Shards((0..n).map(|_| StateTable::with_capacity(1 << 15)).collect())
     }
 
-    /// The shard of `fp` (a bit range the maps' own hashing leaves alone).
+    /// The shard of `fp` (a bit range the tables' own slot choice leaves alone).
     fn of(&self, fp: u64) -> usize {
         ((fp >> 40) % self.0.len() as u64) as usize
     }
 
     fn contains(&self, fp: u64) -> bool {
-        self.0[self.of(fp)].contains_key(&fp)
+        self.0[self.of(fp)].contains(fp)
     }
 
     fn len(&self) -> usize {
-        self.0.iter().map(HashMap::len).sum()
+        self.0.iter().map(StateTable::len).sum()
     }
 
     /// Stores `fp`'s parent unless `fp` is stored; true when it was new.
     fn insert(&mut self, fp: u64, parent: u64, t: u8) -> bool {
         let k = self.of(fp);
-        match self.0[k].entry(fp) {
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                slot.insert((parent, t));
-                true
-            }
-            std::collections::hash_map::Entry::Occupied(_) => false,
-        }
+        self.0[k].insert(fp, parent, t)
     }
 
-    /// [`schedule_to`] over the shards.
+    /// The schedule that reaches `fp` from the initial state.
     fn schedule_to(&self, fp: u64) -> Vec<ThreadId> {
-        walk_parents(|f| self.0[self.of(f)].get(&f).copied(), fp)
+        walk_parents(|f| self.0[self.of(f)].get(f), fp)
     }
 }
 
@@ -107,7 +92,33 @@ struct Candidate {
     t: u8,
     worker: u8,
     /// Offset of its record in the worker's `words`.
-    at: usize,
+    at: u32,
+}
+
+/// A frontier state: its record (length, fingerprint, words) is at offset
+/// `at` of the frontier buffer of worker `worker` (see [`Frontier`]).
+#[derive(Clone, Copy)]
+struct StateRef {
+    worker: u8,
+    at: u32,
+}
+
+/// The states of one depth. Their records stay where the workers wrote
+/// them while expanding the previous depth (one buffer per worker), and the
+/// depth is the list of references in frontier order: storing a state
+/// never copies it.
+struct Frontier {
+    bufs: Vec<Vec<u64>>,
+    states: Vec<StateRef>,
+}
+
+impl Frontier {
+    fn record(&self, r: StateRef) -> (u64, &[u64]) {
+        let buf = &self.bufs[usize::from(r.worker)];
+        let at = r.at as usize;
+        let len = buf[at] as usize;
+        (buf[at + 1], &buf[at + 2..at + 2 + len])
+    }
 }
 
 /// Tags of the records a worker writes for the merge (see [`expand`]).
@@ -116,9 +127,9 @@ const REC_DEADLOCK: u64 = 2;
 const REC_KNOWN: u64 = 3;
 const REC_CANDIDATE: u64 = 4;
 
-/// Frontiers smaller than this many words are expanded on the calling
+/// Frontiers smaller than this many states are expanded on the calling
 /// thread.
-const PARALLEL_MIN_WORDS: usize = 1 << 14;
+const PARALLEL_MIN_STATES: usize = 512;
 
 /// One expansion worker's buffers.
 struct Worker {
@@ -161,18 +172,14 @@ impl Worker {
     /// `parents` (the states of earlier depths and of this one so far) only
     /// to leave out successors already stored, and `found` only to leave
     /// out violations already found; the merge decides everything else.
-    fn expand(&mut self, level: &[u64], parents: &Shards, found: &[ViolationId]) {
+    fn expand(&mut self, frontier: &Frontier, run: &[StateRef], parents: &Shards, found: &[ViolationId]) {
         self.out.clear();
         self.words.clear();
         self.violations.clear();
         self.candidates = 0;
-        let mut pos = 0;
-        while pos < level.len() {
-            let len = level[pos] as usize;
-            let fp = level[pos + 1];
-            let parent = &level[pos + 2..pos + 2 + len];
+        for &r in run {
+            let (fp, parent) = frontier.record(r);
             self.codec.decode(parent, &mut self.m, &mut self.threads_at);
-            pos += 2 + len;
             self.m.runnable_into(&mut self.runnable);
             if self.runnable.is_empty() {
                 if self.m.all_done() {
@@ -193,6 +200,7 @@ impl Worker {
                     self.next.clone_from(&self.m);
                     &mut self.next
                 };
+                succ.globals_written = false;
                 if !succ.step_runnable(t, &mut self.events) {
                     continue;
                 }
@@ -214,27 +222,13 @@ impl Worker {
                     self.out.extend_from_slice(&[REC_KNOWN | head, fp]);
                 } else {
                     self.candidates += 1;
-                    self.out.extend_from_slice(&[REC_CANDIDATE | head, fp, nfp, self.words.len() as u64]);
+                    let at = u32::try_from(self.words.len()).expect("a worker's depth buffer stays below 2^32 words");
+                    self.out.extend_from_slice(&[REC_CANDIDATE | head, fp, nfp, u64::from(at)]);
                     push_state(&mut self.words, nfp, &self.enc);
                 }
             }
         }
     }
-}
-
-/// Splits `level` (whose records start at `starts`) into at most `n` runs
-/// of whole records of about the same number of states.
-fn split<'a>(level: &'a [u64], starts: &[usize], n: usize) -> Vec<&'a [u64]> {
-    let per = starts.len().div_ceil(n.max(1)).max(1);
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < starts.len() {
-        let j = (i + per).min(starts.len());
-        let end = if j < starts.len() { starts[j] } else { level.len() };
-        out.push(&level[starts[i]..end]);
-        i = j;
-    }
-    out
 }
 
 /// Explores every state reachable from `initial`; see the module docs.
@@ -252,18 +246,15 @@ pub fn explore(initial: Machine, options: Options) -> Result<Report, String> {
     let nworkers = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8);
     let mut parents = Shards::new(nworkers);
     let mut codec = Codec::new(&initial);
-    // The frontier, one depth at a time: for every state, its number of
-    // words, its fingerprint and its encoding (see `codec`).
-    let mut level: Vec<u64> = Vec::new();
-    let mut next_level: Vec<u64> = Vec::new();
-    // Where each record of `level` / `next_level` starts.
-    let mut starts: Vec<usize> = vec![0];
-    let mut next_starts: Vec<usize> = Vec::new();
+    // The depth being expanded; the initial state's record sits in the
+    // first buffer.
     let mut enc: Vec<u64> = Vec::new();
     codec.encode(&initial, &mut enc);
     let fp0 = fingerprint_words(&enc);
     parents.insert(fp0, fp0, ROOT);
-    push_state(&mut level, fp0, &enc);
+    let mut frontier = Frontier { bufs: vec![Vec::new(); nworkers], states: vec![StateRef { worker: 0, at: 0 }] };
+    push_state(&mut frontier.bufs[0], fp0, &enc);
+    let mut next_states: Vec<StateRef> = Vec::new();
     let mut found: Vec<Found> = Vec::new();
     let mut deadlock = None;
     let (mut states, mut transitions, mut terminal, mut max_depth) = (1u64, 0u64, 0u64, 0u32);
@@ -271,22 +262,24 @@ pub fn explore(initial: Machine, options: Options) -> Result<Report, String> {
     let mut workers: Vec<Worker> = (0..nworkers).map(|_| Worker::new(codec.clone(), &initial)).collect();
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut depth = 0u32;
-    'search: while !level.is_empty() {
+    'search: while !frontier.states.is_empty() {
         let found_ids: Vec<ViolationId> = found.iter().map(|f| f.id).collect();
-        let parallel = level.len() >= PARALLEL_MIN_WORDS;
-        let runs = split(&level, &starts, if parallel { workers.len() } else { 1 });
+        let parallel = frontier.states.len() >= PARALLEL_MIN_STATES;
+        let per = frontier.states.len().div_ceil(if parallel { workers.len() } else { 1 });
+        let runs: Vec<&[StateRef]> = frontier.states.chunks(per).collect();
         // Every state of this depth is expanded before the next depth (the
         // search stops inside a depth at most).
         max_depth = depth;
         {
             let parents = &parents;
             let found_ids = &found_ids[..];
+            let frontier = &frontier;
             let (first, rest) = workers.split_at_mut(1);
             std::thread::scope(|s| {
                 for (w, run) in rest.iter_mut().zip(&runs[1..]) {
-                    s.spawn(move || w.expand(run, parents, found_ids));
+                    s.spawn(move || w.expand(frontier, run, parents, found_ids));
                 }
-                first[0].expand(runs[0], parents, found_ids);
+                first[0].expand(frontier, runs[0], parents, found_ids);
             });
         }
         // The merge: what the serial search does, in frontier order. When
@@ -332,12 +325,12 @@ pub fn explore(initial: Machine, options: Options) -> Result<Report, String> {
                             continue;
                         }
                         let nfp = out[i + 2];
-                        let at = out[i + 3] as usize;
+                        let at = out[i + 3] as u32;
                         i += 4;
                         if defer {
                             candidates.push(Candidate { fp: nfp, parent: fp, t, worker: wi as u8, at });
                         } else if parents.insert(nfp, fp, t) {
-                            copy_record(&mut next_level, &mut next_starts, &w.words, at);
+                            next_states.push(StateRef { worker: wi as u8, at });
                             if parents.len() >= options.max_states {
                                 complete = false;
                                 break 'search;
@@ -349,7 +342,7 @@ pub fn explore(initial: Machine, options: Options) -> Result<Report, String> {
             codec.learn(&w.codec);
         }
         if defer {
-            store_candidates(&mut parents, &candidates, &workers, &mut next_level, &mut next_starts);
+            store_candidates(&mut parents, &candidates, &mut next_states);
         }
         if let Some(why) = codec.overflow() {
             return Err(format!("the explorer cannot represent this configuration: {why}"));
@@ -357,10 +350,13 @@ pub fn explore(initial: Machine, options: Options) -> Result<Report, String> {
         for w in &mut workers {
             w.codec.learn(&codec);
         }
-        std::mem::swap(&mut level, &mut next_level);
-        std::mem::swap(&mut starts, &mut next_starts);
-        next_level.clear();
-        next_starts.clear();
+        // The next depth's records are in the workers' buffers: hand them
+        // to the frontier, and the old frontier's buffers to the workers.
+        for (w, buf) in workers.iter_mut().zip(&mut frontier.bufs) {
+            std::mem::swap(&mut w.words, buf);
+        }
+        std::mem::swap(&mut frontier.states, &mut next_states);
+        next_states.clear();
         depth += 1;
     }
     if let Some(why) = codec.overflow().or_else(|| workers.iter().find_map(|w| w.codec.overflow())) {
@@ -385,14 +381,8 @@ pub fn explore(initial: Machine, options: Options) -> Result<Report, String> {
 }
 
 /// Stores `candidates` (in frontier order) with one thread per shard and
-/// appends the new states to `next_level` in that order.
-fn store_candidates(
-    parents: &mut Shards,
-    candidates: &[Candidate],
-    workers: &[Worker],
-    next_level: &mut Vec<u64>,
-    next_starts: &mut Vec<usize>,
-) {
+/// appends the new states to `next` in that order.
+fn store_candidates(parents: &mut Shards, candidates: &[Candidate], next: &mut Vec<StateRef>) {
     let of: Vec<usize> = candidates.iter().map(|c| parents.of(c.fp)).collect();
     let mut new: Vec<Vec<u32>> = vec![Vec::new(); parents.0.len()];
     std::thread::scope(|s| {
@@ -400,10 +390,7 @@ fn store_candidates(
             let of = &of;
             let mut run = move || {
                 for (i, c) in candidates.iter().enumerate() {
-                    if of[i] == k
-                        && let std::collections::hash_map::Entry::Vacant(slot) = shard.entry(c.fp)
-                    {
-                        slot.insert((c.parent, c.t));
+                    if of[i] == k && shard.insert(c.fp, c.parent, c.t) {
                         new.push(i as u32);
                     }
                 }
@@ -415,28 +402,14 @@ fn store_candidates(
             }
         }
     });
-    // Merge the per-shard lists (each ascending) back into frontier order.
-    let mut heads = vec![0usize; new.len()];
-    loop {
-        let mut best: Option<(usize, u32)> = None;
-        for (k, list) in new.iter().enumerate() {
-            if let Some(&i) = list.get(heads[k])
-                && best.is_none_or(|(_, b)| i < b)
-            {
-                best = Some((k, i));
-            }
-        }
-        let Some((k, i)) = best else { break };
-        heads[k] += 1;
-        let c = candidates[i as usize];
-        copy_record(next_level, next_starts, &workers[c.worker as usize].words, c.at);
+    // Back into frontier order: mark the stored ones, then list them in order.
+    let mut stored = vec![false; candidates.len()];
+    for i in new.iter().flatten() {
+        stored[*i as usize] = true;
     }
-}
-
-/// Appends the frontier record at `at` in `from` to `level`.
-fn copy_record(level: &mut Vec<u64>, starts: &mut Vec<usize>, from: &[u64], at: usize) {
-    starts.push(level.len());
-    level.extend_from_slice(&from[at..at + 2 + from[at] as usize]);
+    next.extend(
+        candidates.iter().zip(&stored).filter(|(_, s)| **s).map(|(c, _)| StateRef { worker: c.worker, at: c.at }),
+    );
 }
 
 /// Appends one frontier record: length, fingerprint, words.

@@ -27,7 +27,7 @@
 //! very state that was encoded.
 
 use crate::kernel::FuncId;
-use crate::machine::{Frame, Machine, MmapSem, PtLock, Thread, ThreadId};
+use crate::machine::{Frame, Machine, MmapSem, Thread, ThreadId};
 use crate::notifier::{Gcr3, GruTlbEntry, Secondary, Spte};
 use crate::page::Pte;
 
@@ -246,10 +246,12 @@ impl Codec {
 
     /// [`Codec::encode`] of `m`, a successor of the state encoded as
     /// `parent` (whose threads start at `parent_threads`, see
-    /// [`Codec::decode`]) by one step of thread `ran`: the threads the step
+    /// [`Codec::decode`]) by one step of thread `ran`: the parts the step
     /// cannot have changed are copied from `parent` instead of encoded.
-    /// `others_touched`: the step may have changed other threads too
-    /// ([`Machine::touches_other_threads`]); all are then encoded.
+    /// Those are the globals when the step did not set
+    /// [`Machine::globals_written`] (cleared before it), and the threads
+    /// other than `ran` unless `others_touched` says the step may have
+    /// changed them ([`Machine::touches_other_threads`]).
     pub(crate) fn encode_successor(
         &mut self,
         m: &Machine,
@@ -261,7 +263,11 @@ impl Codec {
     ) -> usize {
         let start = out.len();
         out.reserve(parent.len() + 4);
-        self.encode_globals(m, out);
+        if m.globals_written {
+            self.encode_globals(m, out);
+        } else {
+            out.extend_from_slice(&parent[..parent_threads[0]]);
+        }
         for (i, th) in m.threads.iter().enumerate() {
             if others_touched || i == usize::from(ran.0) {
                 self.encode_thread(th, out);
@@ -275,7 +281,12 @@ impl Codec {
             // The copy is only right if the step changed no other thread.
             let mut full = Vec::new();
             self.encode(m, &mut full);
-            debug_assert_eq!(&out[start..], &full[..], "thread {} changed another thread's state", ran.0);
+            debug_assert_eq!(
+                &out[start..],
+                &full[..],
+                "thread {}'s step changed another thread, or globals without setting globals_written",
+                ran.0
+            );
         }
         out.len() - start
     }
@@ -407,13 +418,24 @@ impl Codec {
     /// [`Codec::encode_successor`]).
     pub(crate) fn decode(&self, words: &[u64], m: &mut Machine, threads_at: &mut Vec<usize>) {
         threads_at.clear();
+        let mut i = self.decode_globals(words, m);
+        for th in &mut m.threads {
+            threads_at.push(i);
+            i += self.decode_thread(&words[i..], th);
+        }
+        threads_at.push(i);
+        debug_assert_eq!(i + 1, words.len(), "decoded length");
+        let last = words[i];
+        m.ptl.since = last as u32;
+        m.steps = (last >> 32) as u32;
+    }
+
+    /// Decodes the globals at the start of `words`; returns their length.
+    fn decode_globals(&self, words: &[u64], m: &mut Machine) -> usize {
         let mut r = Reader { w: words, i: 0 };
         let w = r.next();
         let holder = w & 0xffff;
-        let since = words[words.len() - 1];
-        m.ptl =
-            PtLock { holder: if holder == 0 { None } else { Some(ThreadId((holder - 1) as u8)) }, since: since as u32 };
-        m.steps = (since >> 32) as u32;
+        m.ptl.holder = if holder == 0 { None } else { Some(ThreadId((holder - 1) as u8)) };
         m.mmap_sem = match (w >> 16) & 0xffff {
             0 => MmapSem::Free,
             1 => MmapSem::Read,
@@ -481,51 +503,49 @@ impl Codec {
                 Secondary::Sleepable(s) => s.mutex = un_opt_u8(r.next()),
             }
         }
-        for th in &mut m.threads {
-            threads_at.push(r.i);
-            let w = r.next();
-            let depth = field(w, 0, 8) as usize;
-            th.rcu = (w >> 8) as u8;
-            th.srcu = (w >> 16) as u8;
-            th.ranges_open = (w >> 24) as u8 as i8;
-            let l = &mut th.locals;
-            l.access = (w >> 32) as u8;
-            l.dropin_ret = (w >> 40) as u8 as i8;
-            l.mmu_seq = w >> 48;
-            let b = r.next();
-            l.notify_missing = bit(b, 0);
-            l.err_ok = bit(b, 1);
-            l.need_flush = bit(b, 2);
-            l.map_writable = bit(b, 3);
-            l.range_started = bit(b, 4);
-            l.cow_installed = bit(b, 5);
-            l.tfh_live = bit(b, 6);
-            l.entry = pte_of(self.pfn_of(b >> 15), field(b, 9, 3));
-            l.orig_pte = pte_of(self.pfn_of(b >> 23), field(b, 12, 3));
-            l.pfn = bit(b, 7).then(|| self.pfn_of(b >> 31));
-            l.page = self.pfn_of(b >> 39);
-            l.kpage = self.pfn_of(b >> 47);
-            l.gpa = bit(b, 8).then(|| self.pfn_of(b >> 55));
-            th.stack.clear();
-            let mut f = 0;
-            for k in 0..depth {
-                if k % 2 == 0 {
-                    f = r.next();
-                } else {
-                    f >>= 32;
-                }
-                let func = self.funcs[(f & 0xff) as usize].expect("a frame's function is encoded before it is decoded");
+        r.i
+    }
+
+    /// Decodes the thread at the start of `words`; returns its length.
+    fn decode_thread(&self, words: &[u64], th: &mut Thread) -> usize {
+        let w = words[0];
+        let depth = field(w, 0, 8) as usize;
+        th.rcu = (w >> 8) as u8;
+        th.srcu = (w >> 16) as u8;
+        th.ranges_open = (w >> 24) as u8 as i8;
+        let l = &mut th.locals;
+        l.access = (w >> 32) as u8;
+        l.dropin_ret = (w >> 40) as u8 as i8;
+        l.mmu_seq = w >> 48;
+        let b = words[1];
+        l.notify_missing = bit(b, 0);
+        l.err_ok = bit(b, 1);
+        l.need_flush = bit(b, 2);
+        l.map_writable = bit(b, 3);
+        l.range_started = bit(b, 4);
+        l.cow_installed = bit(b, 5);
+        l.tfh_live = bit(b, 6);
+        l.entry = pte_of(self.pfn_of(b >> 15), field(b, 9, 3));
+        l.orig_pte = pte_of(self.pfn_of(b >> 23), field(b, 12, 3));
+        l.pfn = bit(b, 7).then(|| self.pfn_of(b >> 31));
+        l.page = self.pfn_of(b >> 39);
+        l.kpage = self.pfn_of(b >> 47);
+        l.gpa = bit(b, 8).then(|| self.pfn_of(b >> 55));
+        th.stack.clear();
+        for k in 0..depth {
+            let f = words[2 + k / 2] >> (32 * (k % 2));
+            let func = self.funcs[(f & 0xff) as usize].expect("a frame's function is encoded before it is decoded");
+            let fits =
                 th.stack.push(Frame { func, pc: (f >> 8) as u8, mn: (f >> 16) as u8, notifier: (f >> 24) as u8 });
-            }
+            debug_assert!(fits, "an encoded stack fits");
         }
-        threads_at.push(r.i);
-        debug_assert_eq!(r.i + 1, words.len(), "decoded length");
+        2 + depth.div_ceil(2)
     }
 }
 
 /// The fingerprint of an encoded state: its hashed words (all but the last)
 /// mixed in four independent lanes, then finalized like
-/// [`super::FxHasher`].
+/// [`super::FxHasher`]. Never 0.
 pub(crate) fn fingerprint_words(words: &[u64]) -> u64 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
     let hashed = &words[..words.len() - 1];
@@ -547,7 +567,9 @@ pub(crate) fn fingerprint_words(words: &[u64]) -> u64 {
     h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
     h ^= h >> 33;
     h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    h ^ (h >> 33)
+    h ^= h >> 33;
+    // 0 marks an empty slot of the state table.
+    if h == 0 { 1 } else { h }
 }
 
 #[cfg(test)]

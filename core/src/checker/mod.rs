@@ -27,8 +27,9 @@
 pub mod bfs;
 mod codec;
 pub mod path;
+mod table;
 
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -350,25 +351,3 @@ pub fn fingerprint(m: &Machine) -> u64 {
     m.hash(&mut h);
     h.finish()
 }
-
-/// Hasher for maps keyed by fingerprints, which are already mixed: the key
-/// is its own hash.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 << 8) | u64::from(*b);
-        }
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.0 = i;
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// `BuildHasher` for fingerprint-keyed maps.
-pub type BuildIdHasher = BuildHasherDefault<IdHasher>;
