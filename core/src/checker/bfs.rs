@@ -30,24 +30,10 @@
 //! it (each state's parent is the first one that reached it).
 
 use super::codec::{Codec, fingerprint_words};
-use super::table::{ROOT, StateTable};
+use super::table::StateTable;
 use super::{Found, Options, Report};
 use crate::event::{Event, ViolationId};
 use crate::machine::{Machine, ThreadId};
-
-/// Follows parent pointers from `fp` back to the root; `parent` looks one up.
-fn walk_parents(parent: impl Fn(u64) -> Option<(u64, u8)>, mut fp: u64) -> Vec<ThreadId> {
-    let mut out = Vec::new();
-    while let Some((parent, t)) = parent(fp) {
-        if t == ROOT {
-            break;
-        }
-        out.push(ThreadId(t));
-        fp = parent;
-    }
-    out.reverse();
-    out
-}
 
 /// The stored states of one search, split by fingerprint into shards that
 /// separate threads can fill at once.
@@ -72,24 +58,63 @@ impl Shards {
     }
 
     /// Stores `fp`'s parent unless `fp` is stored; true when it was new.
-    fn insert(&mut self, fp: u64, parent: u64, t: u8) -> bool {
+    fn insert(&mut self, fp: u64, parent: u64) -> bool {
         let k = self.of(fp);
-        self.0[k].insert(fp, parent, t)
+        self.0[k].insert(fp, parent)
     }
 
-    /// The schedule that reaches `fp` from the initial state.
-    fn schedule_to(&self, fp: u64) -> Vec<ThreadId> {
-        walk_parents(|f| self.0[self.of(f)].get(f), fp)
+    /// The fingerprints from the initial state (its own parent) to `fp`.
+    fn chain_to(&self, mut fp: u64) -> Vec<u64> {
+        let mut chain = vec![fp];
+        while let Some(parent) = self.0[self.of(fp)].parent(fp) {
+            if parent == fp {
+                break;
+            }
+            chain.push(parent);
+            fp = parent;
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// The schedule that reaches `fp` from `initial`: the parent chain,
+    /// and at each step the thread whose successor is the chain's next
+    /// state (found by replay; the model is deterministic).
+    /// Errs only on a fingerprint collision along the chain (two states
+    /// with one fingerprint, about n²/2⁶⁵ likely), where no successor matches.
+    fn schedule_to(&self, initial: &Machine, codec: &mut Codec, fp: u64) -> Result<Vec<ThreadId>, String> {
+        let chain = self.chain_to(fp);
+        let mut m = initial.clone();
+        let (mut runnable, mut events, mut enc) = (Vec::new(), Vec::new(), Vec::new());
+        let mut schedule = Vec::with_capacity(chain.len());
+        for &want in &chain[1..] {
+            m.runnable_into(&mut runnable);
+            let next = runnable.iter().find_map(|&t| {
+                let mut succ = m.clone();
+                succ.step_runnable(t, &mut events);
+                enc.clear();
+                codec.encode(&succ, &mut enc);
+                (fingerprint_words(&enc) == want).then_some((t, succ))
+            });
+            let Some((t, succ)) = next else {
+                return Err(format!(
+                    "fingerprint collision: no successor of the state after {} steps has fingerprint {want:#x}",
+                    schedule.len()
+                ));
+            };
+            schedule.push(t);
+            m = succ;
+        }
+        Ok(schedule)
     }
 }
 
 /// A successor not stored when its state was expanded: fingerprint,
-/// parent fingerprint, thread, and where its words are (worker, offset).
+/// parent fingerprint, and where its words are (worker, offset).
 #[derive(Clone, Copy)]
 struct Candidate {
     fp: u64,
     parent: u64,
-    t: u8,
     worker: u8,
     /// Offset of its record in the worker's `words`.
     at: u32,
@@ -251,7 +276,7 @@ pub fn explore(initial: Machine, options: Options) -> Result<Report, String> {
     let mut enc: Vec<u64> = Vec::new();
     codec.encode(&initial, &mut enc);
     let fp0 = fingerprint_words(&enc);
-    parents.insert(fp0, fp0, ROOT);
+    parents.insert(fp0, fp0);
     let mut frontier = Frontier { bufs: vec![Vec::new(); nworkers], states: vec![StateRef { worker: 0, at: 0 }] };
     push_state(&mut frontier.bufs[0], fp0, &enc);
     let mut next_states: Vec<StateRef> = Vec::new();
@@ -302,7 +327,7 @@ pub fn explore(initial: Machine, options: Options) -> Result<Report, String> {
                     }
                     REC_DEADLOCK => {
                         if deadlock.is_none() {
-                            deadlock = Some(parents.schedule_to(out[i + 1]));
+                            deadlock = Some(parents.schedule_to(&initial, &mut codec, out[i + 1])?);
                         }
                         i += 2;
                     }
@@ -314,7 +339,7 @@ pub fn explore(initial: Machine, options: Options) -> Result<Report, String> {
                         states += 1;
                         for (id, message) in &w.violations[vi..vi + nviol] {
                             if !found.iter().any(|f| f.id == *id) {
-                                let mut schedule = parents.schedule_to(fp);
+                                let mut schedule = parents.schedule_to(&initial, &mut codec, fp)?;
                                 schedule.push(ThreadId(t));
                                 found.push(Found { id: *id, message: message.clone(), schedule });
                             }
@@ -328,8 +353,8 @@ pub fn explore(initial: Machine, options: Options) -> Result<Report, String> {
                         let at = out[i + 3] as u32;
                         i += 4;
                         if defer {
-                            candidates.push(Candidate { fp: nfp, parent: fp, t, worker: wi as u8, at });
-                        } else if parents.insert(nfp, fp, t) {
+                            candidates.push(Candidate { fp: nfp, parent: fp, worker: wi as u8, at });
+                        } else if parents.insert(nfp, fp) {
                             next_states.push(StateRef { worker: wi as u8, at });
                             if parents.len() >= options.max_states {
                                 complete = false;
@@ -390,7 +415,7 @@ fn store_candidates(parents: &mut Shards, candidates: &[Candidate], next: &mut V
             let of = &of;
             let mut run = move || {
                 for (i, c) in candidates.iter().enumerate() {
-                    if of[i] == k && shard.insert(c.fp, c.parent, c.t) {
+                    if of[i] == k && shard.insert(c.fp, c.parent) {
                         new.push(i as u32);
                     }
                 }

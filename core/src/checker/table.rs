@@ -1,26 +1,23 @@
-//! The set of stored states: an open-addressing table of fingerprints with
-//! each state's parent pointer beside it.
+//! The set of stored states: an open-addressing table of fingerprints,
+//! each with its parent's fingerprint in the same slot.
 //!
 //! Most of the search's lookups are "was this successor stored already?",
-//! one per transition, at random places in a table of millions of entries.
-//! Here a lookup reads one `u64` slot (linear probing, so a miss usually
-//! stays in the same cache line); the parent pointers live in parallel
-//! arrays that only an insertion writes and only a counterexample reads.
-//! Fingerprints are never 0 ([`super::codec::fingerprint_words`]), so 0
-//! marks an empty slot.
+//! one per transition, at random places in a table of millions of entries;
+//! an insertion is one more. Here either touches one 16-byte slot (linear
+//! probing, so a miss usually stays in the same cache line). Which thread
+//! led from a parent to a state is not stored: a counterexample is rebuilt
+//! by replaying from the initial state and picking, at each step, the
+//! thread whose successor has the next fingerprint of the chain
+//! (Stateright does the same). Fingerprints are never 0
+//! ([`super::codec::fingerprint_words`]), so 0 marks an empty slot; the
+//! initial state is its own parent.
 
-/// Marks the initial state's thread in the parent arrays.
-pub(crate) const ROOT: u8 = u8::MAX;
-
-/// Fingerprint -> (parent fingerprint, thread that ran).
+/// Fingerprint -> parent fingerprint.
 #[derive(Debug, Clone)]
 pub(crate) struct StateTable {
-    /// Fingerprints by slot (0: empty). Its length is a power of two.
-    fps: Vec<u64>,
-    /// The parent's fingerprint, by slot.
-    parent: Vec<u64>,
-    /// The thread whose step reached the state from its parent, by slot.
-    thread: Vec<u8>,
+    /// `[fingerprint, parent]` by slot (fingerprint 0: empty). Its length
+    /// is a power of two.
+    slots: Vec<[u64; 2]>,
     len: usize,
 }
 
@@ -31,7 +28,7 @@ impl StateTable {
     }
 
     fn with_slots(slots: usize) -> StateTable {
-        StateTable { fps: vec![0; slots], parent: vec![0; slots], thread: vec![0; slots], len: 0 }
+        StateTable { slots: vec![[0, 0]; slots], len: 0 }
     }
 
     /// Number of states stored.
@@ -43,10 +40,10 @@ impl StateTable {
     #[inline]
     fn probe(&self, fp: u64) -> (usize, bool) {
         debug_assert_ne!(fp, 0, "fingerprint 0 marks empty slots");
-        let mask = self.fps.len() - 1;
+        let mask = self.slots.len() - 1;
         let mut i = fp as usize & mask;
         loop {
-            let f = self.fps[i];
+            let f = self.slots[i][0];
             if f == fp {
                 return (i, true);
             }
@@ -63,28 +60,26 @@ impl StateTable {
         self.probe(fp).1
     }
 
-    /// `fp`'s parent fingerprint and the thread that led from it.
-    pub(crate) fn get(&self, fp: u64) -> Option<(u64, u8)> {
+    /// `fp`'s parent fingerprint.
+    pub(crate) fn parent(&self, fp: u64) -> Option<u64> {
         match self.probe(fp) {
-            (i, true) => Some((self.parent[i], self.thread[i])),
+            (i, true) => Some(self.slots[i][1]),
             _ => None,
         }
     }
 
     /// Stores `fp` with its parent unless it is stored; true when it was new.
     #[inline]
-    pub(crate) fn insert(&mut self, fp: u64, parent: u64, thread: u8) -> bool {
+    pub(crate) fn insert(&mut self, fp: u64, parent: u64) -> bool {
         // At most 3/4 full: linear probing stays short.
-        if (self.len + 1) * 4 > self.fps.len() * 3 {
+        if (self.len + 1) * 4 > self.slots.len() * 3 {
             self.grow();
         }
         let (i, found) = self.probe(fp);
         if found {
             return false;
         }
-        self.fps[i] = fp;
-        self.parent[i] = parent;
-        self.thread[i] = thread;
+        self.slots[i] = [fp, parent];
         self.len += 1;
         true
     }
@@ -92,14 +87,10 @@ impl StateTable {
     /// Doubles the table.
     #[cold]
     fn grow(&mut self) {
-        let old = std::mem::replace(self, StateTable::with_slots(self.fps.len() * 2));
-        for (i, &fp) in old.fps.iter().enumerate() {
-            if fp != 0 {
-                let (j, _) = self.probe(fp);
-                self.fps[j] = fp;
-                self.parent[j] = old.parent[i];
-                self.thread[j] = old.thread[i];
-            }
+        let old = std::mem::replace(self, StateTable::with_slots(self.slots.len() * 2));
+        for slot in old.slots.iter().filter(|s| s[0] != 0) {
+            let (j, _) = self.probe(slot[0]);
+            self.slots[j] = *slot;
         }
         self.len = old.len;
     }
@@ -115,16 +106,16 @@ mod tests {
         // Keys that share low bits collide in the small table, and the
         // table grows several times on the way.
         let keys: Vec<u64> = (1..=5000u64).map(|k| k << 20 | 7).chain(1..=5000u64).collect();
-        for (n, &k) in keys.iter().enumerate() {
+        for &k in &keys {
             assert!(!t.contains(k));
-            assert!(t.insert(k, k + 1, (n % 200) as u8));
-            assert!(!t.insert(k, 99, 3), "stored twice");
+            assert!(t.insert(k, k + 1));
+            assert!(!t.insert(k, 99), "stored twice");
         }
         assert_eq!(t.len(), keys.len());
-        for (n, &k) in keys.iter().enumerate() {
-            assert_eq!(t.get(k), Some((k + 1, (n % 200) as u8)));
+        for &k in &keys {
+            assert_eq!(t.parent(k), Some(k + 1));
         }
-        assert_eq!(t.get(1 << 60), None);
-        assert!(t.fps.len() >= keys.len() * 4 / 3, "over 3/4 full");
+        assert_eq!(t.parent(1 << 60), None);
+        assert!(t.slots.len() * 3 >= keys.len() * 4, "over 3/4 full");
     }
 }
