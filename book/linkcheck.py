@@ -7,7 +7,8 @@ Usage: linkcheck.py BUILD_DIR
   file in BUILD_DIR, and its #anchor to an id (or name) in that file.
 * Links into ../demo/ (the browser demo, deployed next to the book) cannot be
   resolved here; their fragment must be a well-formed v1 deep link
-  (web/src/link.rs) naming a known scenario, semantics and notifiers.
+  (core/src/link.rs) naming a known scenario, semantics, notifiers and
+  actors, with a schedule of base-36 thread indices if it has one.
 * External links must be https and one of: elixir.bootlin.com/linux/v3.*/source/...,
   a lore.kernel.org message link, or a git.kernel.org commit with a full id.
 Exit status 1 and one line per broken link when anything fails.
@@ -21,12 +22,16 @@ from urllib.parse import unquote, urlsplit
 SCENARIOS = {"ksm", "cow", "uprobe"}
 SEMANTICS = {"original", "wrapped", "patched"}
 NOTIFIERS = {"kvm", "gru", "amd_iommu_v2", "xen_gntdev", "sleepable"}
+ACTORS = {"host_write", "vcpu_read", "vcpu_write", "gru_read", "gru_write"}
 EXTERNAL = [
     re.compile(r"^https://elixir\.bootlin\.com/linux/v3\.\d+(\.\d+)?/source/[\w./-]+\.[chS](#L\d+)?$"),
     re.compile(r"^https://lore\.kernel\.org/(r|all|[\w-]+)/[^/\s]+@[^/\s]+/?$"),
     re.compile(r"^https://git\.kernel\.org/pub/scm/linux/kernel/git/torvalds/linux\.git/commit/\?id=[0-9a-f]{40}$"),
 ]
-DEMO = re.compile(r"^v1/(?P<sc>[^/]+)/(?P<l>[^/]+)/(?P<r>[^/]+)/(?P<n>[^/]+)/step=(?P<s>\d+)(,\d+)?$")
+DEMO = re.compile(
+    r"^v1/(?P<sc>[^/]+)/(?P<l>[^/]+)/(?P<r>[^/]+)/(?P<n>[^/]+)/step=(?P<s>\d+)(,\d+)?"
+    r"(&actors=(?P<a>[a-z_]+(,[a-z_]+)*))?(&schedule=[0-9a-z]+)?$"
+)
 SKIP_FILES = {"404.html", "toc.html"}
 
 
@@ -59,7 +64,7 @@ def parse(path, cache={}):
 def check_demo(frag):
     m = DEMO.match(unquote(frag))
     if not m:
-        return "demo link fragment is not #v1/<scenario>/<left>/<right>/<notifiers>/step=N"
+        return "demo link fragment is not #v1/<scenario>/<left>/<right>/<notifiers>/step=N[&actors=..][&schedule=..]"
     if m["sc"] not in SCENARIOS:
         return f"demo link: unknown scenario {m['sc']}"
     if m["l"] not in SEMANTICS or m["r"] not in SEMANTICS:
@@ -67,6 +72,8 @@ def check_demo(frag):
     ns = m["n"].split(",")
     if m["n"] != "none" and not all(n in NOTIFIERS for n in ns):
         return f"demo link: unknown notifiers {m['n']}"
+    if m["a"] and not all(a in ACTORS for a in m["a"].split(",")):
+        return f"demo link: unknown actors {m['a']}"
     return None
 
 

@@ -15,6 +15,9 @@
 //!   clone and hash so that an explorer can branch on which thread runs next.
 //! * [`Scenario`] is a litmus-style data file (`scenarios/*.toml`) carrying its
 //!   own expected results; [`Trace`] records a run and its [`Summary`].
+//! * [`walk`] steps two recorded runs side by side (both walkthroughs use
+//!   it) and [`link`] is the browser demo's deep-link format, which the
+//!   demo, the command line and the book all write.
 //!
 //! Everything the tool claims ("spte zapped", "called under the PT lock")
 //! is an [`Event`] produced by executing the model, never hand-written text.
@@ -29,6 +32,7 @@ pub mod compare;
 pub mod event;
 pub mod invariants;
 pub mod kernel;
+pub mod link;
 pub mod machine;
 pub mod notifier;
 pub mod page;

@@ -287,6 +287,48 @@ impl Trace {
         Trace { scenario: scenario.to_string(), semantics, notifiers, initial, steps, summary }
     }
 
+    /// Runs `machine` with the thread of each step given by `schedule`
+    /// (thread indices, e.g. a counterexample's) and records it like
+    /// [`Trace::run_with`]. Errors, naming the step, when the schedule
+    /// picks a thread that does not exist or cannot run at that step, or
+    /// when the run stops before the schedule ends.
+    pub fn replay(scenario: &str, machine: Machine, schedule: &[u8]) -> Result<Trace, String> {
+        let threads = machine.threads.len();
+        if let Some(i) = schedule.iter().position(|&t| usize::from(t) >= threads) {
+            let kinds: Vec<String> =
+                machine.threads.iter().enumerate().map(|(j, t)| format!("{j}:{}", t.kind.id())).collect();
+            return Err(format!(
+                "step {}: the schedule picks thread {}, but there are {threads} threads ({})",
+                i + 1,
+                schedule[i],
+                kinds.join(" ")
+            ));
+        }
+        let mut picked = 0;
+        let mut bad = None;
+        let trace = Trace::run_with(scenario, machine, |runnable, m| {
+            let t = ThreadId(*schedule.get(picked)?);
+            picked += 1;
+            if !runnable.contains(&t) {
+                let why = m.blocked_on(t).unwrap_or_else(|| "has finished".into());
+                bad = Some(format!("step {picked}: thread {} ({}) {why}", t.0, m.threads[t.0 as usize].kind.id()));
+            }
+            Some(t)
+        });
+        if let Some(e) = bad {
+            return Err(e);
+        }
+        if trace.steps.len() != schedule.len() {
+            return Err(format!(
+                "the schedule has {} steps but the run stopped after {} ({})",
+                schedule.len(),
+                trace.steps.len(),
+                trace.summary.stopped.as_deref().unwrap_or("all threads finished")
+            ));
+        }
+        Ok(trace)
+    }
+
     /// The state after `n` steps (0 = initial).
     pub fn state_at(&self, n: usize) -> &Machine {
         match self.steps.get(n.min(self.steps.len()).wrapping_sub(1)) {

@@ -3,7 +3,10 @@
 //!
 //! A [`Walk`] holds two [`Trace`]s of the same scenario under two
 //! [`Semantics`] (one per [`Side`]), a position in each, and their
-//! milestone alignment from [`compare()`]. Every transition (`next`,
+//! milestone alignment from [`compare()`]. Both runs use the default
+//! schedule ([`Walk::new`], or [`Walk::with_actors`] for the explorer's
+//! threads), except in the walk of a counterexample ([`Walk::replay`]),
+//! whose left side replays the explorer's schedule. Every transition (`next`,
 //! `step_into`, `finish`, `back`, `goto`, `run_to_end`, `restart`, changing
 //! a side's semantics, the notifiers or the scenario) is a method here;
 //! front ends only add their own concerns (focus, modes, scrolling,
@@ -32,7 +35,8 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::ops::Range;
 
-use crate::compare::{CompareRow, compare};
+use crate::actor::Actor;
+use crate::compare::{CompareRow, compare, compare_traces};
 use crate::machine::Machine;
 use crate::notifier::NotifierId;
 use crate::scenario::Scenario;
@@ -293,6 +297,10 @@ pub struct Walk {
     pub scenario: Scenario,
     /// Registered notifiers, in list order.
     pub notifiers: Vec<NotifierId>,
+    /// The explorer's actors both runs have (empty: the default threads).
+    /// Rebuilding the runs (another semantics, scenario or notifier set)
+    /// keeps them.
+    pub actors: Vec<Actor>,
     /// Left run.
     pub left: SideRun,
     /// Right run.
@@ -306,13 +314,73 @@ impl Walk {
     /// the given order) and aligns the runs; both sides start at step 0.
     pub fn new(scenario: Scenario, left: Semantics, right: Semantics, notifiers: &[NotifierId]) -> Walk {
         let c = compare(&scenario, left, right, notifiers);
+        Walk::from_traces(scenario, notifiers, &[], c.left, c.right)
+    }
+
+    /// [`Walk::new`] with the explorer's `actors` in place of the default
+    /// threads (empty: the default threads), both sides running the default
+    /// schedule. Errors when an actor's notifier is not registered.
+    pub fn with_actors(
+        scenario: Scenario,
+        left: Semantics,
+        right: Semantics,
+        notifiers: &[NotifierId],
+        actors: &[Actor],
+    ) -> Result<Walk, String> {
+        if actors.is_empty() {
+            return Ok(Walk::new(scenario, left, right, notifiers));
+        }
+        let l = default_run(&scenario, left, notifiers, actors)?;
+        let r = default_run(&scenario, right, notifiers, actors)?;
+        Ok(Walk::from_traces(scenario, notifiers, actors, l, r))
+    }
+
+    /// The walk of a counterexample: on the left, `schedule` (the thread
+    /// index run at each step) replayed under `left`; on the right, the
+    /// default schedule under `right`; the same notifiers and actors on
+    /// both sides, aligned at milestones like any two runs. `notifier-lab
+    /// --replay` and the browser demo's `schedule=` links use it. Errors,
+    /// with the step, when the actors do not fit the notifiers or the
+    /// schedule picks a thread that does not exist or cannot run then
+    /// ([`Trace::replay`]).
+    pub fn replay(
+        scenario: Scenario,
+        left: Semantics,
+        right: Semantics,
+        notifiers: &[NotifierId],
+        actors: &[Actor],
+        schedule: &[u8],
+    ) -> Result<Walk, String> {
+        let m = scenario.machine_with(left, notifiers, actors)?;
+        let l = Trace::replay(&scenario.name, m, schedule)?;
+        let r = default_run(&scenario, right, notifiers, actors)?;
+        Ok(Walk::from_traces(scenario, notifiers, actors, l, r))
+    }
+
+    fn from_traces(scenario: Scenario, notifiers: &[NotifierId], actors: &[Actor], l: Trace, r: Trace) -> Walk {
+        let (ls, rs) = (l.semantics, r.semantics);
+        let c = compare_traces(l, r);
         Walk {
             scenario,
             notifiers: notifiers.to_vec(),
-            left: SideRun::new(left, c.left),
-            right: SideRun::new(right, c.right),
+            actors: actors.to_vec(),
+            left: SideRun::new(ls, c.left),
+            right: SideRun::new(rs, c.right),
             rows: c.rows,
         }
+    }
+
+    /// This walk's configuration rebuilt with `scenario`, `left`, `right`
+    /// and `notifiers`, both sides at the start. Actors whose notifier is
+    /// no longer registered are left out.
+    fn rebuilt(&self, scenario: Scenario, left: Semantics, right: Semantics, notifiers: &[NotifierId]) -> Walk {
+        let actors: Vec<Actor> =
+            self.actors.iter().copied().filter(|a| a.needs().is_none_or(|n| notifiers.contains(&n))).collect();
+        // With every actor's notifier registered `with_actors` cannot fail
+        // (the actor count was accepted when this walk was built); the
+        // default threads are the nearest view if it ever did.
+        Walk::with_actors(scenario.clone(), left, right, notifiers, &actors)
+            .unwrap_or_else(|_| Walk::new(scenario, left, right, notifiers))
     }
 
     /// One side.
@@ -615,14 +683,16 @@ impl Walk {
 
     /// Re-runs `side` under `semantics`. The other side keeps its position
     /// and the changed side lands at the last sync point the other side has
-    /// reached, so the columns stay comparable.
+    /// reached, so the columns stay comparable. Both sides then run the
+    /// default schedule: a replayed schedule only fits the semantics it was
+    /// found under, so a walk from [`Walk::replay`] becomes an ordinary one.
     pub fn set_semantics(&mut self, side: Side, semantics: Semantics) -> Moved {
         let (l, r) = match side {
             Side::Left => (semantics, self.right.semantics),
             Side::Right => (self.left.semantics, semantics),
         };
         let keep = self.side(side.other()).pos;
-        let mut fresh = Walk::new(self.scenario.clone(), l, r, &self.notifiers);
+        let mut fresh = self.rebuilt(self.scenario.clone(), l, r, &self.notifiers);
         fresh.side_mut(side.other()).pos = keep;
         *self = fresh;
         let other = side.other();
@@ -644,12 +714,14 @@ impl Walk {
 
     /// Switches to `scenario`; both runs restart.
     pub fn set_scenario(&mut self, scenario: Scenario) {
-        *self = Walk::new(scenario, self.left.semantics, self.right.semantics, &self.notifiers);
+        *self = self.rebuilt(scenario, self.left.semantics, self.right.semantics, &self.notifiers);
     }
 
     /// Registers exactly `notifiers` (kept in [`NotifierId::ALL`] order) and
-    /// re-runs both sides. Both go back to the last milestone both had
-    /// reached if the new runs still have it, else to the start.
+    /// re-runs both sides with the default schedule. Both go back to the
+    /// last milestone both had reached if the new runs still have it, else
+    /// to the start. Actors whose notifier is no longer registered are left
+    /// out of [`Walk::actors`].
     pub fn set_notifiers(&mut self, notifiers: &[NotifierId]) {
         let keep = self
             .sync_points()
@@ -658,7 +730,7 @@ impl Walk {
             .find(|p| self.left.pos >= p.left && self.right.pos >= p.right)
             .map(|p| p.name);
         let ordered: Vec<NotifierId> = NotifierId::ALL.into_iter().filter(|n| notifiers.contains(n)).collect();
-        *self = Walk::new(self.scenario.clone(), self.left.semantics, self.right.semantics, &ordered);
+        *self = self.rebuilt(self.scenario.clone(), self.left.semantics, self.right.semantics, &ordered);
         if let Some(p) = keep.and_then(|k| self.sync_points().into_iter().find(|p| p.name == k)) {
             self.left.pos = p.left;
             self.right.pos = p.right;
@@ -666,6 +738,19 @@ impl Walk {
             self.right.last_from = p.right;
         }
     }
+}
+
+/// `scenario` with `actors` under the default schedule (the
+/// lowest-numbered runnable thread first), as [`Trace::run`] runs the
+/// default threads.
+fn default_run(
+    scenario: &Scenario,
+    semantics: Semantics,
+    notifiers: &[NotifierId],
+    actors: &[Actor],
+) -> Result<Trace, String> {
+    let m = scenario.machine_with(semantics, notifiers, actors)?;
+    Ok(Trace::run_with(&scenario.name, m, |runnable, _| runnable.first().copied()))
 }
 
 #[cfg(test)]
@@ -840,5 +925,98 @@ mod tests {
         assert!(std::ptr::eq(s.function, f) && s.pc == pc);
         assert!(w.consistent());
         assert!(matches!(w.run_to_statement(Side::Left, 0), Err(WalkError::NotExecutedAgain { .. })));
+    }
+
+    fn cow_with_actors() -> (Scenario, [Actor; 2]) {
+        (Scenario::builtin("cow").expect("cow is built in"), [Actor::HostWrite, Actor::GruRead])
+    }
+
+    #[test]
+    fn actors_replace_the_default_threads_and_survive_rebuilds() {
+        let (cow, actors) = cow_with_actors();
+        let mut w =
+            Walk::with_actors(cow.clone(), Semantics::Patched, Semantics::Wrapped, &NotifierId::DEFAULT, &actors)
+                .unwrap();
+        let kinds = |w: &Walk| w.left.trace.initial.threads.iter().map(|t| t.kind.id()).collect::<Vec<_>>();
+        assert_eq!(kinds(&w), ["host", "host_write", "gru"]);
+        assert_eq!(w.actors, actors);
+        w.set_semantics(Side::Left, Semantics::Original);
+        w.set_scenario(cow.clone());
+        assert_eq!((w.actors.as_slice(), kinds(&w)), (&actors[..], vec!["host", "host_write", "gru"]));
+        // Without GRU the GRU instruction cannot exist: it is left out.
+        w.set_notifiers(&[NotifierId::Kvm]);
+        assert_eq!((w.actors.as_slice(), kinds(&w)), (&[Actor::HostWrite][..], vec!["host", "host_write"]));
+        let e = Walk::with_actors(cow, Semantics::Patched, Semantics::Patched, &[NotifierId::Kvm], &actors);
+        assert!(e.unwrap_err().contains("needs the `gru` notifier"));
+    }
+
+    #[test]
+    fn replay_runs_the_schedule_on_the_left_and_the_default_on_the_right() {
+        let (cow, actors) = cow_with_actors();
+        let plain =
+            Walk::with_actors(cow.clone(), Semantics::Patched, Semantics::Wrapped, &NotifierId::DEFAULT, &actors)
+                .unwrap();
+        // The writer's first statement, the GRU read (one statement: its
+        // TLB entry is valid), then the host path.
+        let schedule = [1, 2, 0, 0, 0];
+        let w = Walk::replay(cow, Semantics::Patched, Semantics::Wrapped, &NotifierId::DEFAULT, &actors, &schedule)
+            .unwrap();
+        let picked: Vec<u8> = w.left.trace.steps.iter().map(|s| s.thread.0).collect();
+        assert_eq!(picked, schedule);
+        assert_eq!((w.left.semantics, w.right.semantics), (Semantics::Patched, Semantics::Wrapped));
+        assert_eq!(w.right.trace.steps.len(), plain.right.trace.steps.len());
+        assert!(w.right.trace.steps.iter().zip(&plain.right.trace.steps).all(|(a, b)| a.thread == b.thread));
+        assert_eq!(w.actors, actors);
+        assert!(w.consistent());
+    }
+
+    #[test]
+    fn replay_rejects_a_schedule_that_cannot_run() {
+        let (cow, actors) = cow_with_actors();
+        let replay = |schedule: &[u8]| {
+            Walk::replay(cow.clone(), Semantics::Patched, Semantics::Patched, &NotifierId::DEFAULT, &actors, schedule)
+                .map(|w| w.left.len())
+        };
+        assert_eq!(
+            replay(&[0, 0, 3]).unwrap_err(),
+            "step 3: the schedule picks thread 3, but there are 3 threads (0:host 1:host_write 2:gru)"
+        );
+        // The whole default run, then one more step of the finished host.
+        let default =
+            Walk::with_actors(cow.clone(), Semantics::Patched, Semantics::Patched, &NotifierId::DEFAULT, &actors)
+                .unwrap();
+        let mut all: Vec<u8> = default.left.trace.steps.iter().map(|s| s.thread.0).collect();
+        let host_steps = all.iter().take_while(|&&t| t == 0).count();
+        assert_eq!(replay(&all), Ok(all.len()));
+        let mut finished = all[..host_steps].to_vec();
+        finished.push(0);
+        assert_eq!(replay(&finished).unwrap_err(), format!("step {}: thread 0 (host) has finished", host_steps + 1));
+        all.push(2);
+        let e = replay(&all).unwrap_err();
+        assert!(e.contains("stopped after") && e.contains("all threads finished"), "{e}");
+        // A thread blocked on a lock: let every thread run as far as it can
+        // on its own until one waits for another.
+        let m = cow.machine_with(Semantics::Patched, &NotifierId::DEFAULT, &actors).unwrap();
+        let mut prefix = Vec::new();
+        let mut state = m.clone();
+        let blocked = 'search: loop {
+            for t in state.thread_ids() {
+                if let Some(why) = state.blocked_on(t) {
+                    break 'search Some((t, why));
+                }
+            }
+            // The highest-numbered runnable thread: the actors run into the
+            // host path's locks.
+            let Some(&t) = state.runnable().last() else { break None };
+            assert!(matches!(state.step(t), crate::machine::StepOutcome::Ran(_)));
+            prefix.push(t.0);
+            if prefix.len() > 500 {
+                break None;
+            }
+        };
+        let (t, why) = blocked.expect("some thread waits for another in this schedule");
+        let kind = state.threads[t.0 as usize].kind.id();
+        prefix.push(t.0);
+        assert_eq!(replay(&prefix).unwrap_err(), format!("step {}: thread {} ({kind}) {why}", prefix.len(), t.0));
     }
 }

@@ -4,7 +4,9 @@
 
 use notifier_lab_core::checker::{self, Counterexample, Options, Outcome, Path, Report};
 use notifier_lab_core::event::ViolationId;
+use notifier_lab_core::link;
 use notifier_lab_core::machine::ThreadId;
+use notifier_lab_core::walk::{Side, Walk};
 use notifier_lab_core::{Actor, Event, NotifierId, Scenario, Semantics};
 
 fn cow() -> Scenario {
@@ -122,6 +124,70 @@ fn counterexample_replays_and_shows_the_stale_read() {
     assert_eq!(path.last(), Some(checker::fingerprint(&end)));
 }
 
+/// The browser demo's link to Eran's race under the patch, as
+/// `notifier-lab check cow -s patched --actors host_write,gru_read` prints
+/// it. The demo's end-to-end test (`web/e2e/e2e.mjs`) opens this exact
+/// link; the test below checks both ends.
+const COW_PATCHED_GRU_READ_FRAGMENT: &str = "#v1/cow/patched/patched/kvm,gru/step=45,65&actors=host_write,gru_read&schedule=000000000000000000000000000000000000000000012";
+
+/// A counterexample's link names the explorer's schedule; parsed back, it
+/// rebuilds the replay walk, whose left side ends at the violation.
+#[test]
+fn counterexample_link_replays_the_violation() {
+    let s = cow();
+    let actors = [Actor::HostWrite, Actor::GruRead];
+    let r = run(&s, Semantics::Patched, &KVM_GRU, &actors);
+    let cx = r.counterexample(ViolationId::StaleSecondaryRead, "cow").unwrap();
+    let f = cx.fragment().expect("a built-in scenario has a link");
+    assert_eq!(f, COW_PATCHED_GRU_READ_FRAGMENT);
+    assert!(
+        include_str!("../../web/e2e/e2e.mjs").contains(&f),
+        "web/e2e/e2e.mjs must open the link the explorer writes: {f}"
+    );
+    let builtin = Scenario::all_builtin();
+    let names: Vec<&str> = builtin.iter().map(|s| s.name.as_str()).collect();
+    let p = link::parse(&f, &names);
+    assert!(p.notes.is_empty(), "{:?}", p.notes);
+    let l = p.link;
+    assert_eq!((l.left, l.right, l.left_step), (Semantics::Patched, Semantics::Patched, cx.schedule.len()));
+    assert_eq!((l.actors.as_slice(), l.schedule.as_deref()), (&actors[..], Some(cx.schedule.as_slice())));
+    let sc = Scenario::builtin(&l.scenario).unwrap();
+    let mut w = Walk::replay(sc, l.left, l.right, &l.notifiers, &l.actors, l.schedule.as_deref().unwrap()).unwrap();
+    w.place(Side::Left, usize::MAX);
+    assert!(w.left.at_end() && w.left.len() == cx.schedule.len());
+    let last = w.left.last_step().unwrap();
+    assert!(last.violations().any(|v| v.id == ViolationId::StaleSecondaryRead), "{:?}", last.events);
+    // The default schedule on the right raises nothing.
+    assert_eq!(w.right.violations_so_far(), 0);
+    assert!(w.right.trace.steps.iter().all(|s| s.violations().next().is_none()));
+}
+
+/// Only a counterexample a link can name has one; the CLI prints it under
+/// the violation and puts it in the JSON.
+#[test]
+fn counterexample_links_in_reports() {
+    let s = cow();
+    let r = run(&s, Semantics::Patched, &KVM_GRU, &[Actor::HostWrite, Actor::GruRead]);
+    let id = ViolationId::StaleSecondaryRead;
+    let f = r.fragment(id, "cow").unwrap();
+    // A scenario file may differ from the built-in one of the same name.
+    assert_eq!(r.fragment(id, "scenarios/cow.toml"), None);
+    assert_eq!(r.fragment(ViolationId::LostWrite, "cow"), None, "not found, no link");
+    // Notifiers registered in another order than a link's.
+    let mut cx = r.counterexample(id, "cow").unwrap();
+    cx.notifiers.reverse();
+    assert_eq!(cx.fragment(), None);
+    let text = r.to_text_with_links("cow");
+    assert!(text.contains(&format!("\n    demo: index.html{f}\n")), "{text}");
+    assert_eq!(text.matches("demo: ").count(), r.violations.len());
+    assert!(!r.to_text().contains("demo:"));
+    assert!(!r.to_text_with_links("my.toml").contains("demo:"));
+    let j = r.to_json_with_links("cow");
+    assert_eq!(j["violations"][0]["link"], f.as_str());
+    assert!(r.to_json_with_links("my.toml")["violations"][0]["link"].is_null());
+    assert!(r.to_json()["violations"][0].get("link").is_none());
+}
+
 #[test]
 fn counterexample_errors_are_clear() {
     let s = cow();
@@ -135,6 +201,11 @@ fn counterexample_errors_are_clear() {
     );
     let wrong = "format = 1\nscenario = \"cow\"\nsemantics = \"patched\"\nnotifiers = [\"kvm\", \"gru\"]\nactors = [\"host_write\", \"gru_read\"]\nviolation = \"stale_secondary_read\"\nschedule = [0, 0]\n";
     assert!(Counterexample::parse(wrong).unwrap().trace(&s).unwrap_err().contains("does not raise"));
+    let past = wrong.replace("[0, 0]", "[0, 5]");
+    assert_eq!(
+        Counterexample::parse(&past).unwrap().trace(&s).unwrap_err(),
+        "step 2: the schedule picks thread 5, but there are 3 threads (0:host 1:host_write 2:gru) (wrong scenario file?)"
+    );
 }
 
 /// BFS: a violation's schedule is a shortest one. Check it against every

@@ -62,7 +62,8 @@ pub enum Command {
         files: Vec<String>,
     },
     /// Explore every interleaving of a scenario's threads and report each
-    /// violation with a shortest counterexample.
+    /// violation with a shortest counterexample and, for a built-in
+    /// scenario, its browser demo link (`demo: index.html#v1/...`).
     Check {
         /// Built-in scenario name or path to a .toml file (not with --all).
         scenario: Option<String>,
@@ -128,8 +129,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         if cli.command.is_some() {
             return Err("--replay opens the walkthrough; it takes no subcommand".into());
         }
-        let (scenario, trace, cx) = load_replay(file)?;
-        return Ok(notifier_lab_tui::app::run_replay(scenario, trace, &cx));
+        let (scenario, cx) = load_replay(file)?;
+        return Ok(notifier_lab_tui::app::run_replay(scenario, &cx));
     }
     let Some(command) = cli.command else {
         // No subcommand: the terminal walkthrough (exits 2 with a pointer to
@@ -194,13 +195,15 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     cx.schedule.len()
                 );
             }
+            // `spec`, not the scenario's name: a file named like a built-in
+            // scenario may differ from it, and only built-ins have demo links.
             match format {
                 Format::Text => {
-                    print!("{}", r.to_text());
+                    print!("{}", r.to_text_with_links(&spec));
                     println!("time {:.3} s | {:.0} distinct states/s", secs, r.distinct_states as f64 / secs.max(1e-9));
                 }
                 Format::Json => {
-                    let mut j = r.to_json();
+                    let mut j = r.to_json_with_links(&spec);
                     if let Some(o) = j.as_object_mut() {
                         o.insert("seconds".into(), serde_json::json!(secs));
                     }
@@ -240,13 +243,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Loads a counterexample file, its scenario, and replays it.
-pub fn load_replay(file: &str) -> Result<(Scenario, Trace, Counterexample), String> {
+/// Loads a counterexample file and its scenario, and checks that the
+/// schedule replays and raises the saved violation.
+pub fn load_replay(file: &str) -> Result<(Scenario, Counterexample), String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
     let cx = Counterexample::parse(&text).map_err(|e| format!("{file}: {e}"))?;
     let s = load(&cx.scenario)?;
-    let t = cx.trace(&s).map_err(|e| format!("{file}: {e}"))?;
-    Ok((s, t, cx))
+    cx.trace(&s).map_err(|e| format!("{file}: {e}"))?;
+    Ok((s, cx))
 }
 
 /// One row of `check --all`: a scenario under one semantics with its
@@ -318,8 +322,8 @@ fn check_all(options: Options, format: Format) -> Result<ExitCode, String> {
         Format::Json => {
             let list: Vec<serde_json::Value> = rows
                 .iter()
-                .map(|(_, r, t, loc, bad)| {
-                    let mut j = r.to_json();
+                .map(|(name, r, t, loc, bad)| {
+                    let mut j = r.to_json_with_links(name);
                     if let Some(o) = j.as_object_mut() {
                         o.insert("seconds".into(), serde_json::json!(t));
                         o.insert("verdict_location".into(), serde_json::json!(loc));
@@ -385,10 +389,10 @@ mod tests {
         std::fs::write(&file, cx.to_toml()).unwrap();
         let loaded = load_replay(file.to_str().unwrap());
         let _ = std::fs::remove_file(&file);
-        let (scenario, trace, back) = loaded.unwrap();
+        let (scenario, back) = loaded.unwrap();
         assert_eq!(scenario.name, "cow");
         assert_eq!(back, cx);
-        let w = notifier_lab_tui::app::replay_walkthrough(scenario, trace, &back).unwrap();
+        let w = notifier_lab_tui::app::replay_walkthrough(scenario, &back).unwrap();
         assert_eq!(w.left.len(), cx.schedule.len());
         assert!(load_replay("/nonexistent/cx.toml").unwrap_err().contains("/nonexistent/cx.toml"));
     }

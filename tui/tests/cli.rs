@@ -80,6 +80,44 @@ fn compare_shows_where_wrapped_and_patched_diverge_for_ksm() {
     assert!(rel.contains("patched   0x100 R\n"), "{rel}");
 }
 
+/// `check` prints, under each violation of a built-in scenario, the demo
+/// link that replays its counterexample; the JSON has it as `link`.
+#[test]
+fn check_prints_demo_links() {
+    let args = ["check", "cow", "-s", "patched", "-n", "kvm,gru", "--actors", "host_write,gru_read"];
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = stdout(&o);
+    let want = "stale_secondary_read       sometimes  (45 steps: 0x43 1 2)\n";
+    let at = s.find(want).unwrap_or_else(|| panic!("{s}"));
+    let mut lines = s[at + want.len()..].lines();
+    assert!(lines.next().unwrap().starts_with("    the GRU read"), "{s}");
+    assert_eq!(
+        lines.next(),
+        Some(
+            "    demo: index.html#v1/cow/patched/patched/kvm,gru/step=45,65&actors=host_write,gru_read&schedule=000000000000000000000000000000000000000000012"
+        )
+    );
+    assert_eq!(s.matches("demo: ").count(), 1, "{s}");
+    let o = run(&[&args[..], &["--format", "json"]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    let v = &j["violations"][0];
+    assert_eq!(v["id"], "stale_secondary_read");
+    let link = v["link"].as_str().expect("a link");
+    assert!(s.contains(&format!("demo: index.html{link}\n")), "the text and the JSON name the same link");
+    // A scenario file has no link: the demo only has the built-in ones.
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../scenarios/cow.toml");
+    let mut args = args.to_vec();
+    args[1] = file;
+    let o = run(&[&args[..], &["--format", "json"]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    assert_eq!(j["violations"][0]["id"], "stale_secondary_read");
+    assert!(j["violations"][0]["link"].is_null(), "{}", j["violations"][0]);
+    assert!(!stdout(&run(&args)).contains("demo:"));
+}
+
 fn expect_usage_error(args: &[&str], needles: &[&str]) {
     let o = run(args);
     assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stdout(&o));

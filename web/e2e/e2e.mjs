@@ -147,7 +147,46 @@ try {
   msg = (await page.locator(".status .message").textContent().catch(() => "")) ?? "";
   check("malformed link (load): message shown", msg.includes("not a notifier-lab link"), msg);
 
-  // 6. Phone width: the columns stack.
+  // 6. A counterexample link, as `notifier-lab check cow -s patched
+  // --actors host_write,gru_read` prints it (core/tests/checker.rs checks
+  // that the explorer writes exactly this string): the banner, the violation
+  // in plain language on the left, the default schedule on the right.
+  const cx =
+    "#v1/cow/patched/patched/kvm,gru/step=45,65&actors=host_write,gru_read&schedule=000000000000000000000000000000000000000000012";
+  await page.goto("about:blank");
+  await page.goto(base + cx);
+  await firstRender();
+  const banner = (await page.locator(".replay-banner").textContent().catch(() => "")) ?? "";
+  check(
+    "counterexample link: replay banner",
+    banner.includes("Counterexample replay: left = the explorer's schedule (45 steps, stale_secondary_read), right = default schedule"),
+    banner,
+  );
+  check("counterexample link: left at the violating step", (await pos("left")) === "45/45", await pos("left"));
+  const violations = (await page.locator("#left .violations").innerText().catch(() => "")) ?? "";
+  check(
+    "counterexample link: the left column explains the violation",
+    violations.includes("stale_secondary_read at step 45: the GRU read 0x5a5a") && violations.includes("The rule: "),
+    violations,
+  );
+  check("counterexample link: no violation on the right", (await page.locator("#right .violations").count()) === 0);
+  check("counterexample link: no message", (await page.locator(".status .message").count()) === 0);
+  // The link already names the position the walkthrough gives the right
+  // side next to step 45, so the page keeps it unchanged.
+  const shown = decodeURIComponent(new URL(page.url()).hash);
+  check("counterexample link: URL keeps the replay", shown === cx, shown);
+  const atViolation = page.url();
+  await page.locator("body").press("b");
+  await page.waitForFunction((b) => location.href !== b, atViolation, { timeout: 5000 }).catch(() => {});
+  const stepped = decodeURIComponent(new URL(page.url()).hash);
+  check("counterexample link: back keeps the replay", (await page.locator(".replay-banner").count()) === 1);
+  check(
+    "counterexample link: the URL still names the schedule",
+    stepped.startsWith("#v1/cow/patched/patched/kvm,gru/step=44") && stepped.endsWith("&actors=host_write,gru_read&schedule=" + cx.split("schedule=")[1]),
+    stepped,
+  );
+
+  // 7. Phone width: the columns stack.
   await page.setViewportSize({ width: 390, height: 844 });
   const l = await page.locator("#left").boundingBox();
   const r = await page.locator("#right").boundingBox();

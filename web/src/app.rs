@@ -194,6 +194,7 @@ impl Component for App {
                         <button type="submit">{"go"}</button>
                     </form>
                 </nav>
+                if let Some(b) = d.banner() { <p class="replay-banner" role="note">{ b }</p> }
                 <p class="status" role="status" aria-live="polite">
                     { match (&d.message, &both) {
                         (Some(m), _) => html! { <span class="message">{ m }</span> },

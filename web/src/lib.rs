@@ -6,18 +6,18 @@
 //! `web/dist/`; any static file server works, e.g. `python3 -m
 //! http.server`). Nothing is fetched from the network.
 //!
-//! * [`link`]: the versioned deep-link format in the URL fragment
-//!   (`#v1/ksm/wrapped/patched/kvm,gru/step=42`).
 //! * [`state`]: the demo state ([`state::Demo`]) and every transition on
 //!   it, on top of [`notifier_lab_core::walk::Walk`], the model the
-//!   terminal walkthrough uses too. Plain Rust, unit-tested natively.
+//!   terminal walkthrough uses too. Plain Rust, unit-tested natively. The
+//!   URL fragment it reads and writes is [`notifier_lab_core::link`]
+//!   (`#v1/ksm/wrapped/patched/kvm,gru/step=42`), shared with the command
+//!   line and the book, which write the same links.
 //! * `app` (wasm32 only): the yew component, which renders a
 //!   [`state::Demo`] and dispatches [`state::Action`]s; and `start`, which
 //!   mounts it.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod link;
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]

@@ -6,17 +6,16 @@
 //! the same model the terminal walkthrough drives, so both front ends keep
 //! the two sides at corresponding milestones the same way. What is added
 //! here is the browser's part: the focused side, the help panel, the
-//! one-line message, the deep link ([`crate::link`]) and flat "view
-//! models" of the panes, so that what is displayed can be unit-tested
-//! without a browser.
+//! one-line message, the deep link ([`notifier_lab_core::link`]), the
+//! counterexample replay a link can ask for, and flat "view models" of the
+//! panes, so that what is displayed can be unit-tested without a browser.
 
 use std::collections::BTreeSet;
 
+use notifier_lab_core::link::{self, Link};
 use notifier_lab_core::view;
 use notifier_lab_core::walk::{Moved, Side, Walk};
-use notifier_lab_core::{Event, NotifierId, Scenario, Semantics};
-
-use crate::link::{self, Link};
+use notifier_lab_core::{Actor, Event, NotifierId, Scenario, Semantics};
 
 /// Something a visitor can do (a button, a key, a picker, the slider).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -208,6 +207,10 @@ pub struct Demo {
     /// One-line feedback (a bad link, a failed "go to"); cleared by the
     /// next action.
     pub message: Option<String>,
+    /// The counterexample schedule the left side replays (a link's
+    /// `schedule=`; thread index per step), or `None` when both sides run
+    /// the default schedule.
+    pub schedule: Option<Vec<u8>>,
 }
 
 /// Most steps the event log lists after a long move (`r`).
@@ -220,23 +223,42 @@ impl Demo {
         Demo::from_fragment("")
     }
 
-    /// The view a URL fragment names (see [`crate::link`]); anything that
-    /// cannot be honoured is replaced by the nearest valid view and
-    /// explained in [`Demo::message`].
+    /// The view a URL fragment names (see [`notifier_lab_core::link`]);
+    /// anything that cannot be honoured is replaced by the nearest valid
+    /// view and explained in [`Demo::message`]. With `schedule=` the left
+    /// side replays that counterexample ([`Walk::replay`]).
     pub fn from_fragment(fragment: &str) -> Demo {
         let scenarios = Scenario::all_builtin();
         let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
         let parsed = link::parse(fragment, &names);
         let l = parsed.link;
-        let idx = scenarios.iter().position(|s| s.name == l.scenario).unwrap_or(0);
-        let walk = Walk::new(scenarios[idx].clone(), l.left, l.right, &l.notifiers);
-        let mut d = Demo { walk, scenarios, focus: Side::Left, help: false, message: None };
         let mut notes = parsed.notes;
+        let idx = scenarios.iter().position(|s| s.name == l.scenario).unwrap_or(0);
+        let (walk, schedule) = walk_for_link(scenarios[idx].clone(), &l, &mut notes);
+        let mut d = Demo { walk, scenarios, focus: Side::Left, help: false, message: None, schedule };
         notes.extend(d.place_from_link(l.left_step, l.right_step));
         if !notes.is_empty() {
             d.message = Some(format!("Link: {}.", notes.join("; ")));
         }
         d
+    }
+
+    /// The one-line banner shown while a counterexample is replayed:
+    /// which side runs which schedule, how long the replayed one is and
+    /// which violations it raises.
+    pub fn banner(&self) -> Option<String> {
+        let schedule = self.schedule.as_ref()?;
+        let mut raised: Vec<&'static str> = Vec::new();
+        for v in self.walk.left.trace.steps.iter().flat_map(|s| s.violations()) {
+            if !raised.contains(&v.id.id()) {
+                raised.push(v.id.id());
+            }
+        }
+        let what = if raised.is_empty() { "no violation".to_string() } else { raised.join(", ") };
+        Some(format!(
+            "Counterexample replay: left = the explorer's schedule ({} steps, {what}), right = default schedule",
+            schedule.len()
+        ))
     }
 
     /// Puts the sides where a link says; returns notes about what had to be
@@ -285,6 +307,8 @@ impl Demo {
             notifiers: self.walk.notifiers.clone(),
             left_step: l,
             right_step: (l != r).then_some(r),
+            actors: self.walk.actors.clone(),
+            schedule: self.schedule.clone(),
         }
     }
 
@@ -348,9 +372,10 @@ impl Demo {
                 self.set_semantics(side, sem);
             }
             Action::SetScenario(i) => {
-                if let Some(s) = self.scenarios.get(i) {
+                if let Some(s) = self.scenarios.get(i).cloned() {
                     self.walk.set_scenario(s.clone());
-                    self.message = Some(format!("scenario {}: {}", s.name, s.title));
+                    let closed = self.leave_replay();
+                    self.message = Some(format!("scenario {}: {}{closed}", s.name, s.title));
                 }
             }
             Action::SetNotifier(n, on) => {
@@ -359,10 +384,22 @@ impl Demo {
                 if on {
                     set.push(n);
                 }
+                let actors = self.walk.actors.clone();
                 self.walk.set_notifiers(&set);
+                let closed = self.leave_replay();
                 let ids: Vec<&str> = self.walk.notifiers.iter().map(|n| n.id()).collect();
-                self.message =
-                    Some(format!("notifiers: {}", if ids.is_empty() { "none".to_string() } else { ids.join(", ") }));
+                let mut msg =
+                    format!("notifiers: {}", if ids.is_empty() { "none".to_string() } else { ids.join(", ") });
+                if actors != self.walk.actors {
+                    let dropped: Vec<String> = actors
+                        .iter()
+                        .filter(|a| !self.walk.actors.contains(a))
+                        .filter_map(|a| a.needs().map(|n| format!("{a} (needs {n})")))
+                        .collect();
+                    msg.push_str(&format!("; actors left out: {}", dropped.join(", ")));
+                }
+                msg.push_str(closed);
+                self.message = Some(msg);
             }
             Action::SetStep(side, pos) => {
                 self.focus = side;
@@ -394,7 +431,22 @@ impl Demo {
     fn set_semantics(&mut self, side: Side, sem: Semantics) {
         let m = self.walk.set_semantics(side, sem);
         self.moved(m);
-        self.message = Some(format!("{} side: {} ({})", side.name(), sem.id(), sem.tag()));
+        let closed = self.leave_replay();
+        self.message = Some(format!("{} side: {} ({}){closed}", side.name(), sem.id(), sem.tag()));
+    }
+
+    /// After the runs were rebuilt for another scenario, semantics or
+    /// notifier set: back to the default schedule on both sides (the
+    /// [`Walk`] already is). A schedule belongs to the configuration the
+    /// explorer found it in; in another one it replays a different run, or
+    /// none at all, so keeping it would show something nobody found. The
+    /// actors stay, so the visitor can compare the default runs of the same
+    /// threads. Returns a note for the message when a replay was closed.
+    fn leave_replay(&mut self) -> &'static str {
+        match self.schedule.take() {
+            Some(_) => "; counterexample replay closed, both sides run the default schedule",
+            None => "",
+        }
     }
 
     /// The state pane of `side`: the primary MMU, the notifier list with
@@ -547,6 +599,37 @@ impl Demo {
             })
             .collect()
     }
+}
+
+/// The runs a link names: its actors (if they fit its notifiers) and, with
+/// a schedule that can run, the counterexample replay. Whatever cannot be
+/// honoured adds a note and falls back to the nearest view: the default
+/// schedule, then the default threads.
+fn walk_for_link(scenario: Scenario, l: &Link, notes: &mut Vec<String>) -> (Walk, Option<Vec<u8>>) {
+    let mut actors: &[Actor] = &l.actors;
+    let mut schedule = l.schedule.as_deref();
+    if let Err(e) = scenario.machine_with(l.left, &l.notifiers, actors) {
+        notes.push(format!("{e}; showing the default threads"));
+        actors = &[];
+        if schedule.take().is_some() {
+            notes.push("the schedule was ignored: it names the threads of those actors".into());
+        }
+    }
+    if let Some(s) = schedule {
+        match Walk::replay(scenario.clone(), l.left, l.right, &l.notifiers, actors, s) {
+            Ok(w) => return (w, Some(s.to_vec())),
+            Err(e) => notes.push(format!("the schedule cannot be replayed ({e}); showing the default schedule")),
+        }
+    }
+    let walk = match Walk::with_actors(scenario.clone(), l.left, l.right, &l.notifiers, actors) {
+        Ok(w) => w,
+        // Not expected: the actors were checked against the notifiers above.
+        Err(e) => {
+            notes.push(format!("{e}; showing the default threads"));
+            Walk::new(scenario, l.left, l.right, &l.notifiers)
+        }
+    };
+    (walk, None)
 }
 
 fn summary_rows(t: &notifier_lab_core::Trace) -> Vec<(String, String, String)> {
@@ -785,5 +868,113 @@ mod tests {
         assert_eq!(d.walk.right.pos, 3);
         d.apply(Action::OpenLink("#v1/uprobe".into()));
         assert_eq!(d.walk.scenario.name, "uprobe");
+    }
+
+    /// The explorer's counterexample for Eran's race under the patch (`cow`,
+    /// a second host writer and a GRU reader), as the link the CLI prints.
+    fn cow_counterexample() -> String {
+        use notifier_lab_core::checker::{self, Options};
+        use notifier_lab_core::event::ViolationId;
+        let s = Scenario::builtin("cow").unwrap();
+        let actors = [Actor::HostWrite, Actor::GruRead];
+        let r = checker::check(&s, Semantics::Patched, &NotifierId::DEFAULT, &actors, Options::default()).unwrap();
+        r.fragment(ViolationId::StaleSecondaryRead, "cow").expect("a link")
+    }
+
+    #[test]
+    fn counterexample_link_shows_the_violation_and_the_banner() {
+        let f = cow_counterexample();
+        let mut d = at(&f);
+        assert_eq!(d.message, None);
+        assert_eq!(
+            d.banner().as_deref(),
+            Some(
+                "Counterexample replay: left = the explorer's schedule (45 steps, stale_secondary_read), right = default schedule"
+            )
+        );
+        // The link's step is the one that raises the violation.
+        assert!(d.walk.left.at_end());
+        let v = d.violations(Side::Left);
+        assert_eq!(v.len(), 1, "{v:?}");
+        let (at_step, id, msg, rule) = &v[0];
+        assert_eq!((*at_step, *id), (d.walk.left.len(), "stale_secondary_read"));
+        assert!(msg.starts_with("the GRU read 0x5a5a") && !rule.is_empty(), "{msg}");
+        assert!(d.violations(Side::Right).is_empty());
+        // `step=45` puts the right side (the default schedule, where the
+        // host path runs first) at the milestone the left side last reached,
+        // so the page's own link names both positions; it opens the same view.
+        let g = d.fragment();
+        assert_eq!(g, f.replace("/step=45&", &format!("/step=45,{}&", d.walk.right.pos)));
+        let e = at(&g);
+        assert_eq!((e.walk.left.pos, e.walk.right.pos, e.banner()), (d.walk.left.pos, d.walk.right.pos, d.banner()));
+        // Stepping stays in the replay, and every step has its own link.
+        d.apply(Action::Restart);
+        assert!(d.violations(Side::Left).is_empty());
+        assert!(d.fragment().contains("/step=0&actors=host_write,gru_read&schedule=0000"), "{}", d.fragment());
+        let mut n = 0;
+        while !d.walk.left.at_end() {
+            d.apply(Action::StepOver);
+            let e = at(&d.fragment());
+            assert_eq!(e.message, None, "{}", d.fragment());
+            assert_eq!((e.walk.left.pos, e.walk.right.pos), (d.walk.left.pos, d.walk.right.pos));
+            assert_eq!(e.banner(), d.banner());
+            n += 1;
+            assert!(n < 200);
+        }
+        assert_eq!(d.violations(Side::Left).len(), 1);
+    }
+
+    #[test]
+    fn pickers_leave_the_replay_and_keep_the_actors() {
+        let f = cow_counterexample();
+        let mut d = at(&f);
+        d.apply(Action::SetSemantics(Side::Right, Semantics::Wrapped));
+        assert_eq!((d.schedule.as_ref(), d.banner()), (None, None));
+        assert!(d.message.as_deref().unwrap().contains("counterexample replay closed"), "{:?}", d.message);
+        assert_eq!(d.walk.actors, [Actor::HostWrite, Actor::GruRead]);
+        let g = d.fragment();
+        assert!(g.contains("&actors=host_write,gru_read") && !g.contains("schedule="), "{g}");
+        assert_eq!(at(&g).walk.left.trace.initial.threads.len(), 3);
+
+        let mut d = at(&f);
+        d.apply(Action::SetScenario(d.scenarios.iter().position(|s| s.name == "ksm").unwrap()));
+        assert_eq!((d.walk.scenario.name.as_str(), d.banner()), ("ksm", None));
+        assert!(d.fragment().starts_with("#v1/ksm/patched/patched/kvm,gru/step=0&actors=host_write,gru_read"));
+
+        // Without GRU there is no GRU reader.
+        let mut d = at(&f);
+        d.apply(Action::SetNotifier(NotifierId::Gru, false));
+        assert_eq!((d.walk.actors.as_slice(), d.banner()), (&[Actor::HostWrite][..], None));
+        let m = d.message.clone().unwrap();
+        assert!(m.contains("actors left out: gru_read (needs gru)") && m.contains("replay closed"), "{m}");
+        // A plain view has nothing to close.
+        let mut d = Demo::new_default();
+        d.apply(Action::SetSemantics(Side::Left, Semantics::Original));
+        assert!(!d.message.as_deref().unwrap().contains("replay"));
+    }
+
+    #[test]
+    fn counterexample_links_that_cannot_be_honoured() {
+        // A thread the scenario does not have: the default schedule of the
+        // same threads.
+        let d = at("#v1/cow/patched/patched/kvm,gru/step=3&actors=host_write,gru_read&schedule=0009");
+        let m = d.message.clone().unwrap();
+        assert!(m.contains("cannot be replayed") && m.contains("step 4: the schedule picks thread 9"), "{m}");
+        assert_eq!((d.schedule.as_ref(), d.banner()), (None, None));
+        assert_eq!(d.walk.actors, [Actor::HostWrite, Actor::GruRead]);
+        assert_eq!(d.walk.left.pos, 3);
+        // Actors whose notifier is not registered: the default threads, and
+        // the schedule goes with the actors.
+        let d = at("#v1/cow/patched/patched/kvm/step=0&actors=gru_read&schedule=01");
+        let m = d.message.clone().unwrap();
+        assert!(m.contains("needs the `gru` notifier") && m.contains("schedule was ignored"), "{m}");
+        assert!(d.walk.actors.is_empty() && d.schedule.is_none());
+        assert_eq!(d.fragment(), "#v1/cow/patched/patched/kvm/step=0");
+        // Actors alone: the default schedule with those threads.
+        let f = "#v1/cow/patched/wrapped/kvm,gru/step=0&actors=host_write,host_write,gru_read";
+        let d = at(f);
+        assert_eq!((d.message.as_ref(), d.banner()), (None, None));
+        assert_eq!(d.walk.right.trace.initial.threads.len(), 4);
+        assert_eq!(d.fragment(), f);
     }
 }

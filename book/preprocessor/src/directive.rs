@@ -18,7 +18,7 @@
 //! | `msc <scenario> <semantics> [from=M] [to=M] [notifiers=..]` | a message-sequence chart (inline SVG) |
 //! | `compare <scenario> <left> <right> [notifiers=..]` | the two runs aligned at milestones |
 //! | `states <scenario> [notifiers=..]` | the state after each milestone, three semantics side by side |
-//! | `check <scenario> <semantics> actors=A,B [violation=V] [notifiers=..]` | explorer result and a shortest counterexample |
+//! | `check <scenario> <semantics> actors=A,B [violation=V] [notifiers=..]` | explorer result and a shortest counterexample, with the demo link that replays it |
 //! | `verdicts <scenario> actors=A,B [notifiers=..]` | explorer verdict per semantics × invariant |
 //! | `value <scenario> <semantics> <path> [notifiers=..]` | one number from the summary, inline |
 //! | `assert <scenario> <semantics> [notifiers=..] <path> <op> <value>` | nothing; fails the build when false |

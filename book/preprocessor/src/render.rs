@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 
 use notifier_lab_core::checker::{self, Options, Report};
+use notifier_lab_core::link::{self, Link};
 use notifier_lab_core::machine::ThreadId;
 use notifier_lab_core::{
     Actor, Callback, Event, NotifierId, Scenario, Semantics, Trace, ViolationId, compare, kernel, view,
@@ -19,16 +20,19 @@ use crate::msc;
 /// Where the browser demo is, relative to a chapter page.
 pub const DEMO: &str = "../demo/index.html";
 
-/// The browser demo's deep link (format v1, `web/src/link.rs`) for
-/// `scenario` with `left`/`right` semantics, `notifiers`, after `step`
-/// steps.
+/// The browser demo's deep link ([`notifier_lab_core::link`], the format
+/// the demo and the command line write too) for `scenario` with
+/// `left`/`right` semantics, `notifiers`, after `step` steps.
 pub fn demo_link(scenario: &str, left: Semantics, right: Semantics, notifiers: &[NotifierId], step: usize) -> String {
-    let n = if notifiers.is_empty() {
-        "none".to_string()
-    } else {
-        notifiers.iter().map(|n| n.id()).collect::<Vec<_>>().join(",")
+    let l = Link {
+        scenario: scenario.to_string(),
+        left,
+        right,
+        notifiers: notifiers.to_vec(),
+        left_step: step,
+        ..Link::default()
     };
-    format!("{DEMO}#v1/{scenario}/{}/{}/{n}/step={step}", left.id(), right.id())
+    format!("{DEMO}{}", link::to_fragment(&l))
 }
 
 /// The semantics a single-run figure's demo link puts on the right.
@@ -385,16 +389,8 @@ impl Lab {
         let s = scenario(&r.scenario)?;
         let ns = r.notifiers.clone().unwrap_or_else(|| s.notifiers.clone());
         let m = s.machine_with(r.semantics, &ns, actors)?;
-        let mut it = schedule.iter().copied();
-        let t = Trace::run_with(&s.name, m, |_, _| it.next());
-        if t.steps.len() != schedule.len() {
-            return Err(format!(
-                "replaying the counterexample stopped after {} of {} steps",
-                t.steps.len(),
-                schedule.len()
-            ));
-        }
-        Ok(t)
+        let picks: Vec<u8> = schedule.iter().map(|t| t.0).collect();
+        Trace::replay(&s.name, m, &picks).map_err(|e| format!("replaying the counterexample: {e}"))
     }
 
     /// Renders one directive.
@@ -794,8 +790,16 @@ impl Lab {
         };
         if let Some(f) = shown {
             let t = self.replay(run, actors, &f.schedule)?;
+            // The same link `notifier-lab check` prints for it.
+            let demo = match rep.fragment(f.id, &run.scenario) {
+                Some(frag) => format!(
+                    " (<a class=\"nl-demo\" href=\"{}\">step through it in the demo</a>)",
+                    esc(&format!("{DEMO}{frag}"))
+                ),
+                None => String::new(),
+            };
             out.push_str(&format!(
-                "<p>The shortest schedule raising {}, replayed through the model:</p>\n",
+                "<p>The shortest schedule raising {}, replayed through the model{demo}:</p>\n",
                 code(f.id.id())
             ));
             out.push_str(&counterexample_html(&t));
@@ -1049,6 +1053,17 @@ mod tests {
         assert!(e.contains("milestone `nowhere` not reached") && e.contains("write_protect_page:ptl-taken"), "{e}");
         let h = render("trace ksm patched within=write_protect_page events=only").unwrap();
         assert!(h.contains("invalidate_page called") && !h.contains("replace_page"), "{h}");
+    }
+
+    #[test]
+    fn counterexamples_link_to_their_replay_in_the_demo() {
+        let h = render("check cow patched actors=host_write,gru_read violation=stale_secondary_read").unwrap();
+        let s = scenario("cow").unwrap();
+        let actors = [Actor::HostWrite, Actor::GruRead];
+        let rep = checker::check(&s, Semantics::Patched, &s.notifiers, &actors, Options::default()).unwrap();
+        let f = rep.fragment(ViolationId::StaleSecondaryRead, "cow").unwrap();
+        assert!(f.contains("&schedule="), "{f}");
+        assert!(h.contains(&format!("<a class=\"nl-demo\" href=\"{}\">", esc(&format!("{DEMO}{f}")))), "{h}");
     }
 
     #[test]

@@ -165,7 +165,35 @@ impl Report {
     /// `violations[] {id, message, schedule}` and the rest; `schedule` is
     /// a list of thread indices into `threads`.
     pub fn to_json(&self) -> Value {
+        self.json(None)
+    }
+
+    /// [`Report::to_json`] with a `link` in each `violations[]` entry: the
+    /// browser demo's fragment of its counterexample
+    /// ([`Counterexample::fragment`], `null` when there is none).
+    /// `scenario` is how the scenario was named (see
+    /// [`Report::counterexample`]): only a built-in name has a link.
+    pub fn to_json_with_links(&self, scenario: &str) -> Value {
+        self.json(Some(scenario))
+    }
+
+    fn json(&self, links: Option<&str>) -> Value {
         let sched = |s: &[ThreadId]| s.iter().map(|t| t.0).collect::<Vec<_>>();
+        let violations: Vec<Value> = self
+            .violations
+            .iter()
+            .map(|f| {
+                let mut v = json!({
+                    "id": f.id.id(),
+                    "message": f.message,
+                    "schedule": sched(&f.schedule),
+                });
+                if let (Some(spec), Some(o)) = (links, v.as_object_mut()) {
+                    o.insert("link".into(), json!(self.fragment(f.id, spec)));
+                }
+                v
+            })
+            .collect();
         json!({
             "format": 1,
             "scenario": self.scenario,
@@ -179,17 +207,31 @@ impl Report {
             "max_depth": self.max_depth,
             "terminal_states": self.terminal_states,
             "complete": self.complete,
-            "violations": self.violations.iter().map(|f| json!({
-                "id": f.id.id(),
-                "message": f.message,
-                "schedule": sched(&f.schedule),
-            })).collect::<Vec<_>>(),
+            "violations": violations,
             "deadlock": self.deadlock.as_ref().map(|s| json!({"schedule": sched(s)})),
         })
     }
 
+    /// The browser demo's fragment (`#v1/...`) of the counterexample for
+    /// `id`, if it was found and a link can name it
+    /// ([`Counterexample::fragment`]).
+    pub fn fragment(&self, id: ViolationId, scenario: &str) -> Option<String> {
+        self.counterexample(id, scenario)?.fragment()
+    }
+
     /// The text report (without timing, which the caller adds).
     pub fn to_text(&self) -> String {
+        self.text(None)
+    }
+
+    /// [`Report::to_text`] with a line `demo: index.html#v1/...` under each
+    /// violation that has a link ([`Report::fragment`]): the fragment
+    /// appended to the browser demo's page (`web/dist/index.html`).
+    pub fn to_text_with_links(&self, scenario: &str) -> String {
+        self.text(Some(scenario))
+    }
+
+    fn text(&self, links: Option<&str>) -> String {
         use std::fmt::Write;
         let mut out = String::new();
         let _ = writeln!(
@@ -223,6 +265,9 @@ impl Report {
                 ),
                 None => writeln!(out, "{:<26} never", id.id()),
             };
+            if let Some(fragment) = links.and_then(|spec| self.fragment(id, spec)) {
+                let _ = writeln!(out, "    demo: index.html{fragment}");
+            }
         }
         if let Some(d) = &self.deadlock {
             let _ = writeln!(out, "deadlock                   reachable ({} steps: {})", d.len(), schedule_text(d));

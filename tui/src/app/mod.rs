@@ -132,11 +132,7 @@ pub fn run() -> ExitCode {
 /// Runs the walkthrough on a replayed counterexample (`notifier-lab
 /// --replay FILE`): the left side is the saved schedule, the right side the
 /// default schedule of the same configuration.
-pub fn run_replay(
-    scenario: notifier_lab_core::Scenario,
-    replay: notifier_lab_core::Trace,
-    cx: &notifier_lab_core::checker::Counterexample,
-) -> ExitCode {
+pub fn run_replay(scenario: notifier_lab_core::Scenario, cx: &notifier_lab_core::checker::Counterexample) -> ExitCode {
     if !io::stdout().is_terminal() {
         eprintln!(
             "notifier-lab: the walkthrough needs a terminal (stdout is not a TTY).\n\
@@ -145,7 +141,7 @@ pub fn run_replay(
         );
         return ExitCode::from(2);
     }
-    let w = match replay_walkthrough(scenario, replay, cx) {
+    let w = match replay_walkthrough(scenario, cx) {
         Ok(w) => w,
         Err(e) => {
             eprintln!("notifier-lab: {e}");
@@ -161,28 +157,23 @@ pub fn run_replay(
     }
 }
 
-/// The walkthrough of a replayed counterexample: left, the saved schedule
-/// (`replay`, from [`notifier_lab_core::checker::Counterexample::trace`]);
+/// The walkthrough of a counterexample
+/// ([`notifier_lab_core::walk::Walk::replay`]): left, the saved schedule;
 /// right, the default schedule of the same scenario, semantics, notifiers
 /// and actors; aligned at milestones like any two runs. The stale access
 /// shows up as the violation event of its step.
 pub fn replay_walkthrough(
     scenario: notifier_lab_core::Scenario,
-    replay: notifier_lab_core::Trace,
     cx: &notifier_lab_core::checker::Counterexample,
 ) -> Result<Walkthrough, String> {
-    use notifier_lab_core::walk::{SideRun, Walk};
-    let m = scenario.machine_with(cx.semantics, &cx.notifiers, &cx.actors)?;
-    let default = notifier_lab_core::Trace::run_with(&scenario.name, m, |runnable, _| runnable.first().copied());
-    let c = notifier_lab_core::compare::compare_traces(replay, default);
-    let side = |trace| SideRun { semantics: cx.semantics, trace, pos: 0, last_from: 0 };
-    let walk = Walk {
-        scenario: scenario.clone(),
-        notifiers: cx.notifiers.clone(),
-        left: side(c.left),
-        right: side(c.right),
-        rows: c.rows,
-    };
+    let walk = notifier_lab_core::Walk::replay(
+        scenario.clone(),
+        cx.semantics,
+        cx.semantics,
+        &cx.notifiers,
+        &cx.actors,
+        &cx.schedule,
+    )?;
     let mut scenarios = notifier_lab_core::Scenario::all_builtin();
     let index = match scenarios.iter().position(|s| *s == scenario) {
         Some(i) => i,
@@ -258,14 +249,17 @@ mod tests {
         )
         .unwrap();
         let cx = r.counterexample(ViolationId::StaleSecondaryRead, "cow").unwrap();
-        let trace = cx.trace(&s).unwrap();
-        let mut w = replay_walkthrough(s, trace, &cx).unwrap();
+        let mut w = replay_walkthrough(s.clone(), &cx).unwrap();
         assert_eq!(w.left.len(), cx.schedule.len());
         assert!(w.message.as_deref().unwrap_or("").contains("stale_secondary_read"));
         w.run_to_end();
         assert!(w.left.at_end());
         assert_eq!(w.left.violations_so_far(), 1);
         assert_eq!(w.right.violations_so_far(), 0);
+        // A schedule that does not fit the scenario is an error, not a panic.
+        let mut bad = cx.clone();
+        bad.schedule.push(7);
+        assert!(replay_walkthrough(s, &bad).unwrap_err().contains("picks thread 7"));
     }
 
     #[test]

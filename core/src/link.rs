@@ -1,8 +1,12 @@
-//! The deep-link format: the URL fragment (`#...`) that names a view.
+//! The deep-link format: the URL fragment (`#...`) that names a view of
+//! the browser demo. It lives in core, with no I/O, because three programs
+//! write it: the demo itself, `notifier-lab check` (a link per
+//! counterexample) and the book's preprocessor.
 //!
 //! ```text
-//! #v1/<scenario>/<left>/<right>/<notifiers>/step=<L>[,<R>][&<key>=<value>...]
+//! #v1/<scenario>/<left>/<right>/<notifiers>/step=<L>[,<R>][&actors=<a>,<b>...][&schedule=<t><t>...][&<key>=<value>...]
 //! #v1/ksm/wrapped/patched/kvm,gru/step=42
+//! #v1/cow/patched/patched/kvm,gru/step=6&actors=host_write,gru_read&schedule=001122
 //! ```
 //!
 //! * `v1` is the format version. It changes only if a segment's meaning
@@ -11,6 +15,7 @@
 //! * `<left>`, `<right>`: semantics ids (`original`, `wrapped`, `patched`).
 //! * `<notifiers>`: comma-separated notifier ids (`kvm`, `gru`,
 //!   `amd_iommu_v2`, `xen_gntdev`, `sleepable`) in any order, or `none`.
+//!   They are registered in [`NotifierId::ALL`] order.
 //! * The last segment holds `key=value` parameters joined by `&`:
 //!   * `step=N` puts both runs after `N` steps (a run shorter than that at
 //!     its end); `step=L,R` names the two positions. A pair that breaks the
@@ -18,22 +23,43 @@
 //!     reached) keeps `L` and moves the right side to the last milestone
 //!     the left one has reached. The page writes `step=N` when both sides
 //!     stand at the same step.
+//!   * `actors=A,B,...`: the explorer's concurrent actors ([`Actor`] ids:
+//!     `host_write`, `vcpu_read`, `vcpu_write`, `gru_read`, `gru_write`;
+//!     repeats allowed). They replace the default threads: thread 0 stays
+//!     the host path, actor `i` is thread `i + 1`. Absent: the default
+//!     threads. An unknown id drops the whole list, and with it the
+//!     schedule, whose indices would name other threads.
+//!   * `schedule=...`: a counterexample schedule, one character per step,
+//!     the index of the thread that runs it in base 36 (`0`-`9`, `a`-`z`;
+//!     so at most [`MAX_THREADS`] threads). The left side replays it; the
+//!     right side runs the default schedule (the lowest-numbered runnable
+//!     thread first) under the right semantics, with the same notifiers and
+//!     actors. Absent: both sides run the default schedule. Any other
+//!     character drops the schedule. Whether each thread can run at its
+//!     step is checked when the replay is built
+//!     ([`crate::walk::Walk::replay`]), not here.
+//!   * `actors` and `schedule` are written only when present, so a view
+//!     without them has the same link as before they existed.
 //!   * Keys this version does not know are ignored with a note, so a
-//!     later release can add parameters (for example a counterexample
-//!     schedule, `&schedule=h,h,v,...`) without breaking older pages more
+//!     later release can add parameters without breaking older pages more
 //!     than necessary.
 //! * Trailing segments may be left out (`#v1/cow` is the cow scenario with
 //!   the default semantics and notifiers, at the start); an empty fragment
 //!   is the default view.
 //!
-//! Parsing never fails: every segment that cannot be read falls back to its
+//! Parsing never fails: every part that cannot be read falls back to its
 //! default and adds a [`Parsed::notes`] line, so a broken or outdated link
 //! still shows the nearest valid view with a short explanation.
 
-use notifier_lab_core::{NotifierId, Semantics};
+use crate::actor::Actor;
+use crate::notifier::NotifierId;
+use crate::semantics::Semantics;
 
 /// The format version this page writes.
 pub const VERSION: u32 = 1;
+
+/// Most threads a `schedule` can name: one base-36 digit per step.
+pub const MAX_THREADS: usize = 36;
 
 /// The view a link names (positions not yet checked against the runs).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +76,13 @@ pub struct Link {
     pub left_step: usize,
     /// Steps executed on the right; `None`: the same as the left.
     pub right_step: Option<usize>,
+    /// The explorer's actors (empty: the default threads).
+    pub actors: Vec<Actor>,
+    /// A counterexample schedule replayed on the left: the thread index
+    /// run at each step (`None`: the default schedule on both sides).
+    /// Indices of [`MAX_THREADS`] or more cannot be written and are left
+    /// out of [`to_fragment`] with the rest of the schedule.
+    pub schedule: Option<Vec<u8>>,
 }
 
 impl Default for Link {
@@ -61,6 +94,8 @@ impl Default for Link {
             notifiers: NotifierId::DEFAULT.to_vec(),
             left_step: 0,
             right_step: None,
+            actors: Vec::new(),
+            schedule: None,
         }
     }
 }
@@ -99,6 +134,25 @@ fn parse_step(v: &str) -> Option<(usize, Option<usize>)> {
         Some((l, r)) => Some((l.trim().parse().ok()?, Some(r.trim().parse().ok()?))),
         None => Some((v.trim().parse().ok()?, None)),
     }
+}
+
+/// One base-36 digit per step (`None` if an index does not fit).
+fn encode_schedule(schedule: &[u8]) -> Option<String> {
+    schedule.iter().map(|&t| char::from_digit(u32::from(t), MAX_THREADS as u32)).collect()
+}
+
+/// The thread indices of a `schedule` value, or the first character that
+/// is not a lowercase base-36 digit and its 1-based position.
+fn decode_schedule(v: &str) -> Result<Vec<u8>, (usize, char)> {
+    v.chars()
+        .enumerate()
+        .map(|(i, c)| match c {
+            // Lowercase only: the page writes lowercase, and one spelling
+            // per schedule keeps links comparable as strings.
+            '0'..='9' | 'a'..='z' => c.to_digit(MAX_THREADS as u32).map(|d| d as u8).ok_or((i + 1, c)),
+            _ => Err((i + 1, c)),
+        })
+        .collect()
 }
 
 /// Reads a fragment (with or without the leading `#`), `known` being the
@@ -164,6 +218,7 @@ pub fn parse(fragment: &str, known: &[&str]) -> Parsed {
     if fixed.len() > 4 {
         notes.push(format!("extra path segments ignored: {}", fixed[4..].join("/")));
     }
+    let mut actors_dropped = false;
     for kv in params.join("/").split('&').filter(|p| !p.is_empty()) {
         let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
         match k {
@@ -174,8 +229,35 @@ pub fn parse(fragment: &str, known: &[&str]) -> Parsed {
                 }
                 None => notes.push(format!("step `{v}` is not a number (or two, `L,R`); showing the start")),
             },
+            "actors" => match Actor::parse_list(v) {
+                Ok(actors) => {
+                    link.actors = actors;
+                    actors_dropped = false;
+                }
+                Err(e) => {
+                    notes.push(format!("{e}; showing the default threads"));
+                    link.actors.clear();
+                    actors_dropped = true;
+                }
+            },
+            "schedule" => match decode_schedule(v) {
+                Ok(s) if s.is_empty() => {
+                    notes.push("the schedule is empty; showing the default schedule".into());
+                    link.schedule = None;
+                }
+                Ok(s) => link.schedule = Some(s),
+                Err((at, c)) => {
+                    notes.push(format!(
+                        "schedule character `{c}` (step {at}) is not a thread index (0-9, a-z); showing the default schedule"
+                    ));
+                    link.schedule = None;
+                }
+            },
             _ => notes.push(format!("parameter `{k}` is not known to this version and was ignored")),
         }
+    }
+    if actors_dropped && link.schedule.take().is_some() {
+        notes.push("the schedule was ignored: it names the threads of the actors that could not be read".into());
     }
     Parsed { link, notes }
 }
@@ -188,7 +270,16 @@ pub fn to_fragment(link: &Link) -> String {
         Some(r) => format!("{},{r}", link.left_step),
         None => link.left_step.to_string(),
     };
-    format!("#v{VERSION}/{}/{}/{}/{ns}/step={step}", link.scenario, link.left.id(), link.right.id())
+    let mut out = format!("#v{VERSION}/{}/{}/{}/{ns}/step={step}", link.scenario, link.left.id(), link.right.id());
+    if !link.actors.is_empty() {
+        out.push_str("&actors=");
+        out.push_str(&Actor::list_id(&link.actors));
+    }
+    if let Some(s) = link.schedule.as_deref().filter(|s| !s.is_empty()).and_then(encode_schedule) {
+        out.push_str("&schedule=");
+        out.push_str(&s);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -206,6 +297,8 @@ mod tests {
             notifiers: vec![NotifierId::Kvm, NotifierId::Sleepable],
             left_step: 7,
             right_step: Some(9),
+            actors: vec![],
+            schedule: None,
         };
         let f = to_fragment(&l);
         assert_eq!(f, "#v1/cow/original/patched/kvm,sleepable/step=7,9");
@@ -257,11 +350,91 @@ mod tests {
 
     #[test]
     fn newer_versions_and_unknown_parameters() {
-        let p = parse("#v2/cow/original/wrapped/kvm/step=5&schedule=h,v,h", KNOWN);
+        let p = parse("#v2/cow/original/wrapped/kvm/step=5&color=red", KNOWN);
         assert_eq!(p.link.scenario, "cow");
         assert_eq!(p.link.left_step, 5);
         assert_eq!(p.notes.len(), 2, "{:?}", p.notes);
         assert!(p.notes[0].contains("v2"));
-        assert!(p.notes[1].contains("schedule"));
+        assert!(p.notes[1].contains("`color` is not known"));
+    }
+
+    #[test]
+    fn actors_and_schedule_round_trip() {
+        let l = Link {
+            scenario: "cow".into(),
+            left: Semantics::Patched,
+            right: Semantics::Patched,
+            notifiers: vec![NotifierId::Kvm, NotifierId::Gru],
+            left_step: 40,
+            right_step: None,
+            actors: vec![Actor::HostWrite, Actor::HostWrite, Actor::GruRead],
+            schedule: Some(vec![0, 0, 1, 2, 3, 9, 10, 35]),
+        };
+        let f = to_fragment(&l);
+        assert_eq!(
+            f,
+            "#v1/cow/patched/patched/kvm,gru/step=40&actors=host_write,host_write,gru_read&schedule=001239az"
+        );
+        assert_eq!(parse(&f, KNOWN), Parsed { link: l.clone(), notes: vec![] });
+        // Actors alone: the default schedule with those threads.
+        let actors_only = Link { schedule: None, ..l.clone() };
+        let f = to_fragment(&actors_only);
+        assert!(f.ends_with("/step=40&actors=host_write,host_write,gru_read"), "{f}");
+        assert_eq!(parse(&f, KNOWN).link, actors_only);
+        // Parameters in any order, escaped.
+        let p = parse("#v1/cow/patched/patched/kvm,gru/schedule=012&step=3&actors=host_write%2Cgru_read", KNOWN);
+        assert!(p.notes.is_empty(), "{:?}", p.notes);
+        assert_eq!(p.link.actors, vec![Actor::HostWrite, Actor::GruRead]);
+        assert_eq!(p.link.schedule, Some(vec![0, 1, 2]));
+        assert_eq!(p.link.left_step, 3);
+        // A schedule naming a 37th thread cannot be written: it is left out
+        // rather than written as something else.
+        let wide = Link { schedule: Some(vec![0, 36]), ..l };
+        assert!(!to_fragment(&wide).contains("schedule="));
+    }
+
+    #[test]
+    fn older_links_are_unchanged() {
+        for f in [
+            "#v1/ksm/wrapped/patched/kvm,gru/step=42",
+            "#v1/cow/original/patched/kvm,sleepable/step=7,9",
+            "#v1/uprobe/original/wrapped/none/step=0",
+        ] {
+            let p = parse(f, KNOWN);
+            assert!(p.notes.is_empty(), "{f}: {:?}", p.notes);
+            assert_eq!((p.link.actors.as_slice(), p.link.schedule.as_deref()), (&[][..], None), "{f}");
+            assert_eq!(to_fragment(&p.link), f);
+        }
+    }
+
+    #[test]
+    fn bad_actors_and_schedules_are_dropped_with_notes() {
+        let p = parse("#v1/cow/patched/patched/kvm,gru/step=3&actors=host_write,gpu_read", KNOWN);
+        assert_eq!(p.link.actors, vec![]);
+        assert_eq!(p.link.left_step, 3);
+        assert_eq!(p.notes.len(), 1, "{:?}", p.notes);
+        assert!(p.notes[0].contains("unknown actor `gpu_read`") && p.notes[0].contains("gru_read"), "{:?}", p.notes);
+        // The schedule goes with the actors it indexes.
+        let p = parse("#v1/cow/patched/patched/kvm,gru/step=3&actors=gpu_read&schedule=012", KNOWN);
+        assert_eq!((p.link.actors.len(), p.link.schedule.as_ref()), (0, None));
+        assert_eq!(p.notes.len(), 2, "{:?}", p.notes);
+        assert!(p.notes[1].contains("schedule was ignored"), "{:?}", p.notes);
+        for (bad, c) in [("01x2,0", ','), ("01A", 'A'), ("0-1", '-'), ("01é", 'é')] {
+            let p = parse(&format!("#v1/cow/patched/patched/kvm,gru/step=3&actors=host_write&schedule={bad}"), KNOWN);
+            assert_eq!(p.link.schedule, None, "{bad}");
+            assert_eq!(p.link.actors, vec![Actor::HostWrite], "{bad}");
+            assert_eq!(p.notes.len(), 1, "{bad}: {:?}", p.notes);
+            assert!(
+                p.notes[0].contains(&format!("`{c}`")) && p.notes[0].contains("not a thread index"),
+                "{:?}",
+                p.notes
+            );
+        }
+        let p = parse("#v1/cow/patched/patched/kvm,gru/step=3&schedule=", KNOWN);
+        assert_eq!(p.link.schedule, None);
+        assert!(p.notes[0].contains("empty"), "{:?}", p.notes);
+        // Empty actors: the default threads, no note.
+        let p = parse("#v1/cow/patched/patched/kvm,gru/step=3&actors=", KNOWN);
+        assert!(p.notes.is_empty() && p.link.actors.is_empty(), "{:?}", p.notes);
     }
 }
