@@ -97,12 +97,17 @@ fn stale_access(found: &mut Vec<Violation>, who: &str, pfn: u64, write: bool, va
     }
 }
 
-/// Checks one executed step; appends violation events to `ev`.
-pub fn check_step(m: &Machine, t: ThreadId, before: &[StateViolation], ev: &mut Vec<Event>) {
+/// Checks one executed step; appends violation events to `ev`. `before`:
+/// the state violations before the step; `state_may_differ`: false when
+/// the step wrote none of the globals they depend on, which skips
+/// computing them again.
+pub fn check_step(m: &Machine, t: ThreadId, before: &[StateViolation], state_may_differ: bool, ev: &mut Vec<Event>) {
     let mut found = Vec::new();
-    for sv in state_violations(m) {
-        if !before.iter().any(|b| b.key == sv.key) {
-            found.push(sv.violation);
+    if state_may_differ {
+        for sv in state_violations(m) {
+            if !before.iter().any(|b| b.key == sv.key) {
+                found.push(sv.violation);
+            }
         }
     }
     let addr = m.host.addr;

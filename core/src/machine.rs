@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::actor::Actor;
 use crate::event::{Event, Violation, ViolationId};
-use crate::invariants;
+use crate::invariants::{self, StateViolation};
 use crate::kernel::{self, EntryFrom, FuncId, Function, Op, Which};
 use crate::notifier::{Callback, Gcr3, GruTlbEntry, NotifierId, Secondary, Spte};
 use crate::page::{Page, Pfn, Pte};
@@ -728,7 +728,7 @@ impl Machine {
         }
         let depth = th.stack.len() - 1;
         let mut ev = Vec::new();
-        let Some((function, pc, milestone, finished)) = self.run_statement(t, &mut ev) else {
+        let Some((function, pc, milestone, finished)) = self.run_statement(t, &mut ev, None) else {
             return StepOutcome::Done;
         };
         let milestone = match (milestone, finished) {
@@ -744,10 +744,22 @@ impl Machine {
     /// invariant checks, with the events written into `ev` (cleared first)
     /// and no milestone text. False when no statement ran.
     pub(crate) fn step_runnable(&mut self, t: ThreadId, ev: &mut Vec<Event>) -> bool {
+        let before = invariants::state_violations(self);
+        self.step_runnable_from(t, ev, &before)
+    }
+
+    /// [`Machine::step_runnable`] with the state violations of this state
+    /// already known (`before`: the explorer computes them once for all the
+    /// successors of a state). Clears [`Machine::globals_written`] first, so
+    /// that it tells afterwards whether the step wrote the globals; when it
+    /// did not, the state violations (a property of the globals) cannot
+    /// have changed and are not computed again.
+    pub(crate) fn step_runnable_from(&mut self, t: ThreadId, ev: &mut Vec<Event>, before: &[StateViolation]) -> bool {
         ev.clear();
         debug_assert!(self.block(t).is_none(), "step_runnable on a blocked thread");
+        self.globals_written = false;
         match self.threads.get(t.0 as usize) {
-            Some(th) if !th.done() => self.run_statement(t, ev).is_some(),
+            Some(th) if !th.done() => self.run_statement(t, ev, Some(before)).is_some(),
             _ => false,
         }
     }
@@ -756,10 +768,13 @@ impl Machine {
     /// and is not blocked) and checks the invariants. Returns the function,
     /// the statement index, its milestone and whether the thread finished;
     /// `None` when no statement ran.
+    /// `before`: this state's [`invariants::state_violations`], when the
+    /// caller knows them and clears `globals_written` before the step.
     fn run_statement(
         &mut self,
         t: ThreadId,
         ev: &mut Vec<Event>,
+        before: Option<&[StateViolation]>,
     ) -> Option<(&'static Function, usize, Option<&'static str>, bool)> {
         let fr = *self.threads[t.0 as usize].stack.last().expect("non-empty stack");
         let function = kernel::function(fr.func, self.semantics);
@@ -769,12 +784,21 @@ impl Machine {
             self.pop_finished(t, &mut Vec::new());
             return None;
         };
-        let before = invariants::state_violations(self);
+        let computed;
+        let before = match before {
+            Some(b) => b,
+            None => {
+                computed = invariants::state_violations(self);
+                &computed[..]
+            }
+        };
         self.steps += 1;
         let flow = self.exec(t, fr, stmt.op, ev);
         self.apply(t, function, flow, ev);
         let finished = self.pop_finished(t, ev);
-        invariants::check_step(self, t, &before, ev);
+        // Without a write to the globals, the state violations are `before`.
+        let state_may_differ = self.globals_written;
+        invariants::check_step(self, t, before, state_may_differ, ev);
         Some((function, pc, stmt.milestone, finished))
     }
 

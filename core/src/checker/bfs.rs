@@ -33,6 +33,7 @@ use super::codec::{Codec, fingerprint_words};
 use super::table::StateTable;
 use super::{Found, Options, Report};
 use crate::event::{Event, ViolationId};
+use crate::invariants;
 use crate::machine::{Machine, ThreadId};
 
 /// The stored states of one search, split by fingerprint into shards that
@@ -214,6 +215,8 @@ impl Worker {
                 }
                 continue;
             }
+            // The same for every successor of this state.
+            let before = invariants::state_violations(&self.m);
             let last = self.runnable.len() - 1;
             for (k, &t) in self.runnable.iter().enumerate() {
                 let others_touched = self.m.touches_other_threads(t);
@@ -225,8 +228,7 @@ impl Worker {
                     self.next.clone_from(&self.m);
                     &mut self.next
                 };
-                succ.globals_written = false;
-                if !succ.step_runnable(t, &mut self.events) {
+                if !succ.step_runnable_from(t, &mut self.events, &before) {
                     continue;
                 }
                 let mut nviol = 0u64;
