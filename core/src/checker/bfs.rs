@@ -50,8 +50,14 @@ impl Shards {
         ((fp >> 40) % self.0.len() as u64) as usize
     }
 
-    fn contains(&self, fp: u64) -> bool {
-        self.0[self.of(fp)].contains(fp)
+    /// See [`StateTable::home`].
+    fn home(&self, fp: u64) -> u64 {
+        self.0[self.of(fp)].home(fp)
+    }
+
+    /// See [`StateTable::contains_given`].
+    fn contains_given(&self, fp: u64, home: u64) -> bool {
+        self.0[self.of(fp)].contains_given(fp, home)
     }
 
     fn len(&self) -> usize {
@@ -166,7 +172,11 @@ struct Worker {
     /// Where each thread's words start in the state being expanded.
     threads_at: Vec<usize>,
     events: Vec<Event>,
-    enc: Vec<u64>,
+    /// This state's successors before their lookup: record head, fingerprint
+    /// and where their words are in `words`.
+    pending: Vec<(u64, u64, usize)>,
+    /// Their home slots' contents (see [`StateTable::home`]).
+    homes: Vec<u64>,
     /// The records, in the order the serial search would meet them.
     out: Vec<u64>,
     /// The frontier records of the candidates in `out` (see `push_state`).
@@ -186,7 +196,8 @@ impl Worker {
             runnable: Vec::new(),
             threads_at: Vec::new(),
             events: Vec::new(),
-            enc: Vec::new(),
+            pending: Vec::new(),
+            homes: Vec::new(),
             out: Vec::new(),
             words: Vec::new(),
             violations: Vec::new(),
@@ -217,6 +228,8 @@ impl Worker {
             }
             // The same for every successor of this state.
             let before = invariants::state_violations(&self.m);
+            let state_start = self.words.len();
+            self.pending.clear();
             let last = self.runnable.len() - 1;
             for (k, &t) in self.runnable.iter().enumerate() {
                 let others_touched = self.m.touches_other_threads(t);
@@ -241,19 +254,35 @@ impl Worker {
                         nviol += 1;
                     }
                 }
-                self.enc.clear();
-                self.codec.encode_successor(succ, parent, &self.threads_at, t, others_touched, &mut self.enc);
-                let nfp = fingerprint_words(&self.enc);
-                let head = u64::from(t.0) << 8 | nviol << 16;
-                if parents.contains(nfp) {
+                // Encoded straight into the depth buffer; a successor found
+                // stored is taken out again below.
+                let at = self.words.len();
+                self.words.extend_from_slice(&[0, 0]);
+                let n = self.codec.encode_successor(succ, parent, &self.threads_at, t, others_touched, &mut self.words);
+                let nfp = fingerprint_words(&self.words[at + 2..]);
+                self.words[at] = n as u64;
+                self.words[at + 1] = nfp;
+                self.pending.push((u64::from(t.0) << 8 | nviol << 16, nfp, at));
+            }
+            // The lookups of all successors of this state: first every home
+            // slot's load (no branch between them, so their cache misses
+            // overlap), then the comparisons.
+            self.homes.clear();
+            self.homes.extend(self.pending.iter().map(|p| parents.home(p.1)));
+            let mut keep = state_start;
+            for (&(head, nfp, at), &home) in self.pending.iter().zip(&self.homes) {
+                if parents.contains_given(nfp, home) {
                     self.out.extend_from_slice(&[REC_KNOWN | head, fp]);
                 } else {
+                    let len = 2 + self.words[at] as usize;
+                    self.words.copy_within(at..at + len, keep);
+                    let kept = u32::try_from(keep).expect("a worker's depth buffer stays below 2^32 words");
+                    self.out.extend_from_slice(&[REC_CANDIDATE | head, fp, nfp, u64::from(kept)]);
                     self.candidates += 1;
-                    let at = u32::try_from(self.words.len()).expect("a worker's depth buffer stays below 2^32 words");
-                    self.out.extend_from_slice(&[REC_CANDIDATE | head, fp, nfp, u64::from(at)]);
-                    push_state(&mut self.words, nfp, &self.enc);
+                    keep += len;
                 }
             }
+            self.words.truncate(keep);
         }
     }
 }

@@ -55,9 +55,29 @@ impl StateTable {
     }
 
     /// Whether `fp` is stored.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn contains(&self, fp: u64) -> bool {
         self.probe(fp).1
+    }
+
+    /// What `fp`'s home slot holds: a load with no branch on its value, so
+    /// that a caller can issue the loads of many lookups first and let
+    /// their cache misses overlap, then finish each with
+    /// [`StateTable::contains_given`].
+    #[inline]
+    pub(crate) fn home(&self, fp: u64) -> u64 {
+        self.slots[fp as usize & (self.slots.len() - 1)][0]
+    }
+
+    /// [`StateTable::contains`], given `home(fp)` (read since the last
+    /// insertion).
+    #[inline]
+    pub(crate) fn contains_given(&self, fp: u64, home: u64) -> bool {
+        match home {
+            0 => false,
+            h if h == fp => true,
+            _ => self.probe(fp).1,
+        }
     }
 
     /// `fp`'s parent fingerprint.
@@ -114,7 +134,9 @@ mod tests {
         assert_eq!(t.len(), keys.len());
         for &k in &keys {
             assert_eq!(t.parent(k), Some(k + 1));
+            assert!(t.contains_given(k, t.home(k)));
         }
+        assert!(!t.contains_given(1 << 60, t.home(1 << 60)));
         assert_eq!(t.parent(1 << 60), None);
         assert!(t.slots.len() * 3 >= keys.len() * 4, "over 3/4 full");
     }
