@@ -29,6 +29,8 @@
 //! minimal depth, and the parent chain of that state is a shortest path to
 //! it (each state's parent is the first one that reached it).
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use super::codec::{Codec, fingerprint_words};
 use super::table::StateTable;
 use super::{Found, Options, Report};
@@ -185,6 +187,16 @@ struct Worker {
     violations: Vec<(ViolationId, String)>,
     /// `REC_CANDIDATE` records in `out`.
     candidates: usize,
+    /// The chunks expanded in this depth, in the order they were taken.
+    done: Vec<ChunkDone>,
+}
+
+/// A chunk of the frontier one worker expanded: its records are
+/// `out[out]` of that worker, its violations start at `violations`.
+struct ChunkDone {
+    chunk: usize,
+    out: std::ops::Range<usize>,
+    violations: usize,
 }
 
 impl Worker {
@@ -202,6 +214,7 @@ impl Worker {
             words: Vec::new(),
             violations: Vec::new(),
             candidates: 0,
+            done: Vec::new(),
         }
     }
 
@@ -209,11 +222,37 @@ impl Worker {
     /// `parents` (the states of earlier depths and of this one so far) only
     /// to leave out successors already stored, and `found` only to leave
     /// out violations already found; the merge decides everything else.
-    fn expand(&mut self, frontier: &Frontier, run: &[StateRef], parents: &Shards, found: &[ViolationId]) {
+    /// Empties the buffers for a new depth.
+    fn begin(&mut self) {
         self.out.clear();
         self.words.clear();
         self.violations.clear();
         self.candidates = 0;
+        self.done.clear();
+    }
+
+    /// Takes chunks of `chunks` from `next` until none is left, expanding
+    /// each and noting where its records are.
+    fn run(
+        &mut self,
+        frontier: &Frontier,
+        chunks: &[&[StateRef]],
+        next: &AtomicUsize,
+        parents: &Shards,
+        found: &[ViolationId],
+    ) {
+        self.begin();
+        loop {
+            let c = next.fetch_add(1, Ordering::Relaxed);
+            let Some(chunk) = chunks.get(c) else { break };
+            let (out, violations) = (self.out.len(), self.violations.len());
+            self.expand(frontier, chunk, parents, found);
+            self.done.push(ChunkDone { chunk: c, out: out..self.out.len(), violations });
+        }
+    }
+
+    /// Expands the frontier states `run`, appending to the buffers.
+    fn expand(&mut self, frontier: &Frontier, run: &[StateRef], parents: &Shards, found: &[ViolationId]) {
         for &r in run {
             let (fp, parent) = frontier.record(r);
             self.codec.decode(parent, &mut self.m, &mut self.threads_at);
@@ -321,8 +360,11 @@ pub fn explore(initial: Machine, options: Options) -> Result<Report, String> {
     'search: while !frontier.states.is_empty() {
         let found_ids: Vec<ViolationId> = found.iter().map(|f| f.id).collect();
         let parallel = frontier.states.len() >= PARALLEL_MIN_STATES;
-        let per = frontier.states.len().div_ceil(if parallel { workers.len() } else { 1 });
-        let runs: Vec<&[StateRef]> = frontier.states.chunks(per).collect();
+        // Many more chunks than workers, taken as workers get free: the
+        // work stays balanced when states cost more in one part of the
+        // frontier, or a core is slowed by something else.
+        let per = if parallel { (frontier.states.len() / (workers.len() * 16)).max(64) } else { frontier.states.len() };
+        let chunks: Vec<&[StateRef]> = frontier.states.chunks(per).collect();
         // Every state of this depth is expanded before the next depth (the
         // search stops inside a depth at most).
         max_depth = depth;
@@ -330,25 +372,40 @@ pub fn explore(initial: Machine, options: Options) -> Result<Report, String> {
             let parents = &parents;
             let found_ids = &found_ids[..];
             let frontier = &frontier;
+            let chunks = &chunks[..];
+            let next = AtomicUsize::new(0);
+            let next = &next;
+            let active = if parallel { workers.len() } else { 1 };
             let (first, rest) = workers.split_at_mut(1);
             std::thread::scope(|s| {
-                for (w, run) in rest.iter_mut().zip(&runs[1..]) {
-                    s.spawn(move || w.expand(frontier, run, parents, found_ids));
+                for w in rest.iter_mut().take(active - 1) {
+                    s.spawn(move || w.run(frontier, chunks, next, parents, found_ids));
                 }
-                first[0].expand(frontier, runs[0], parents, found_ids);
+                first[0].run(frontier, chunks, next, parents, found_ids);
             });
+            for w in rest.iter_mut().skip(active - 1) {
+                w.begin();
+            }
+        }
+        // Where each chunk's records are, in frontier order.
+        let mut order: Vec<(usize, std::ops::Range<usize>, usize)> = vec![(0, 0..0, 0); chunks.len()];
+        for (wi, w) in workers.iter().enumerate() {
+            for d in &w.done {
+                order[d.chunk] = (wi, d.out.clone(), d.violations);
+            }
         }
         // The merge: what the serial search does, in frontier order. When
         // the state limit cannot be reached in this depth, new candidates
         // are collected and stored afterwards by one thread per shard (each
         // in frontier order); else they are stored here, one by one, so
         // the search stops exactly where a serial one does.
-        let ncand: usize = workers[..runs.len()].iter().map(|w| w.candidates).sum();
+        let ncand: usize = workers.iter().map(|w| w.candidates).sum();
         let defer = parallel && parents.len() + ncand < options.max_states;
         candidates.clear();
-        for (wi, w) in workers[..runs.len()].iter().enumerate() {
-            let out = &w.out;
-            let (mut i, mut vi) = (0, 0);
+        for (wi, range, mut vi) in order {
+            let w = &workers[wi];
+            let out = &w.out[..range.end];
+            let mut i = range.start;
             while i < out.len() {
                 let head = out[i];
                 match head & 0xff {
@@ -395,6 +452,8 @@ pub fn explore(initial: Machine, options: Options) -> Result<Report, String> {
                     }
                 }
             }
+        }
+        for w in &workers {
             codec.learn(&w.codec);
         }
         if defer {
