@@ -52,6 +52,11 @@ impl Shards {
         ((fp >> 40) % self.0.len() as u64) as usize
     }
 
+    /// See [`StateTable::prefetch`].
+    fn prefetch(&self, fp: u64) {
+        self.0[self.of(fp)].prefetch(fp);
+    }
+
     /// See [`StateTable::home`].
     fn home(&self, fp: u64) -> u64 {
         self.0[self.of(fp)].home(fp)
@@ -160,6 +165,9 @@ const REC_TERMINAL: u64 = 1;
 const REC_DEADLOCK: u64 = 2;
 const REC_KNOWN: u64 = 3;
 const REC_CANDIDATE: u64 = 4;
+
+/// How many insertions ahead the store prefetches a slot.
+const PREFETCH_AHEAD: usize = 8;
 
 /// Frontiers smaller than this many states are expanded on the calling
 /// thread.
@@ -301,6 +309,8 @@ impl Worker {
                 let nfp = fingerprint_words(&self.words[at + 2..]);
                 self.words[at] = n as u64;
                 self.words[at + 1] = nfp;
+                // The lookup comes after this state's other successors.
+                parents.prefetch(nfp);
                 self.pending.push((u64::from(t.0) << 8 | nviol << 16, nfp, at));
             }
             // The lookups of all successors of this state: first every home
@@ -498,15 +508,26 @@ pub fn explore(initial: Machine, options: Options) -> Result<Report, String> {
 /// Stores `candidates` (in frontier order) with one thread per shard and
 /// appends the new states to `next` in that order.
 fn store_candidates(parents: &mut Shards, candidates: &[Candidate], next: &mut Vec<StateRef>) {
-    let of: Vec<usize> = candidates.iter().map(|c| parents.of(c.fp)).collect();
+    // Each shard's candidates, in frontier order.
+    let mut mine: Vec<Vec<u32>> = vec![Vec::new(); parents.0.len()];
+    for (i, c) in candidates.iter().enumerate() {
+        mine[parents.of(c.fp)].push(i as u32);
+    }
     let mut new: Vec<Vec<u32>> = vec![Vec::new(); parents.0.len()];
     std::thread::scope(|s| {
-        for (k, (shard, new)) in parents.0.iter_mut().zip(new.iter_mut()).enumerate() {
-            let of = &of;
+        for (k, ((shard, new), mine)) in parents.0.iter_mut().zip(new.iter_mut()).zip(&mine).enumerate() {
             let mut run = move || {
-                for (i, c) in candidates.iter().enumerate() {
-                    if of[i] == k && shard.insert(c.fp, c.parent) {
-                        new.push(i as u32);
+                // Room for all of them first: no growth in the loop, so the
+                // prefetched slots stay where they are.
+                shard.reserve(mine.len());
+                for (j, &i) in mine.iter().enumerate() {
+                    // Insertions miss the cache: ask for a later one's slot.
+                    if let Some(&ahead) = mine.get(j + PREFETCH_AHEAD) {
+                        shard.prefetch(candidates[ahead as usize].fp);
+                    }
+                    let c = &candidates[i as usize];
+                    if shard.insert(c.fp, c.parent) {
+                        new.push(i);
                     }
                 }
             };

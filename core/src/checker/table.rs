@@ -60,6 +60,13 @@ impl StateTable {
         self.probe(fp).1
     }
 
+    /// Asks the processor to bring `fp`'s home slot into the cache ahead of
+    /// a lookup or an insertion (no effect on the result).
+    #[inline]
+    pub(crate) fn prefetch(&self, fp: u64) {
+        mem_prefetch::prefetch_write_data::<_, 3>(&self.slots[fp as usize & (self.slots.len() - 1)]);
+    }
+
     /// What `fp`'s home slot holds: a load with no branch on its value, so
     /// that a caller can issue the loads of many lookups first and let
     /// their cache misses overlap, then finish each with
@@ -102,6 +109,13 @@ impl StateTable {
         self.slots[i] = [fp, parent];
         self.len += 1;
         true
+    }
+
+    /// Grows the table now if storing `additional` more states would grow it.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        while (self.len + additional) * 4 > self.slots.len() * 3 {
+            self.grow();
+        }
     }
 
     /// Doubles the table.
