@@ -3,6 +3,10 @@
 //! with a host writer, a vCPU reader and a GRU reader: 1,126,353 distinct
 //! states, 3.9 M transitions). Criterion reports it as elements/s, one
 //! element per distinct state. Measured, never asserted.
+//!
+//! The reference point is SPIN's compiled verifier, about 1.1 M
+//! states/s on such a model on these machines; `scripts/spin-calibration.sh`
+//! measures SPIN and the explorer alternately on the same machine.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use notifier_lab_core::checker::{self, Options};
