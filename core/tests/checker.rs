@@ -2,6 +2,8 @@
 //! the races it must find (and must not find), shortest counterexamples and
 //! their replay.
 
+mod common;
+
 use notifier_lab_core::checker::{self, Counterexample, Options, Outcome, Path, Report};
 use notifier_lab_core::event::ViolationId;
 use notifier_lab_core::link;
@@ -305,11 +307,7 @@ fn max_states_stops_the_search_and_says_so() {
 /// page uprobes frees, so no invalidation of the probed address drops it.
 #[test]
 fn explorer_reports_a_secondary_mapping_of_a_freed_page() {
-    let text = include_str!("../../scenarios/uprobe.toml").replace(
-        "refcount = 2\nmapcount = 1\ncontent = 0x90",
-        "refcount = 1\nmapcount = 1\nflags = [\"anon\"]\ncontent = 0x90",
-    );
-    let s = Scenario::parse("anon-uprobe.toml", &text).expect("valid");
+    let s = common::anon_uprobe();
     let clean = s.machine(Semantics::Wrapped, &[NotifierId::Kvm]);
     let mut broken = clean.clone();
     let Some(notifier_lab_core::notifier::Secondary::Kvm(k)) = broken.notifiers.first_mut() else {

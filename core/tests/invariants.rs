@@ -1,6 +1,8 @@
 //! Each invariant fires on a case built to break it, through real execution
 //! of the model (a constructed initial state or a constructed schedule).
 
+mod common;
+
 use notifier_lab_core::event::ViolationId;
 use notifier_lab_core::machine::{Frame, FrameStack, ThreadId};
 use notifier_lab_core::notifier::{GruTlbEntry, Secondary};
@@ -38,11 +40,7 @@ fn sleep_in_atomic_fires_for_a_sleeping_notifier_in_v3_6_only() {
 /// invalidations (we reload its TLB entry after every step) keeps mapping it.
 #[test]
 fn secondary_maps_freed_page_fires_when_a_driver_ignores_invalidations() {
-    let text = include_str!("../../scenarios/uprobe.toml").replace(
-        "refcount = 2\nmapcount = 1\ncontent = 0x90",
-        "refcount = 1\nmapcount = 1\nflags = [\"anon\"]\ncontent = 0x90",
-    );
-    let s = Scenario::parse("anon-uprobe.toml", &text).expect("valid");
+    let s = common::anon_uprobe();
     // Correct drivers: the page is freed, nobody maps it, no violation.
     let ok = Trace::run(&s, Semantics::Wrapped, &[NotifierId::Gru]);
     assert!(
