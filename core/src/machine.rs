@@ -148,9 +148,8 @@ pub struct FrameStack {
 impl FrameStack {
     /// A stack holding `first`.
     pub fn new(first: Frame) -> FrameStack {
-        let mut frames = [first; MAX_STACK_DEPTH];
-        frames[0] = first;
-        FrameStack { frames, len: 1 }
+        // The slots past `len` are never read; `first` just fills them.
+        FrameStack { frames: [first; MAX_STACK_DEPTH], len: 1 }
     }
 
     /// Pushes `f`; false (and nothing pushed) when the stack is full.

@@ -331,33 +331,21 @@ impl Demo {
         self.message = m.finished.then(|| "Both runs finished: the summary is below the columns.".to_string());
     }
 
+    /// One of the walk's moves, then its message.
+    fn move_by(&mut self, step: fn(&mut Walk) -> Moved) {
+        let m = step(&mut self.walk);
+        self.moved(m);
+    }
+
     /// Performs `action`.
     pub fn apply(&mut self, action: Action) {
         match action {
-            Action::StepOver => {
-                let m = self.walk.step_over();
-                self.moved(m);
-            }
-            Action::StepInto => {
-                let m = self.walk.step_into();
-                self.moved(m);
-            }
-            Action::Finish => {
-                let m = self.walk.finish();
-                self.moved(m);
-            }
-            Action::Back => {
-                let m = self.walk.back();
-                self.moved(m);
-            }
-            Action::RunToEnd => {
-                let m = self.walk.run_to_end();
-                self.moved(m);
-            }
-            Action::Restart => {
-                let m = self.walk.restart();
-                self.moved(m);
-            }
+            Action::StepOver => self.move_by(Walk::step_over),
+            Action::StepInto => self.move_by(Walk::step_into),
+            Action::Finish => self.move_by(Walk::finish),
+            Action::Back => self.move_by(Walk::back),
+            Action::RunToEnd => self.move_by(Walk::run_to_end),
+            Action::Restart => self.move_by(Walk::restart),
             Action::FocusToggle => {
                 self.focus = self.focus.other();
                 self.message = Some(format!("{} side focused", self.focus.name()));

@@ -1,22 +1,24 @@
 //! Breadth-first search over interleavings.
 //!
 //! Memory: for every distinct state, its fingerprint and parent pointer in
-//! a [`StateTable`] (17 bytes a slot, at most 3/4 full), in shards by
+//! a [`StateTable`] (16 bytes a slot, at most 3/4 full), in shards by
 //! fingerprint; states themselves only for the frontier, which BFS keeps
 //! one depth at a time plus the next depth being built. Frontier states
 //! are kept encoded (`codec`: a page, a pte or a thread's locals in one
 //! `u64` word each, about 25 words for the benchmark's four threads), in
 //! the buffer of the worker that produced them, and decoded into a reused
 //! [`Machine`] to be expanded. A successor's encoding copies the words of
-//! the threads the step cannot have changed from its parent's; its
+//! the parts the step cannot have changed (other threads, untouched
+//! globals) from its parent's; its
 //! fingerprint (a hash of the encoding) is computed once and travels with
 //! it.
 //!
-//! Parallelism without changing the result: a depth is cut into
-//! consecutive runs of states, one per worker thread. Workers step every
-//! runnable thread of their states, drop successors already stored at an
-//! earlier depth, and write records in frontier order. This thread then
-//! merges the records in that order, doing what a serial search does:
+//! Parallelism without changing the result: a depth is cut into small
+//! chunks of consecutive states that the worker threads take as they get
+//! free. Workers step every runnable thread of their states, drop
+//! successors already stored at an earlier depth, and write records in
+//! order within each chunk. This thread then merges the chunks' records in
+//! frontier order, doing what a serial search does:
 //! counts, violations (first occurrence wins), deadlock, and storing new
 //! states (one thread per shard when the state limit cannot be reached in
 //! this depth; each shard sees its successors in frontier order, so every

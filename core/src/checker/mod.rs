@@ -9,11 +9,11 @@
 //! * [`bfs`] is the search: breadth first, so the first time a violation id
 //!   shows up its schedule is a shortest one. States are deduplicated by a
 //!   64-bit fingerprint of their compact encoding (`codec`), which covers
-//!   what `Machine`'s `Hash` covers (display-only fields are left out). Only the fingerprints, each with its parent's fingerprint and
-//!   the thread that led to it, are kept for every state; full states live
-//!   only on the BFS frontier. This is Stateright's scheme: a path is a list
-//!   of fingerprints, rebuilt by replaying the schedule from the initial
-//!   state ([`path`]).
+//!   what `Machine`'s `Hash` covers (display-only fields are left out).
+//!   Only the fingerprints, each with its parent's fingerprint, are kept
+//!   for every state (`table`); full states live only on the BFS frontier.
+//!   This is Stateright's scheme: a path is a list of fingerprints, and its
+//!   schedule is rebuilt by replaying from the initial state ([`path`]).
 //! * [`path`] holds [`Path`] (fingerprints plus schedule) and
 //!   [`Counterexample`], the small file `check --save` writes and
 //!   `notifier-lab --replay` opens.
