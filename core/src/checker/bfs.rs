@@ -342,7 +342,7 @@ impl Worker {
 /// The report's `scenario` and `actors` are left for the caller to fill.
 ///
 /// Each depth is expanded in parallel by up to
-/// `available_parallelism` workers over consecutive runs of the frontier;
+/// `available_parallelism` workers over small chunks of the frontier;
 /// their records are then merged on this thread in frontier order, so
 /// the counts, the stored parents and the schedules found are those of a
 /// serial breadth-first search.
