@@ -4,7 +4,8 @@
 use serde::Serialize;
 
 use crate::notifier::{Callback, NotifierId};
-use crate::page::Pfn;
+use crate::page::{Pfn, hex};
+use crate::users::UserEvent;
 
 /// The invariants checked after every step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -121,77 +122,6 @@ pub enum Event {
         /// Ranges still open in this thread.
         open: i32,
     },
-    /// A KVM spte was dropped.
-    SpteZapped {
-        /// Guest frame.
-        gfn: u64,
-        /// The page it mapped.
-        pfn: Pfn,
-        /// The callback that dropped it.
-        by: Callback,
-    },
-    /// A KVM spte was rewritten in place to another page (read-only).
-    SpteRemapped {
-        /// Guest frame.
-        gfn: u64,
-        /// Previous page.
-        old_pfn: Pfn,
-        /// New page.
-        new_pfn: Pfn,
-    },
-    /// `kvm_set_pte_rmapp` found no spte to update.
-    ChangePteMiss {
-        /// Guest frame.
-        gfn: u64,
-    },
-    /// `kvm->mmu_notifier_seq` changed.
-    KvmSeq {
-        /// New value.
-        seq: u64,
-    },
-    /// `kvm->mmu_notifier_count` changed.
-    KvmCount {
-        /// New value.
-        count: i64,
-    },
-    /// `kvm_flush_remote_tlbs`.
-    KvmRemoteFlush,
-    /// The guest accessed a gfn through a present spte.
-    GuestAccess {
-        /// Guest frame.
-        gfn: u64,
-        /// Page accessed.
-        pfn: Pfn,
-        /// A write (else a read).
-        write: bool,
-        /// Value read or written.
-        value: u32,
-    },
-    /// The guest took an EPT/NPT violation exit (no usable spte).
-    GuestFault {
-        /// Guest frame.
-        gfn: u64,
-        /// A write access.
-        write: bool,
-    },
-    /// `mmu_notifier_retry` told the vCPU to retry the fault.
-    KvmFaultRetry {
-        /// Count seen.
-        count: i64,
-        /// Snapshot taken before get_user_pages.
-        mmu_seq: u64,
-        /// Current sequence.
-        seq: u64,
-    },
-    /// A spte was installed by the fault path.
-    SpteInstalled {
-        /// Guest frame.
-        gfn: u64,
-        /// Page.
-        pfn: Pfn,
-        /// Writable.
-        writable: bool,
-    },
     /// A host thread stored to the page through the primary pte.
     UserWrite {
         /// Virtual address.
@@ -200,60 +130,6 @@ pub enum Event {
         pfn: Pfn,
         /// Value stored.
         value: u32,
-    },
-    /// A GRU instruction accessed the address through a GRU TLB entry.
-    GruAccess {
-        /// Virtual address.
-        addr: u64,
-        /// Page accessed.
-        pfn: Pfn,
-        /// A write (else a read).
-        write: bool,
-        /// Value read or written.
-        value: u32,
-    },
-    /// `tfh_write_restart` loaded a GRU TLB entry.
-    GruTlbDropin {
-        /// Virtual address.
-        addr: u64,
-        /// Page.
-        pfn: Pfn,
-        /// Writable.
-        writable: bool,
-    },
-    /// GRU TLB entries for a range were invalidated.
-    GruTlbFlush {
-        /// Entries dropped.
-        dropped: u32,
-    },
-    /// `ms_range_active` changed.
-    GruRangeActive {
-        /// New value.
-        value: i32,
-    },
-    /// `wake_up_all(&ms_wait_queue)`.
-    GruWakeUpAll {
-        /// Threads woken.
-        woken: u32,
-    },
-    /// AMD IOMMUv2 flushed one page of the PASID's IOTLB.
-    AmdFlushPage,
-    /// AMD IOMMUv2 swapped GCR3 (full PASID flush).
-    AmdSetGcr3 {
-        /// Now pointing to the empty page table.
-        empty: bool,
-    },
-    /// Xen gntdev unmapped grant maps in range.
-    GntdevUnmap {
-        /// Grant maps unmapped.
-        unmapped: u32,
-    },
-    /// A callback did something that may sleep.
-    MightSleep {
-        /// Which notifier.
-        notifier: NotifierId,
-        /// Held spinlocks / RCU, empty when sleeping is allowed.
-        atomic_because: Vec<String>,
     },
     /// A page reference was taken or dropped.
     PageRef {
@@ -301,11 +177,11 @@ pub enum Event {
     /// The thread finished its path.
     ThreadDone,
     /// An invariant broke.
-    Violation(crate::event::Violation),
-}
-
-fn hex(v: u64) -> String {
-    format!("{v:#x}")
+    Violation(Violation),
+    /// Something one notifier user did (serialized as the user's event
+    /// alone: `{"kind": "spte_zapped", ...}`).
+    #[serde(untagged)]
+    User(UserEvent),
 }
 
 impl Event {
@@ -340,82 +216,12 @@ impl Event {
             }
             Event::RangeOpened { open } => format!("invalidate range opened ({open} open)"),
             Event::RangeClosed { open } => format!("invalidate range closed ({open} open)"),
-            Event::SpteZapped { gfn, pfn, by } => {
-                format!("KVM: spte for gfn {} (pfn {}) dropped in {}", hex(*gfn), hex(*pfn), by.id())
-            }
-            Event::SpteRemapped { gfn, old_pfn, new_pfn } => format!(
-                "KVM: spte for gfn {} remapped in place from pfn {} to pfn {}, read-only",
-                hex(*gfn),
-                hex(*old_pfn),
-                hex(*new_pfn)
-            ),
-            Event::ChangePteMiss { gfn } => {
-                format!("KVM: change_pte found no spte for gfn {}: nothing to update", hex(*gfn))
-            }
-            Event::KvmSeq { seq } => format!("KVM: mmu_notifier_seq = {seq}"),
-            Event::KvmCount { count } => format!("KVM: mmu_notifier_count = {count}"),
-            Event::KvmRemoteFlush => "KVM: remote TLBs flushed".into(),
-            Event::GuestAccess { gfn, pfn, write, value } => format!(
-                "guest {} gfn {} through its spte: pfn {}, value {}",
-                if *write { "writes" } else { "reads" },
-                hex(*gfn),
-                hex(*pfn),
-                hex(u64::from(*value))
-            ),
-            Event::GuestFault { gfn, write } => format!(
-                "guest {} fault on gfn {}: no usable spte, EPT violation exit to KVM",
-                if *write { "write" } else { "read" },
-                hex(*gfn)
-            ),
-            Event::KvmFaultRetry { count, mmu_seq, seq } => format!(
-                "KVM: mmu_notifier_retry: count {count}, seq {seq} vs snapshot {mmu_seq}: spte not installed, guest retries"
-            ),
-            Event::SpteInstalled { gfn, pfn, writable } => format!(
-                "KVM: spte for gfn {} installed to pfn {} {}",
-                hex(*gfn),
-                hex(*pfn),
-                if *writable { "read-write" } else { "read-only" }
-            ),
             Event::UserWrite { addr, pfn, value } => format!(
                 "host thread stores {} to {} through its pte: pfn {}",
                 hex(u64::from(*value)),
                 hex(*addr),
                 hex(*pfn)
             ),
-            Event::GruAccess { addr, pfn, write, value } => format!(
-                "GRU {} {} through its TLB: pfn {}, value {}",
-                if *write { "writes" } else { "reads" },
-                hex(*addr),
-                hex(*pfn),
-                hex(u64::from(*value))
-            ),
-            Event::GruTlbDropin { addr, pfn, writable } => format!(
-                "GRU: TLB entry for {} loaded: pfn {} {}",
-                hex(*addr),
-                hex(*pfn),
-                if *writable { "read-write" } else { "read-only" }
-            ),
-            Event::GruTlbFlush { dropped } => {
-                format!(
-                    "GRU: TLB invalidated for the range ({dropped} entr{} dropped)",
-                    if *dropped == 1 { "y" } else { "ies" }
-                )
-            }
-            Event::GruRangeActive { value } => format!("GRU: ms_range_active = {value}"),
-            Event::GruWakeUpAll { woken } => format!("GRU: wake_up_all(ms_wait_queue), {woken} waiter(s) woken"),
-            Event::AmdFlushPage => "AMD IOMMUv2: one-page PASID IOTLB flush".into(),
-            Event::AmdSetGcr3 { empty } => format!(
-                "AMD IOMMUv2: GCR3 -> {} (full PASID flush)",
-                if *empty { "empty_page_table" } else { "mm->pgd" }
-            ),
-            Event::GntdevUnmap { unmapped } => format!("Xen gntdev: {unmapped} grant map(s) unmapped in range"),
-            Event::MightSleep { notifier, atomic_because } => {
-                if atomic_because.is_empty() {
-                    format!("{}: may sleep here (allowed: no spinlock held, SRCU walk)", notifier.label())
-                } else {
-                    format!("{}: may sleep here while {}", notifier.label(), atomic_because.join(" and "))
-                }
-            }
             Event::PageRef { pfn, refcount } => format!("page {} refcount = {refcount}", hex(*pfn)),
             Event::PageMap { pfn, mapcount } => format!("page {} mapcount = {mapcount}", hex(*pfn)),
             Event::PageFreed { pfn } => format!("page {} freed", hex(*pfn)),
@@ -429,6 +235,7 @@ impl Event {
             Event::Branch { why } => why.clone(),
             Event::ThreadDone => "thread finished".into(),
             Event::Violation(v) => format!("VIOLATION {}: {}", v.id.id(), v.message),
+            Event::User(e) => e.message(),
         }
     }
 }

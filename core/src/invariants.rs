@@ -2,7 +2,8 @@
 //! [`Violation`] with a plain-language message naming what broke.
 //!
 //! * `sleep_in_atomic` is raised where the sleepable driver takes its mutex
-//!   (see [`crate::machine`]), because only that statement knows it sleeps.
+//!   ([`crate::users::sleepable`]), because only that statement knows it
+//!   sleeps.
 //! * `secondary_maps_freed_page` is a state property: reported when it
 //!   becomes true.
 //! * `stale_secondary_read` / `lost_write` look at the secondary accesses of
@@ -12,7 +13,7 @@
 
 use crate::event::{Event, Violation, ViolationId};
 use crate::machine::{Machine, ThreadId};
-use crate::notifier::Secondary;
+use crate::page::hex;
 
 /// A state-based violation, keyed so that only new ones are reported.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,48 +22,20 @@ pub struct StateViolation {
     violation: Violation,
 }
 
-fn hex(v: u64) -> String {
-    format!("{v:#x}")
+impl StateViolation {
+    /// A violation of a state property; `key` names the instance (the same
+    /// key in the state before the step means it is not new).
+    pub(crate) fn new(key: String, violation: Violation) -> StateViolation {
+        StateViolation { key, violation }
+    }
 }
 
-/// Violations that are properties of a state (not of a step).
+/// Violations that are properties of a state (not of a step): each
+/// registered user's (a mapping of a freed page, ...).
 pub fn state_violations(m: &Machine) -> Vec<StateViolation> {
     let mut out = Vec::new();
-    let freed = |pfn: u64| m.page(pfn).is_some_and(|p| p.free);
     for n in &m.notifiers {
-        match n {
-            Secondary::Kvm(k) => {
-                for s in k.sptes.iter().filter(|s| freed(s.pfn)) {
-                    out.push(StateViolation {
-                        key: format!("kvm:{}:{}", s.gfn, s.pfn),
-                        violation: Violation {
-                            id: ViolationId::SecondaryMapsFreedPage,
-                            message: format!(
-                                "KVM's spte for gfn {} still maps pfn {}, which has been freed: the guest can read or corrupt a page now owned by someone else",
-                                hex(s.gfn),
-                                hex(s.pfn)
-                            ),
-                        },
-                    });
-                }
-            }
-            Secondary::Gru(g) => {
-                for e in g.tlb.iter().filter(|e| freed(e.pfn)) {
-                    out.push(StateViolation {
-                        key: format!("gru:{}:{}", e.addr, e.pfn),
-                        violation: Violation {
-                            id: ViolationId::SecondaryMapsFreedPage,
-                            message: format!(
-                                "a GRU TLB entry for {} still maps pfn {}, which has been freed: GRU DMA would hit a reused page",
-                                hex(e.addr),
-                                hex(e.pfn)
-                            ),
-                        },
-                    });
-                }
-            }
-            _ => {}
-        }
+        n.state_violations(m, &mut out);
     }
     out
 }
@@ -114,17 +87,15 @@ pub fn check_step(m: &Machine, t: ThreadId, before: &[StateViolation], state_may
     let primary = m.pte(addr);
     for e in ev.iter() {
         match e {
-            Event::GuestAccess { gfn, pfn, write, value } if primary.present && primary.pfn != *pfn => {
-                let mapped = m.page(primary.pfn).map(|p| p.content).unwrap_or(0);
-                let who = format!("the guest {{}} gfn {} through a stale spte", hex(*gfn));
-                stale_access(&mut found, &who, *pfn, *write, *value, primary.pfn, mapped);
-            }
-            // GRU accesses are checked like guest accesses: a GRU TLB entry
-            // is a secondary mapping of the same address.
-            Event::GruAccess { addr, pfn, write, value } if primary.present && primary.pfn != *pfn => {
-                let mapped = m.page(primary.pfn).map(|p| p.content).unwrap_or(0);
-                let who = format!("the GRU {{}} {} through a stale GRU TLB entry", hex(*addr));
-                stale_access(&mut found, &who, *pfn, *write, *value, primary.pfn, mapped);
+            Event::User(u) => {
+                if let Some(a) = u.access()
+                    && primary.present
+                    && primary.pfn != a.pfn
+                {
+                    let mapped = m.page(primary.pfn).map_or(0, |p| p.content);
+                    let who = a.who.replace("{at}", &hex(a.at));
+                    stale_access(&mut found, &who, a.pfn, a.write, a.value, primary.pfn, mapped);
+                }
             }
             Event::RangeClosed { open } if *open < 0 => found.push(Violation {
                 id: ViolationId::RangeImbalance,
@@ -144,23 +115,7 @@ pub fn check_step(m: &Machine, t: ThreadId, before: &[StateViolation], state_may
                 }
                 if m.all_done() {
                     for n in &m.notifiers {
-                        match n {
-                            Secondary::Kvm(k) if k.mmu_notifier_count != 0 => found.push(Violation {
-                                id: ViolationId::RangeImbalance,
-                                message: format!(
-                                    "KVM's mmu_notifier_count is {} after every thread finished: vCPU faults would retry forever",
-                                    k.mmu_notifier_count
-                                ),
-                            }),
-                            Secondary::Gru(g) if g.ms_range_active != 0 => found.push(Violation {
-                                id: ViolationId::RangeImbalance,
-                                message: format!(
-                                    "GRU's ms_range_active is {} after every thread finished: dropins would fail forever",
-                                    g.ms_range_active
-                                ),
-                            }),
-                            _ => {}
-                        }
+                        n.end_violations(&mut found);
                     }
                 }
             }

@@ -35,11 +35,13 @@ pub mod kernel;
 pub mod link;
 pub mod machine;
 pub mod notifier;
+mod pack;
 pub mod page;
 pub mod scenario;
 pub mod semantics;
 pub mod source;
 pub mod trace;
+pub mod users;
 pub mod view;
 pub mod walk;
 

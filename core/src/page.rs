@@ -8,6 +8,11 @@ use serde::Serialize;
 /// Page frame number.
 pub type Pfn = u64;
 
+/// A pfn, address or value as the model prints it (`0x1f`).
+pub fn hex(v: u64) -> String {
+    format!("{v:#x}")
+}
+
 /// A physical page as the model tracks it.
 ///
 /// `Hash` leaves out `name`: a page's name never changes during a run, so

@@ -71,30 +71,9 @@ pub struct Summary {
     pub calls: BTreeMap<NotifierId, BTreeMap<Callback, u32>>,
     /// Of those, made while the PT lock was held.
     pub calls_under_ptl: BTreeMap<NotifierId, BTreeMap<Callback, u32>>,
-    /// sptes dropped.
-    pub sptes_zapped: u32,
-    /// sptes rewritten in place by `change_pte`.
-    pub sptes_remapped: u32,
-    /// `change_pte` calls that found no spte.
-    pub change_pte_misses: u32,
-    /// Guest EPT/NPT violation exits.
-    pub guest_faults: u32,
-    /// `mmu_notifier_retry` retries.
-    pub fault_retries: u32,
-    /// GRU TLB invalidations.
-    pub gru_tlb_flushes: u32,
-    /// GRU `wake_up_all` calls.
-    pub gru_wake_up_all: u32,
-    /// Highest `ms_range_active` seen.
-    pub gru_max_range_active: i32,
-    /// AMD IOMMUv2 one-page flushes.
-    pub amd_page_flushes: u32,
-    /// AMD IOMMUv2 GCR3 swaps (each a full PASID flush).
-    pub amd_gcr3_swaps: u32,
-    /// Xen gntdev unmap walks.
-    pub gntdev_unmap_walks: u32,
-    /// Sleepable driver mutex acquisitions.
-    pub sleepable_mutex_locks: u32,
+    /// Every user's counters (registered or not), in the order of
+    /// [`NotifierId::counters`], which says what each one counts.
+    pub counters: BTreeMap<NotifierId, Vec<i64>>,
     /// Steps executed.
     pub steps: usize,
     /// Why the run stopped early (deadlock, step limit), if it did.
@@ -103,26 +82,32 @@ pub struct Summary {
     pub violations: Vec<Violation>,
 }
 
+/// One counter of a [`Summary`], for display.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CounterRow {
+    /// JSON key (`sptes_zapped`).
+    pub key: &'static str,
+    /// Display label (`sptes zapped`).
+    pub label: &'static str,
+    /// Its value.
+    pub value: i64,
+}
+
 impl Summary {
-    /// Computes the summary of `steps` for `notifiers`.
-    pub fn from_steps(notifiers: &[NotifierId], steps: &[Step], stopped: Option<String>) -> Summary {
+    /// Computes the summary of a run's `events` (`steps` statements) for
+    /// `notifiers`.
+    pub fn from_events<'a>(
+        notifiers: &[NotifierId],
+        events: impl IntoIterator<Item = &'a Event>,
+        steps: usize,
+        stopped: Option<String>,
+    ) -> Summary {
         let mut s = Summary {
             notifiers: notifiers.to_vec(),
             calls: BTreeMap::new(),
             calls_under_ptl: BTreeMap::new(),
-            sptes_zapped: 0,
-            sptes_remapped: 0,
-            change_pte_misses: 0,
-            guest_faults: 0,
-            fault_retries: 0,
-            gru_tlb_flushes: 0,
-            gru_wake_up_all: 0,
-            gru_max_range_active: 0,
-            amd_page_flushes: 0,
-            amd_gcr3_swaps: 0,
-            gntdev_unmap_walks: 0,
-            sleepable_mutex_locks: 0,
-            steps: steps.len(),
+            counters: NotifierId::ALL.into_iter().map(|n| (n, vec![0; n.counters().len()])).collect(),
+            steps,
             stopped,
             violations: Vec::new(),
         };
@@ -131,33 +116,39 @@ impl Summary {
             s.calls.insert(*n, zero.clone());
             s.calls_under_ptl.insert(*n, zero);
         }
-        for st in steps {
-            for e in &st.events {
-                match e {
-                    Event::Callback { notifier, callback, under_ptl, .. } => {
-                        *s.calls.entry(*notifier).or_default().entry(*callback).or_default() += 1;
-                        if *under_ptl {
-                            *s.calls_under_ptl.entry(*notifier).or_default().entry(*callback).or_default() += 1;
-                        }
+        for e in events {
+            match e {
+                Event::Callback { notifier, callback, under_ptl, .. } => {
+                    *s.calls.entry(*notifier).or_default().entry(*callback).or_default() += 1;
+                    if *under_ptl {
+                        *s.calls_under_ptl.entry(*notifier).or_default().entry(*callback).or_default() += 1;
                     }
-                    Event::SpteZapped { .. } => s.sptes_zapped += 1,
-                    Event::SpteRemapped { .. } => s.sptes_remapped += 1,
-                    Event::ChangePteMiss { .. } => s.change_pte_misses += 1,
-                    Event::GuestFault { .. } => s.guest_faults += 1,
-                    Event::KvmFaultRetry { .. } => s.fault_retries += 1,
-                    Event::GruTlbFlush { .. } => s.gru_tlb_flushes += 1,
-                    Event::GruWakeUpAll { .. } => s.gru_wake_up_all += 1,
-                    Event::GruRangeActive { value } => s.gru_max_range_active = s.gru_max_range_active.max(*value),
-                    Event::AmdFlushPage => s.amd_page_flushes += 1,
-                    Event::AmdSetGcr3 { .. } => s.amd_gcr3_swaps += 1,
-                    Event::GntdevUnmap { .. } => s.gntdev_unmap_walks += 1,
-                    Event::MightSleep { .. } => s.sleepable_mutex_locks += 1,
-                    Event::Violation(v) if !s.violations.contains(v) => s.violations.push(v.clone()),
-                    _ => {}
                 }
+                Event::User(u) => u.count(&mut s.counters),
+                Event::Violation(v) if !s.violations.contains(v) => s.violations.push(v.clone()),
+                _ => {}
             }
         }
         s
+    }
+
+    /// Notifier `n`'s counters with their labels, in display order.
+    pub fn counter_rows(&self, n: NotifierId) -> Vec<CounterRow> {
+        let values = self.counters.get(&n);
+        n.counters()
+            .into_iter()
+            .enumerate()
+            .map(|(i, (key, label))| CounterRow {
+                key,
+                label,
+                value: values.and_then(|v| v.get(i)).copied().unwrap_or(0),
+            })
+            .collect()
+    }
+
+    /// The value of notifier `n`'s counter `key` (`sptes_zapped`).
+    pub fn counter(&self, n: NotifierId, key: &str) -> Option<i64> {
+        self.counter_rows(n).into_iter().find(|r| r.key == key).map(|r| r.value)
     }
 
     fn calls_json(m: &BTreeMap<NotifierId, BTreeMap<Callback, u32>>) -> Value {
@@ -172,39 +163,29 @@ impl Summary {
         Value::Object(out)
     }
 
-    /// The `summary` object of the trace JSON.
+    /// The `summary` object of the trace JSON: calls, then one object of
+    /// counters per user (every user, registered or not).
     pub fn to_json(&self) -> Value {
-        json!({
-            "calls": Summary::calls_json(&self.calls),
-            "calls_under_ptl": Summary::calls_json(&self.calls_under_ptl),
-            "kvm": {
-                "sptes_zapped": self.sptes_zapped,
-                "sptes_remapped": self.sptes_remapped,
-                "change_pte_misses": self.change_pte_misses,
-                "guest_faults": self.guest_faults,
-                "fault_retries": self.fault_retries,
-            },
-            "gru": {
-                "tlb_flushes": self.gru_tlb_flushes,
-                "wake_up_all": self.gru_wake_up_all,
-                "max_range_active": self.gru_max_range_active,
-            },
-            "amd_iommu_v2": {
-                "page_flushes": self.amd_page_flushes,
-                "gcr3_swaps": self.amd_gcr3_swaps,
-            },
-            "xen_gntdev": { "unmap_walks": self.gntdev_unmap_walks },
-            "sleepable": { "mutex_locks": self.sleepable_mutex_locks },
-            "steps": self.steps,
-            "stopped": self.stopped,
-            "violations": self.violations.iter().map(|v| json!({"id": v.id.id(), "message": v.message})).collect::<Vec<_>>(),
-        })
+        let mut o = serde_json::Map::new();
+        o.insert("calls".into(), Summary::calls_json(&self.calls));
+        o.insert("calls_under_ptl".into(), Summary::calls_json(&self.calls_under_ptl));
+        for n in NotifierId::ALL {
+            let counters = self.counter_rows(n).into_iter().map(|r| (r.key.to_string(), json!(r.value))).collect();
+            o.insert(n.id().into(), Value::Object(counters));
+        }
+        o.insert("steps".into(), json!(self.steps));
+        o.insert("stopped".into(), json!(self.stopped));
+        o.insert(
+            "violations".into(),
+            self.violations.iter().map(|v| json!({"id": v.id.id(), "message": v.message})).collect(),
+        );
+        Value::Object(o)
     }
 
     /// The summary JSON shape for a notifier set (all counters zero); used to
     /// validate the keys of `[[expect]]` tables.
     pub fn shape(notifiers: &[NotifierId]) -> Value {
-        Summary::from_steps(notifiers, &[], None).to_json()
+        Summary::from_events(notifiers, [], 0, None).to_json()
     }
 }
 
@@ -283,7 +264,7 @@ impl Trace {
                 }
             }
         }
-        let summary = Summary::from_steps(&notifiers, &steps, stopped);
+        let summary = Summary::from_events(&notifiers, steps.iter().flat_map(|s| &s.events), steps.len(), stopped);
         Trace { scenario: scenario.to_string(), semantics, notifiers, initial, steps, summary }
     }
 
@@ -420,29 +401,9 @@ impl Trace {
                 cbs.iter().map(|(c, k)| format!("{}={} (under PT lock {})", c.id(), k, under[c])).collect();
             let _ = writeln!(out, "  calls {}: {}", n.id(), parts.join(", "));
         }
-        if self.notifiers.contains(&NotifierId::Kvm) {
-            let _ = writeln!(
-                out,
-                "  kvm: sptes_zapped={} sptes_remapped={} change_pte_misses={} guest_faults={} fault_retries={}",
-                s.sptes_zapped, s.sptes_remapped, s.change_pte_misses, s.guest_faults, s.fault_retries
-            );
-        }
-        if self.notifiers.contains(&NotifierId::Gru) {
-            let _ = writeln!(
-                out,
-                "  gru: tlb_flushes={} wake_up_all={} max_range_active={}",
-                s.gru_tlb_flushes, s.gru_wake_up_all, s.gru_max_range_active
-            );
-        }
-        if self.notifiers.contains(&NotifierId::AmdIommuV2) {
-            let _ =
-                writeln!(out, "  amd_iommu_v2: page_flushes={} gcr3_swaps={}", s.amd_page_flushes, s.amd_gcr3_swaps);
-        }
-        if self.notifiers.contains(&NotifierId::XenGntdev) {
-            let _ = writeln!(out, "  xen_gntdev: unmap_walks={}", s.gntdev_unmap_walks);
-        }
-        if self.notifiers.contains(&NotifierId::Sleepable) {
-            let _ = writeln!(out, "  sleepable: mutex_locks={}", s.sleepable_mutex_locks);
+        for n in NotifierId::ALL.into_iter().filter(|n| self.notifiers.contains(n)) {
+            let rows: Vec<String> = s.counter_rows(n).iter().map(|r| format!("{}={}", r.key, r.value)).collect();
+            let _ = writeln!(out, "  {}: {}", n.id(), rows.join(" "));
         }
         let _ = writeln!(out, "  steps={}", s.steps);
         if let Some(why) = &s.stopped {

@@ -8,6 +8,8 @@ use notifier_lab_core::checker::{self, Counterexample, Options, Outcome, Path, R
 use notifier_lab_core::event::ViolationId;
 use notifier_lab_core::link;
 use notifier_lab_core::machine::ThreadId;
+use notifier_lab_core::notifier::UserEvent;
+use notifier_lab_core::users::gru::GruEvent;
 use notifier_lab_core::walk::{Side, Walk};
 use notifier_lab_core::{Actor, Event, NotifierId, Scenario, Semantics};
 
@@ -111,7 +113,9 @@ fn counterexample_replays_and_shows_the_stale_read() {
     assert_eq!(t.steps.len(), cx.schedule.len());
     let last = t.steps.last().unwrap();
     assert_eq!(last.thread_kind, "gru");
-    assert!(last.events.iter().any(|e| matches!(e, Event::GruAccess { write: false, .. })));
+    assert!(
+        last.events.iter().any(|e| matches!(e, Event::User(UserEvent::Gru(GruEvent::GruAccess { write: false, .. }))))
+    );
     let v = last.violations().next().expect("violation at the last step");
     assert_eq!(v.id, ViolationId::StaleSecondaryRead);
     let msg = Event::Violation(v.clone()).message();

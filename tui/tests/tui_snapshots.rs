@@ -3,6 +3,8 @@
 //! overlays, and the too-small message. With `CI=true` a missing snapshot
 //! fails; review changes by reading the `.snap` files.
 
+use notifier_lab_core::notifier::UserEvent;
+use notifier_lab_core::users::kvm::KvmEvent;
 use notifier_lab_core::{Event, NotifierId, Scenario, Semantics};
 use notifier_lab_tui::app::input::{Control, handle_key};
 use notifier_lab_tui::app::keymap::{Key, Keymap};
@@ -131,8 +133,13 @@ fn changed_values_are_highlighted_and_differences_marked() {
     let mut w = walkthrough("ksm");
     let km = Keymap::default_preset();
     // The step where wrapped's invalidate_range_start drops KVM's spte.
-    let zap =
-        w.left.trace.steps.iter().position(|s| s.events.iter().any(|e| matches!(e, Event::SpteZapped { .. }))).unwrap();
+    let zap = w
+        .left
+        .trace
+        .steps
+        .iter()
+        .position(|s| s.events.iter().any(|e| matches!(e, Event::User(UserEvent::Kvm(KvmEvent::SpteZapped { .. })))))
+        .unwrap();
     w.goto(&zap.to_string()).unwrap();
     w.step_into();
     assert_eq!(w.left.pos, zap + 1);

@@ -506,10 +506,11 @@ impl Demo {
         }
         out.push(Section { title: "notifier list".into(), items: list });
 
-        for n in &m.notifiers {
-            let prefix = view::secondary_prefix(n.id());
-            let items = view::secondary_keys(&now, n.id()).iter().map(|k| item(&k[prefix.len()..], k)).collect();
-            out.push(Section { title: n.id().label().into(), items });
+        for sec in view::sections(m) {
+            if let Some(n) = sec.notifier {
+                let items = sec.items.iter().map(|i| item(&i.label, &i.key)).collect();
+                out.push(Section { title: n.label().into(), items });
+            }
         }
 
         let pages = keys("page ").iter().map(|k| item(&k["page ".len()..], k)).collect();
@@ -635,39 +636,9 @@ fn summary_rows(t: &notifier_lab_core::Trace) -> Vec<(String, String, String)> {
             out.push((g.to_string(), l.to_string(), v.clone()));
         }
     };
-    if ns.contains(&NotifierId::Kvm) {
-        group(
-            "KVM",
-            &[
-                ("sptes zapped", s.sptes_zapped.to_string()),
-                ("sptes remapped", s.sptes_remapped.to_string()),
-                ("change_pte misses", s.change_pte_misses.to_string()),
-                ("guest faults", s.guest_faults.to_string()),
-                ("fault retries", s.fault_retries.to_string()),
-            ],
-        );
-    }
-    if ns.contains(&NotifierId::Gru) {
-        group(
-            "GRU",
-            &[
-                ("TLB flushes", s.gru_tlb_flushes.to_string()),
-                ("wake_up_all", s.gru_wake_up_all.to_string()),
-                ("max ms_range_active", s.gru_max_range_active.to_string()),
-            ],
-        );
-    }
-    if ns.contains(&NotifierId::AmdIommuV2) {
-        group(
-            "AMD IOMMUv2",
-            &[("page flushes", s.amd_page_flushes.to_string()), ("GCR3 swaps", s.amd_gcr3_swaps.to_string())],
-        );
-    }
-    if ns.contains(&NotifierId::XenGntdev) {
-        group("Xen gntdev", &[("unmap walks", s.gntdev_unmap_walks.to_string())]);
-    }
-    if ns.contains(&NotifierId::Sleepable) {
-        group("sleepable", &[("mutex locks", s.sleepable_mutex_locks.to_string())]);
+    for n in NotifierId::ALL.into_iter().filter(|n| ns.contains(n)) {
+        let rows: Vec<(&str, String)> = s.counter_rows(n).iter().map(|r| (r.label, r.value.to_string())).collect();
+        group(n.label(), &rows);
     }
     let mut run = vec![("steps", s.steps.to_string())];
     if let Some(why) = &s.stopped {

@@ -12,6 +12,12 @@
 //! `--bg`, `--links`, `--quote-bg`), with fallbacks, so the chart follows
 //! the light and dark themes.
 
+use notifier_lab_core::notifier::UserEvent;
+use notifier_lab_core::users::amd_iommu_v2::AmdEvent;
+use notifier_lab_core::users::gru::GruEvent;
+use notifier_lab_core::users::kvm::KvmEvent;
+use notifier_lab_core::users::sleepable::SleepableEvent;
+use notifier_lab_core::users::xen_gntdev::GntdevEvent;
 use notifier_lab_core::{Event, NotifierId, Trace};
 
 use crate::html::esc;
@@ -90,22 +96,30 @@ fn items(e: &Event, thread: &'static str, has: &dyn Fn(NotifierId) -> bool) -> V
         Event::PtlReleased => note(Lane::Ptl, "released".into(), Tone::Plain),
         Event::PteCleared { .. } => note(me, "pte cleared".into(), Tone::Plain),
         Event::PteSet { pfn, writable, .. } => note(me, format!("pte → {} {}", hex(*pfn), rw(*writable)), Tone::Plain),
-        Event::SpteZapped { .. } => note(on(NotifierId::Kvm), "spte zapped".into(), Tone::Bad),
-        Event::SpteRemapped { new_pfn, .. } => {
+        Event::User(UserEvent::Kvm(KvmEvent::SpteZapped { .. })) => {
+            note(on(NotifierId::Kvm), "spte zapped".into(), Tone::Bad)
+        }
+        Event::User(UserEvent::Kvm(KvmEvent::SpteRemapped { new_pfn, .. })) => {
             note(on(NotifierId::Kvm), format!("spte → {} R", hex(*new_pfn)), Tone::Good)
         }
-        Event::ChangePteMiss { .. } => note(on(NotifierId::Kvm), "no spte: no-op".into(), Tone::Bad),
-        Event::SpteInstalled { pfn, writable, .. } => {
+        Event::User(UserEvent::Kvm(KvmEvent::ChangePteMiss { .. })) => {
+            note(on(NotifierId::Kvm), "no spte: no-op".into(), Tone::Bad)
+        }
+        Event::User(UserEvent::Kvm(KvmEvent::SpteInstalled { pfn, writable, .. })) => {
             note(on(NotifierId::Kvm), format!("spte set {} {}", hex(*pfn), rw(*writable)), Tone::Plain)
         }
-        Event::KvmCount { count } => note(on(NotifierId::Kvm), format!("count = {count}"), Tone::Plain),
-        Event::KvmFaultRetry { .. } => note(on(NotifierId::Kvm), "retry the fault".into(), Tone::Plain),
-        Event::GuestFault { write, .. } => vec![Item::Arrow {
+        Event::User(UserEvent::Kvm(KvmEvent::KvmCount { count })) => {
+            note(on(NotifierId::Kvm), format!("count = {count}"), Tone::Plain)
+        }
+        Event::User(UserEvent::Kvm(KvmEvent::KvmFaultRetry { .. })) => {
+            note(on(NotifierId::Kvm), "retry the fault".into(), Tone::Plain)
+        }
+        Event::User(UserEvent::Kvm(KvmEvent::GuestFault { write, .. })) => vec![Item::Arrow {
             from: me,
             to: on(NotifierId::Kvm),
             label: format!("EPT violation ({})", if *write { "write" } else { "read" }),
         }],
-        Event::GuestAccess { pfn, write, value, .. } => note(
+        Event::User(UserEvent::Kvm(KvmEvent::GuestAccess { pfn, write, value, .. })) => note(
             me,
             format!("{} {} @{}", if *write { "wrote" } else { "read" }, hex(u64::from(*value)), hex(*pfn)),
             Tone::Plain,
@@ -113,27 +127,33 @@ fn items(e: &Event, thread: &'static str, has: &dyn Fn(NotifierId) -> bool) -> V
         Event::UserWrite { pfn, value, .. } => {
             note(me, format!("store {} @{}", hex(u64::from(*value)), hex(*pfn)), Tone::Plain)
         }
-        Event::GruAccess { pfn, write, value, .. } => note(
+        Event::User(UserEvent::Gru(GruEvent::GruAccess { pfn, write, value, .. })) => note(
             me,
             format!("{} {} @{}", if *write { "wrote" } else { "read" }, hex(u64::from(*value)), hex(*pfn)),
             Tone::Plain,
         ),
-        Event::GruTlbDropin { pfn, writable, .. } => {
+        Event::User(UserEvent::Gru(GruEvent::GruTlbDropin { pfn, writable, .. })) => {
             note(on(NotifierId::Gru), format!("TLB ← {} {}", hex(*pfn), rw(*writable)), Tone::Plain)
         }
-        Event::GruTlbFlush { dropped } => {
+        Event::User(UserEvent::Gru(GruEvent::GruTlbFlush { dropped })) => {
             note(on(NotifierId::Gru), format!("TLB flush ({dropped} dropped)"), Tone::Plain)
         }
-        Event::GruRangeActive { value } => note(on(NotifierId::Gru), format!("range_active = {value}"), Tone::Plain),
-        Event::GruWakeUpAll { woken } => note(on(NotifierId::Gru), format!("wake_up_all ({woken} woken)"), Tone::Plain),
-        Event::AmdFlushPage => note(on(NotifierId::AmdIommuV2), "1-page flush".into(), Tone::Plain),
-        Event::AmdSetGcr3 { empty } => {
+        Event::User(UserEvent::Gru(GruEvent::GruRangeActive { value })) => {
+            note(on(NotifierId::Gru), format!("range_active = {value}"), Tone::Plain)
+        }
+        Event::User(UserEvent::Gru(GruEvent::GruWakeUpAll { woken })) => {
+            note(on(NotifierId::Gru), format!("wake_up_all ({woken} woken)"), Tone::Plain)
+        }
+        Event::User(UserEvent::AmdIommuV2(AmdEvent::AmdFlushPage)) => {
+            note(on(NotifierId::AmdIommuV2), "1-page flush".into(), Tone::Plain)
+        }
+        Event::User(UserEvent::AmdIommuV2(AmdEvent::AmdSetGcr3 { empty })) => {
             note(on(NotifierId::AmdIommuV2), format!("GCR3 → {}", if *empty { "empty" } else { "pgd" }), Tone::Plain)
         }
-        Event::GntdevUnmap { unmapped } => {
+        Event::User(UserEvent::XenGntdev(GntdevEvent::GntdevUnmap { unmapped })) => {
             note(on(NotifierId::XenGntdev), format!("unmap {unmapped} map(s)"), Tone::Plain)
         }
-        Event::MightSleep { notifier, atomic_because } => note(
+        Event::User(UserEvent::Sleepable(SleepableEvent::MightSleep { notifier, atomic_because })) => note(
             on(*notifier),
             if atomic_because.is_empty() { "mutex_lock".into() } else { "sleeps in atomic!".into() },
             if atomic_because.is_empty() { Tone::Plain } else { Tone::Bad },

@@ -28,7 +28,7 @@
 
 use crate::kernel::FuncId;
 use crate::machine::{Frame, Machine, MmapSem, Thread, ThreadId};
-use crate::notifier::{Gcr3, GruTlbEntry, Secondary, Spte};
+use crate::pack::{Packer, Reader, Unpacker, bit, field, opt_u8, sfield, un_opt_u8};
 use crate::page::Pte;
 
 /// Encodes and decodes states of one search.
@@ -48,15 +48,6 @@ pub(crate) struct Codec {
     overflow: Option<String>,
 }
 
-fn opt_u8(v: Option<u8>) -> u64 {
-    v.map_or(0, |x| u64::from(x) + 1)
-}
-
-fn un_opt_u8(v: u64) -> Option<u8> {
-    let v = v & 0x1ff;
-    if v == 0 { None } else { Some((v - 1) as u8) }
-}
-
 fn pte_flags(p: &Pte) -> u64 {
     u64::from(p.present) | u64::from(p.writable) << 1 | u64::from(p.dirty) << 2
 }
@@ -65,53 +56,16 @@ fn pte_of(pfn: u64, flags: u64) -> Pte {
     Pte { pfn, present: flags & 1 != 0, writable: flags & 2 != 0, dirty: flags & 4 != 0 }
 }
 
-fn bit(w: u64, i: u32) -> bool {
-    (w >> i) & 1 != 0
-}
-
-/// The low `bits` of `w >> at`.
-#[inline]
-fn field(w: u64, at: u32, bits: u32) -> u64 {
-    (w >> at) & ((1u64 << bits) - 1)
-}
-
-/// The signed field of `bits` at `at` (two's complement).
-#[inline]
-fn sfield(w: u64, at: u32, bits: u32) -> i64 {
-    let v = field(w, at, bits) as i64;
-    let sign = 1i64 << (bits - 1);
-    (v ^ sign) - sign
-}
-
 /// The number of words [`Codec::encode`] writes for `m`.
 fn encoded_len(m: &Machine) -> usize {
     let mut n = 2 + m.pages.len() + m.ptes.len();
     for s in &m.notifiers {
-        n += match s {
-            Secondary::Kvm(k) => 1 + k.sptes.len(),
-            Secondary::Gru(g) => 1 + g.tlb.len() + g.waiters.len().div_ceil(8),
-            _ => 1,
-        };
+        n += s.encoded_len();
     }
     for th in &m.threads {
         n += 2 + th.stack.len().div_ceil(2);
     }
     n
-}
-
-/// Reads words in order.
-struct Reader<'a> {
-    w: &'a [u64],
-    i: usize,
-}
-
-impl Reader<'_> {
-    #[inline]
-    fn next(&mut self) -> u64 {
-        let v = self.w[self.i];
-        self.i += 1;
-        v
-    }
 }
 
 impl Codec {
@@ -165,68 +119,6 @@ impl Codec {
         if self.overflow.is_none() {
             self.overflow = Some(format!("{what} = {v} does not fit the explorer's state encoding"));
         }
-    }
-
-    /// `v` in `bits` unsigned bits.
-    #[inline]
-    fn narrow(&mut self, v: u64, bits: u32, what: &str) -> u64 {
-        if v >> bits != 0 {
-            self.overflowed(what, i128::from(v));
-        }
-        v & ((1u64 << bits) - 1)
-    }
-
-    /// `v` in `bits` bits, two's complement.
-    #[inline]
-    fn narrow_signed(&mut self, v: i64, bits: u32, what: &str) -> u64 {
-        let lim = 1i64 << (bits - 1);
-        if v < -lim || v >= lim {
-            self.overflowed(what, i128::from(v));
-        }
-        (v as u64) & ((1u64 << bits) - 1)
-    }
-
-    /// The 8-bit code of a pfn: 0 for 0, else its index in the page list + 1.
-    #[inline]
-    fn pfn_code(&mut self, pfn: u64) -> u64 {
-        if pfn == 0 {
-            return 0;
-        }
-        if let Some(&code) = self.pfn_codes.get(pfn as usize)
-            && code != 0
-        {
-            return u64::from(code);
-        }
-        match self.pfns.iter().position(|&p| p == pfn) {
-            Some(i) => i as u64 + 1,
-            None => {
-                self.overflowed("a pfn that is not a page of this run", i128::from(pfn));
-                0
-            }
-        }
-    }
-
-    #[inline]
-    fn pfn_of(&self, code: u64) -> u64 {
-        let code = (code & 0xff) as usize;
-        if code == 0 { 0 } else { self.pfns[code - 1] }
-    }
-
-    /// The 8-bit code of a user address: its index in the address list.
-    #[inline]
-    fn addr_code(&mut self, addr: u64) -> u64 {
-        match self.addrs.iter().position(|&a| a == addr) {
-            Some(i) => i as u64,
-            None => {
-                self.overflowed("a user address the run does not map", i128::from(addr));
-                0
-            }
-        }
-    }
-
-    #[inline]
-    fn addr_of(&self, code: u64) -> u64 {
-        self.addrs[(code & 0xff) as usize]
     }
 
     /// Appends the encoding of `m` to `out`: the hashed words, then one
@@ -321,38 +213,7 @@ impl Codec {
             out.push(a | pfn << 8 | pte_flags(pte) << 16);
         }
         for n in &m.notifiers {
-            match n {
-                Secondary::Kvm(k) => {
-                    let nsptes = self.narrow(k.sptes.len() as u64, 8, "KVM sptes");
-                    let count = self.narrow_signed(k.mmu_notifier_count, 16, "mmu_notifier_count");
-                    let seq = self.narrow(k.mmu_notifier_seq, 31, "mmu_notifier_seq");
-                    out.push(nsptes | opt_u8(k.mmu_lock) << 8 | count << 17 | seq << 33);
-                    for s in &k.sptes {
-                        let gfn = self.narrow(s.gfn, 32, "a gfn");
-                        let pfn = self.pfn_code(s.pfn);
-                        out.push(gfn | pfn << 32 | u64::from(s.writable) << 40);
-                    }
-                }
-                Secondary::Gru(g) => {
-                    let ntlb = self.narrow(g.tlb.len() as u64, 8, "GRU TLB entries");
-                    let nwait = self.narrow(g.waiters.len() as u64, 8, "GRU waiters");
-                    out.push(ntlb | nwait << 8 | u64::from(g.ms_range_active as u32) << 16);
-                    for e in &g.tlb {
-                        let a = self.addr_code(e.addr);
-                        let pfn = self.pfn_code(e.pfn);
-                        out.push(a | pfn << 8 | u64::from(e.writable) << 16);
-                    }
-                    for chunk in g.waiters.chunks(8) {
-                        out.push(chunk.iter().enumerate().fold(0, |acc, (i, &x)| acc | u64::from(x) << (8 * i)));
-                    }
-                }
-                Secondary::AmdIommuV2(a) => out.push(match a.gcr3 {
-                    Gcr3::MmPgd => 0,
-                    Gcr3::EmptyPageTable => 1,
-                }),
-                Secondary::XenGntdev(g) => out.push(opt_u8(g.lock) | u64::from(g.grant_maps_in_range) << 32),
-                Secondary::Sleepable(s) => out.push(opt_u8(s.mutex)),
-            }
+            n.encode(self, out);
         }
     }
 
@@ -432,7 +293,7 @@ impl Codec {
 
     /// Decodes the globals at the start of `words`; returns their length.
     fn decode_globals(&self, words: &[u64], m: &mut Machine) -> usize {
-        let mut r = Reader { w: words, i: 0 };
+        let mut r = Reader::new(words);
         let w = r.next();
         let holder = w & 0xffff;
         m.ptl.holder = if holder == 0 { None } else { Some(ThreadId((holder - 1) as u8)) };
@@ -459,49 +320,7 @@ impl Codec {
             m.ptes.push((self.addr_of(a), pte_of(self.pfn_of(a >> 8), field(a, 16, 3))));
         }
         for n in &mut m.notifiers {
-            match n {
-                Secondary::Kvm(k) => {
-                    let w = r.next();
-                    k.mmu_lock = un_opt_u8(w >> 8);
-                    k.mmu_notifier_count = sfield(w, 17, 16);
-                    k.mmu_notifier_seq = w >> 33;
-                    k.sptes.clear();
-                    for _ in 0..field(w, 0, 8) {
-                        let s = r.next();
-                        k.sptes.push(Spte { gfn: field(s, 0, 32), pfn: self.pfn_of(s >> 32), writable: bit(s, 40) });
-                    }
-                }
-                Secondary::Gru(g) => {
-                    let w = r.next();
-                    g.ms_range_active = (w >> 16) as u32 as i32;
-                    g.tlb.clear();
-                    for _ in 0..field(w, 0, 8) {
-                        let e = r.next();
-                        g.tlb.push(GruTlbEntry {
-                            addr: self.addr_of(e),
-                            pfn: self.pfn_of(e >> 8),
-                            writable: bit(e, 16),
-                        });
-                    }
-                    g.waiters.clear();
-                    let nwait = field(w, 8, 8) as usize;
-                    while g.waiters.len() < nwait {
-                        let x = r.next();
-                        for i in 0..(nwait - g.waiters.len()).min(8) {
-                            g.waiters.push((x >> (8 * i)) as u8);
-                        }
-                    }
-                }
-                Secondary::AmdIommuV2(a) => {
-                    a.gcr3 = if r.next() == 0 { Gcr3::MmPgd } else { Gcr3::EmptyPageTable };
-                }
-                Secondary::XenGntdev(g) => {
-                    let w = r.next();
-                    g.lock = un_opt_u8(w);
-                    g.grant_maps_in_range = (w >> 32) as u32;
-                }
-                Secondary::Sleepable(s) => s.mutex = un_opt_u8(r.next()),
-            }
+            n.decode(self, &mut r);
         }
         r.i
     }
@@ -543,6 +362,72 @@ impl Codec {
     }
 }
 
+impl Packer for Codec {
+    /// `v` in `bits` unsigned bits.
+    #[inline]
+    fn narrow(&mut self, v: u64, bits: u32, what: &str) -> u64 {
+        if v >> bits != 0 {
+            self.overflowed(what, i128::from(v));
+        }
+        v & ((1u64 << bits) - 1)
+    }
+
+    /// `v` in `bits` bits, two's complement.
+    #[inline]
+    fn narrow_signed(&mut self, v: i64, bits: u32, what: &str) -> u64 {
+        let lim = 1i64 << (bits - 1);
+        if v < -lim || v >= lim {
+            self.overflowed(what, i128::from(v));
+        }
+        (v as u64) & ((1u64 << bits) - 1)
+    }
+
+    /// The 8-bit code of a pfn: 0 for 0, else its index in the page list + 1.
+    #[inline]
+    fn pfn_code(&mut self, pfn: u64) -> u64 {
+        if pfn == 0 {
+            return 0;
+        }
+        if let Some(&code) = self.pfn_codes.get(pfn as usize)
+            && code != 0
+        {
+            return u64::from(code);
+        }
+        match self.pfns.iter().position(|&p| p == pfn) {
+            Some(i) => i as u64 + 1,
+            None => {
+                self.overflowed("a pfn that is not a page of this run", i128::from(pfn));
+                0
+            }
+        }
+    }
+
+    /// The 8-bit code of a user address: its index in the address list.
+    #[inline]
+    fn addr_code(&mut self, addr: u64) -> u64 {
+        match self.addrs.iter().position(|&a| a == addr) {
+            Some(i) => i as u64,
+            None => {
+                self.overflowed("a user address the run does not map", i128::from(addr));
+                0
+            }
+        }
+    }
+}
+
+impl Unpacker for Codec {
+    #[inline]
+    fn pfn_of(&self, code: u64) -> u64 {
+        let code = (code & 0xff) as usize;
+        if code == 0 { 0 } else { self.pfns[code - 1] }
+    }
+
+    #[inline]
+    fn addr_of(&self, code: u64) -> u64 {
+        self.addrs[(code & 0xff) as usize]
+    }
+}
+
 /// The fingerprint of an encoded state: its hashed words (all but the last)
 /// mixed in four independent lanes, then finalized like
 /// [`super::FxHasher`]. Never 0.
@@ -576,7 +461,7 @@ pub(crate) fn fingerprint_words(words: &[u64]) -> u64 {
 mod tests {
     use super::*;
     use crate::actor::Actor;
-    use crate::notifier::NotifierId;
+    use crate::notifier::{NotifierId, Secondary};
     use crate::scenario::Scenario;
     use crate::semantics::Semantics;
 

@@ -1,8 +1,14 @@
 //! AMD IOMMUv2 callbacks (drivers/iommu/amd_iommu_v2.c, byte-identical at
 //! v3.6 and v3.13; function lines from kernel-facts §10).
 
-use super::Op::*;
 use super::{FuncId, Function, Stmt};
+use crate::users::UserOp;
+use crate::users::amd_iommu_v2::AmdOp;
+
+/// A AmdIommuV2 op as a listing statement's [`super::Op`].
+const fn amd(o: AmdOp) -> super::Op {
+    super::Op::User(UserOp::AmdIommuV2(o))
+}
 
 const F: &str = "drivers/iommu/amd_iommu_v2.c";
 
@@ -27,7 +33,7 @@ amd_fn!(
     "mn_change_pte",
     "v3.6",
     421,
-    [Stmt::new(426, "__mn_flush_page(mn, address);  /* one-page PASID IOTLB flush */", AmdFlushPage),]
+    [Stmt::new(426, "__mn_flush_page(mn, address);  /* one-page PASID IOTLB flush */", amd(AmdOp::FlushPage)),]
 );
 amd_fn!(
     CHANGE_PTE_V3_13,
@@ -35,7 +41,7 @@ amd_fn!(
     "mn_change_pte",
     "v3.13",
     421,
-    [Stmt::new(426, "__mn_flush_page(mn, address);  /* one-page PASID IOTLB flush */", AmdFlushPage),]
+    [Stmt::new(426, "__mn_flush_page(mn, address);  /* one-page PASID IOTLB flush */", amd(AmdOp::FlushPage)),]
 );
 amd_fn!(
     INVALIDATE_PAGE_V3_6,
@@ -43,7 +49,7 @@ amd_fn!(
     "mn_invalidate_page",
     "v3.6",
     429,
-    [Stmt::new(433, "__mn_flush_page(mn, address);", AmdFlushPage),]
+    [Stmt::new(433, "__mn_flush_page(mn, address);", amd(AmdOp::FlushPage)),]
 );
 amd_fn!(
     INVALIDATE_PAGE_V3_13,
@@ -51,7 +57,7 @@ amd_fn!(
     "mn_invalidate_page",
     "v3.13",
     429,
-    [Stmt::new(433, "__mn_flush_page(mn, address);", AmdFlushPage),]
+    [Stmt::new(433, "__mn_flush_page(mn, address);", amd(AmdOp::FlushPage)),]
 );
 amd_fn!(
     RANGE_START_V3_13,
@@ -62,7 +68,7 @@ amd_fn!(
     [Stmt::new(
         446,
         "amd_iommu_domain_set_gcr3(dev_state->domain, pasid_state->pasid, __pa(empty_page_table));",
-        AmdSetGcr3 { empty: true },
+        amd(AmdOp::SetGcr3 { empty: true }),
     ),]
 );
 amd_fn!(
@@ -74,6 +80,6 @@ amd_fn!(
     [Stmt::new(
         460,
         "amd_iommu_domain_set_gcr3(dev_state->domain, pasid_state->pasid, __pa(pasid_state->mm->pgd));",
-        AmdSetGcr3 { empty: false },
+        amd(AmdOp::SetGcr3 { empty: false }),
     ),]
 );

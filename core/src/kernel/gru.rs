@@ -21,6 +21,13 @@
 use super::FuncId::*;
 use super::Op::*;
 use super::{FuncId, Function, Stmt};
+use crate::users::UserOp;
+use crate::users::gru::GruOp;
+
+/// A Gru op as a listing statement's [`super::Op`].
+const fn gru(o: GruOp) -> super::Op {
+    super::Op::User(UserOp::Gru(o))
+}
 
 const F: &str = "drivers/misc/sgi-gru/grutlbpurge.c";
 const FAULT: &str = "drivers/misc/sgi-gru/grufault.c";
@@ -34,8 +41,8 @@ pub static RANGE_START: Function = Function {
     line: 222,
     base_line: 222,
     body: &[
-        Stmt::new(230, "atomic_inc(&gms->ms_range_active);", GruRangeActiveInc),
-        Stmt::new(233, "gru_flush_tlb_range(gms, start, end - start);", GruFlushTlbRange),
+        Stmt::new(230, "atomic_inc(&gms->ms_range_active);", gru(GruOp::RangeActiveInc)),
+        Stmt::new(233, "gru_flush_tlb_range(gms, start, end - start);", gru(GruOp::FlushTlbRange)),
     ],
 };
 
@@ -48,8 +55,8 @@ pub static RANGE_END: Function = Function {
     line: 236,
     base_line: 236,
     body: &[
-        Stmt::new(244, "(void)atomic_dec_and_test(&gms->ms_range_active);", GruRangeActiveDec),
-        Stmt::new(246, "wake_up_all(&gms->ms_wait_queue);", GruWakeUpAll),
+        Stmt::new(244, "(void)atomic_dec_and_test(&gms->ms_range_active);", gru(GruOp::RangeActiveDec)),
+        Stmt::new(246, "wake_up_all(&gms->ms_wait_queue);", gru(GruOp::WakeUpAll)),
     ],
 };
 
@@ -61,7 +68,7 @@ pub static INVALIDATE_PAGE_V3_6: Function = Function {
     tag: "v3.6",
     line: 250,
     base_line: 250,
-    body: &[Stmt::new(257, "gru_flush_tlb_range(gms, address, PAGE_SIZE);", GruFlushTlbRange)],
+    body: &[Stmt::new(257, "gru_flush_tlb_range(gms, address, PAGE_SIZE);", gru(GruOp::FlushTlbRange))],
 };
 
 /// v3.13 `gru_invalidate_page` (reached from the patch's post-unlock call).
@@ -72,23 +79,24 @@ pub static INVALIDATE_PAGE_V3_13: Function = Function {
     tag: "v3.13",
     line: 250,
     base_line: 250,
-    body: &[Stmt::new(257, "gru_flush_tlb_range(gms, address, PAGE_SIZE);", GruFlushTlbRange)],
+    body: &[Stmt::new(257, "gru_flush_tlb_range(gms, address, PAGE_SIZE);", gru(GruOp::FlushTlbRange))],
 };
 
 const INSTRUCTION: &[Stmt] = &[Stmt::new(
     622,
     "GRU instruction accesses addr through the GRU TLB (miss: the TFH reports it, user context calls gru_user_dropin)",
-    GruAccess,
+    gru(GruOp::Access),
 )
 .ms("gru-access")];
 
 const USER_DROPIN: &[Stmt] = &[
-    Stmt::new(631, "wait_event(gms->ms_wait_queue, atomic_read(&gms->ms_range_active) == 0);", GruWaitEvent).at("loop"),
+    Stmt::new(631, "wait_event(gms->ms_wait_queue, atomic_read(&gms->ms_range_active) == 0);", gru(GruOp::WaitEvent))
+        .at("loop"),
     Stmt::new(634, "ret = gru_try_dropin(gts, tfh, cb);", Call(GruTryDropin)),
     Stmt::new(
         635,
         "if (ret <= 0) return ret;  /* 1: range active, loop to while (1) at 630 */",
-        GruIfDropinRetry { retry: "loop" },
+        gru(GruOp::IfDropinRetry { retry: "loop" }),
     ),
 ];
 
@@ -96,23 +104,23 @@ const TRY_DROPIN: &[Stmt] = &[
     Stmt::new(
         413,
         "rmb();  /* TFH (missvaddr, cause) read above must be cache resident before ms_range_active */",
-        GruTfhArm,
+        gru(GruOp::TfhArm),
     ),
     Stmt::new(
         419,
         "if (atomic_read(&gts->ts_gms->ms_range_active)) goto failactive;",
-        GruIfRangeActive { fail: "failactive" },
+        gru(GruOp::IfRangeActive { fail: "failactive" }),
     ),
     Stmt::new(422, "ret = gru_vtop(gts, vaddr, write, atomic, &gpa, &pageshift);", Call(GruVtop)),
     Stmt::new(
         443,
         "tfh_write_restart(tfh, gpa, GAA_RAM, vaddr, asid, write, GRU_PAGESIZE(pageshift));  /* ignored by the hardware if an invalidate hit the TFH */",
-        GruTlbDropin,
+        gru(GruOp::TlbDropin),
     ),
     Stmt::new(
         509,
         "failactive: ... gru_flush_cache(tfh); ... return 1;  /* user context: try again (509-519) */",
-        GruDropinFailActive,
+        gru(GruOp::DropinFailActive),
     )
     .at("failactive"),
 ];
@@ -120,7 +128,7 @@ const TRY_DROPIN: &[Stmt] = &[
 const VTOP: &[Stmt] = &[Stmt::new(
     277,
     "rmb(); if (atomic_pte_lookup(vma, vaddr, write, &paddr, &ps)) non_atomic_pte_lookup(vma, vaddr, write, &paddr, &ps);  /* 219-259: lockless pte read; 190-207: get_user_pages */",
-    GruPteLookup,
+    gru(GruOp::PteLookup),
 )];
 
 /// The `gru_read` / `gru_write` actor at v3.6: one GRU instruction. Not

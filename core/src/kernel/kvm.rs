@@ -12,6 +12,13 @@ use super::FuncId::*;
 use super::Op::*;
 use super::{FuncId, Function, Stmt};
 use crate::notifier::Callback;
+use crate::users::UserOp;
+use crate::users::kvm::KvmOp;
+
+/// A Kvm op as a listing statement's [`super::Op`].
+const fn kvm(o: KvmOp) -> super::Op {
+    super::Op::User(UserOp::Kvm(o))
+}
 
 const K: &str = "virt/kvm/kvm_main.c";
 const M: &str = "arch/x86/kvm/mmu.c";
@@ -26,10 +33,10 @@ pub static CHANGE_PTE_V3_6: Function = Function {
     base_line: 303,
     body: &[
         Stmt::new(311, "idx = srcu_read_lock(&kvm->srcu);", Nop),
-        Stmt::new(312, "spin_lock(&kvm->mmu_lock);", KvmLock),
-        Stmt::new(313, "kvm->mmu_notifier_seq++;", KvmSeqInc),
+        Stmt::new(312, "spin_lock(&kvm->mmu_lock);", kvm(KvmOp::Lock)),
+        Stmt::new(313, "kvm->mmu_notifier_seq++;", kvm(KvmOp::SeqInc)),
         Stmt::new(314, "kvm_set_spte_hva(kvm, address, pte);", Call(KvmSetSpteHva)),
-        Stmt::new(315, "spin_unlock(&kvm->mmu_lock);", KvmUnlock),
+        Stmt::new(315, "spin_unlock(&kvm->mmu_lock);", kvm(KvmOp::Unlock)),
         Stmt::new(316, "srcu_read_unlock(&kvm->srcu, idx);", Nop),
     ],
 };
@@ -45,10 +52,10 @@ pub static CHANGE_PTE_V3_13: Function = Function {
     base_line: 295,
     body: &[
         Stmt::new(303, "idx = srcu_read_lock(&kvm->srcu);", Nop),
-        Stmt::new(304, "spin_lock(&kvm->mmu_lock);", KvmLock),
-        Stmt::new(305, "kvm->mmu_notifier_seq++;", KvmSeqInc),
+        Stmt::new(304, "spin_lock(&kvm->mmu_lock);", kvm(KvmOp::Lock)),
+        Stmt::new(305, "kvm->mmu_notifier_seq++;", kvm(KvmOp::SeqInc)),
         Stmt::new(306, "kvm_set_spte_hva(kvm, address, pte);", Call(KvmSetSpteHva)),
-        Stmt::new(307, "spin_unlock(&kvm->mmu_lock);", KvmUnlock),
+        Stmt::new(307, "spin_unlock(&kvm->mmu_lock);", kvm(KvmOp::Unlock)),
         Stmt::new(308, "srcu_read_unlock(&kvm->srcu, idx);", Nop),
     ],
 };
@@ -63,15 +70,15 @@ pub static INVALIDATE_PAGE_V3_6: Function = Function {
     line: 265,
     base_line: 265,
     body: &[
-        Stmt::new(291, "spin_lock(&kvm->mmu_lock);", KvmLock),
-        Stmt::new(293, "kvm->mmu_notifier_seq++;", KvmSeqInc),
+        Stmt::new(291, "spin_lock(&kvm->mmu_lock);", kvm(KvmOp::Lock)),
+        Stmt::new(293, "kvm->mmu_notifier_seq++;", kvm(KvmOp::SeqInc)),
         Stmt::new(
             294,
             "need_tlb_flush = kvm_unmap_hva(kvm, address) | kvm->tlbs_dirty;",
-            KvmUnmapHva(Callback::InvalidatePage),
+            kvm(KvmOp::UnmapHva(Callback::InvalidatePage)),
         ),
-        Stmt::new(296, "if (need_tlb_flush) kvm_flush_remote_tlbs(kvm);", KvmFlushIfNeeded),
-        Stmt::new(299, "spin_unlock(&kvm->mmu_lock);", KvmUnlock),
+        Stmt::new(296, "if (need_tlb_flush) kvm_flush_remote_tlbs(kvm);", kvm(KvmOp::FlushIfNeeded)),
+        Stmt::new(299, "spin_unlock(&kvm->mmu_lock);", kvm(KvmOp::Unlock)),
     ],
 };
 
@@ -84,15 +91,15 @@ pub static INVALIDATE_PAGE_V3_13: Function = Function {
     line: 257,
     base_line: 257,
     body: &[
-        Stmt::new(283, "spin_lock(&kvm->mmu_lock);", KvmLock),
-        Stmt::new(285, "kvm->mmu_notifier_seq++;", KvmSeqInc),
+        Stmt::new(283, "spin_lock(&kvm->mmu_lock);", kvm(KvmOp::Lock)),
+        Stmt::new(285, "kvm->mmu_notifier_seq++;", kvm(KvmOp::SeqInc)),
         Stmt::new(
             286,
             "need_tlb_flush = kvm_unmap_hva(kvm, address) | kvm->tlbs_dirty;",
-            KvmUnmapHva(Callback::InvalidatePage),
+            kvm(KvmOp::UnmapHva(Callback::InvalidatePage)),
         ),
-        Stmt::new(288, "if (need_tlb_flush) kvm_flush_remote_tlbs(kvm);", KvmFlushIfNeeded),
-        Stmt::new(291, "spin_unlock(&kvm->mmu_lock);", KvmUnlock),
+        Stmt::new(288, "if (need_tlb_flush) kvm_flush_remote_tlbs(kvm);", kvm(KvmOp::FlushIfNeeded)),
+        Stmt::new(291, "spin_unlock(&kvm->mmu_lock);", kvm(KvmOp::Unlock)),
     ],
 };
 
@@ -106,15 +113,19 @@ pub static RANGE_START_V3_13: Function = Function {
     base_line: 311,
     body: &[
         Stmt::new(319, "idx = srcu_read_lock(&kvm->srcu);", Nop),
-        Stmt::new(320, "spin_lock(&kvm->mmu_lock);", KvmLock),
-        Stmt::new(326, "kvm->mmu_notifier_count++;  /* no spte may be established until range_end */", KvmCountInc),
+        Stmt::new(320, "spin_lock(&kvm->mmu_lock);", kvm(KvmOp::Lock)),
+        Stmt::new(
+            326,
+            "kvm->mmu_notifier_count++;  /* no spte may be established until range_end */",
+            kvm(KvmOp::CountInc),
+        ),
         Stmt::new(
             327,
             "need_tlb_flush = kvm_unmap_hva_range(kvm, start, end);",
-            KvmUnmapHva(Callback::InvalidateRangeStart),
+            kvm(KvmOp::UnmapHva(Callback::InvalidateRangeStart)),
         ),
-        Stmt::new(330, "if (need_tlb_flush) kvm_flush_remote_tlbs(kvm);", KvmFlushIfNeeded),
-        Stmt::new(333, "spin_unlock(&kvm->mmu_lock);", KvmUnlock),
+        Stmt::new(330, "if (need_tlb_flush) kvm_flush_remote_tlbs(kvm);", kvm(KvmOp::FlushIfNeeded)),
+        Stmt::new(333, "spin_unlock(&kvm->mmu_lock);", kvm(KvmOp::Unlock)),
         Stmt::new(334, "srcu_read_unlock(&kvm->srcu, idx);", Nop),
     ],
 };
@@ -128,12 +139,12 @@ pub static RANGE_END_V3_13: Function = Function {
     line: 337,
     base_line: 337,
     body: &[
-        Stmt::new(344, "spin_lock(&kvm->mmu_lock);", KvmLock),
-        Stmt::new(350, "kvm->mmu_notifier_seq++;", KvmSeqInc),
+        Stmt::new(344, "spin_lock(&kvm->mmu_lock);", kvm(KvmOp::Lock)),
+        Stmt::new(350, "kvm->mmu_notifier_seq++;", kvm(KvmOp::SeqInc)),
         Stmt::new(351, "smp_wmb();", Nop),
-        Stmt::new(357, "kvm->mmu_notifier_count--;", KvmCountDec),
-        Stmt::new(358, "spin_unlock(&kvm->mmu_lock);", KvmUnlock),
-        Stmt::new(360, "BUG_ON(kvm->mmu_notifier_count < 0);", KvmBugOnCount),
+        Stmt::new(357, "kvm->mmu_notifier_count--;", kvm(KvmOp::CountDec)),
+        Stmt::new(358, "spin_unlock(&kvm->mmu_lock);", kvm(KvmOp::Unlock)),
+        Stmt::new(360, "BUG_ON(kvm->mmu_notifier_count < 0);", kvm(KvmOp::BugOnCount)),
     ],
 };
 
@@ -168,13 +179,13 @@ pub static SET_PTE_RMAPP_V3_6: Function = Function {
     line: 1220,
     base_line: 1220,
     body: &[
-        Stmt::new(1233, "for (sptep = rmap_get_first(*rmapp, &iter); sptep;) {", KvmRmappLoop { done: "flush" }),
-        Stmt::new(1239, "if (pte_write(*ptep)) { drop_spte(kvm, sptep); ...", KvmRmappDropIfWritable {
+        Stmt::new(1233, "for (sptep = rmap_get_first(*rmapp, &iter); sptep;) {", kvm(KvmOp::RmappLoop { done: "flush" })),
+        Stmt::new(1239, "if (pte_write(*ptep)) { drop_spte(kvm, sptep); ...", kvm(KvmOp::RmappDropIfWritable {
             else_: "remap",
             done: "flush",
-        }),
-        Stmt::new(1243, "} else { new_spte = (*sptep & ~PT64_BASE_ADDR_MASK) | new_pfn << PAGE_SHIFT; ... mmu_spte_set(sptep, new_spte); }", KvmRmappRemap).at("remap"),
-        Stmt::new(1256, "if (need_flush) kvm_flush_remote_tlbs(kvm);", KvmFlushIfNeeded).at("flush"),
+        })),
+        Stmt::new(1243, "} else { new_spte = (*sptep & ~PT64_BASE_ADDR_MASK) | new_pfn << PAGE_SHIFT; ... mmu_spte_set(sptep, new_spte); }", kvm(KvmOp::RmappRemap)).at("remap"),
+        Stmt::new(1256, "if (need_flush) kvm_flush_remote_tlbs(kvm);", kvm(KvmOp::FlushIfNeeded)).at("flush"),
     ],
 };
 
@@ -187,13 +198,13 @@ pub static SET_PTE_RMAPP_V3_13: Function = Function {
     line: 1297,
     base_line: 1297,
     body: &[
-        Stmt::new(1310, "for (sptep = rmap_get_first(*rmapp, &iter); sptep;) {", KvmRmappLoop { done: "flush" }),
-        Stmt::new(1316, "if (pte_write(*ptep)) { drop_spte(kvm, sptep); ...", KvmRmappDropIfWritable {
+        Stmt::new(1310, "for (sptep = rmap_get_first(*rmapp, &iter); sptep;) {", kvm(KvmOp::RmappLoop { done: "flush" })),
+        Stmt::new(1316, "if (pte_write(*ptep)) { drop_spte(kvm, sptep); ...", kvm(KvmOp::RmappDropIfWritable {
             else_: "remap",
             done: "flush",
-        }),
-        Stmt::new(1320, "} else { new_spte = (*sptep & ~PT64_BASE_ADDR_MASK) | new_pfn << PAGE_SHIFT; ... mmu_spte_set(sptep, new_spte); }", KvmRmappRemap).at("remap"),
-        Stmt::new(1333, "if (need_flush) kvm_flush_remote_tlbs(kvm);", KvmFlushIfNeeded).at("flush"),
+        })),
+        Stmt::new(1320, "} else { new_spte = (*sptep & ~PT64_BASE_ADDR_MASK) | new_pfn << PAGE_SHIFT; ... mmu_spte_set(sptep, new_spte); }", kvm(KvmOp::RmappRemap)).at("remap"),
+        Stmt::new(1333, "if (need_flush) kvm_flush_remote_tlbs(kvm);", kvm(KvmOp::FlushIfNeeded)).at("flush"),
     ],
 };
 
@@ -209,7 +220,7 @@ pub static GUEST_ACCESS_V3_6: Function = Function {
     body: &[Stmt::new(
         3256,
         "access gfn through the EPT (no usable spte: EPT violation exit to tdp_page_fault)",
-        GuestAccess,
+        kvm(KvmOp::GuestAccess),
     )
     .ms("guest-access")],
 };
@@ -225,7 +236,7 @@ pub static GUEST_ACCESS_V3_13: Function = Function {
     body: &[Stmt::new(
         3359,
         "access gfn through the EPT (no usable spte: EPT violation exit to tdp_page_fault)",
-        GuestAccess,
+        kvm(KvmOp::GuestAccess),
     )
     .ms("guest-access")],
 };
@@ -239,20 +250,28 @@ pub static TDP_PAGE_FAULT_V3_6: Function = Function {
     line: 3256,
     base_line: 3256,
     body: &[
-        Stmt::new(3288, "mmu_seq = vcpu->kvm->mmu_notifier_seq;", TdpSnapshotSeq),
+        Stmt::new(3288, "mmu_seq = vcpu->kvm->mmu_notifier_seq;", kvm(KvmOp::TdpSnapshotSeq)),
         Stmt::new(3289, "smp_rmb();", Nop),
-        Stmt::new(3291, "if (try_async_pf(vcpu, prefault, gfn, gpa, &pfn, write, &map_writable)) return 0;", TdpGetPfn),
-        Stmt::new(3297, "spin_lock(&vcpu->kvm->mmu_lock);", KvmLock),
+        Stmt::new(
+            3291,
+            "if (try_async_pf(vcpu, prefault, gfn, gpa, &pfn, write, &map_writable)) return 0;",
+            kvm(KvmOp::TdpGetPfn),
+        ),
+        Stmt::new(3297, "spin_lock(&vcpu->kvm->mmu_lock);", kvm(KvmOp::Lock)),
         Stmt::new(
             3298,
             "if (mmu_notifier_retry(vcpu, mmu_seq)) goto out_unlock;",
-            TdpRetryCheck { retry: "out_unlock" },
+            kvm(KvmOp::TdpRetryCheck { retry: "out_unlock" }),
         ),
-        Stmt::new(3303, "r = __direct_map(vcpu, gpa, write, map_writable, level, gfn, pfn, prefault);", TdpDirectMap),
-        Stmt::new(3305, "spin_unlock(&vcpu->kvm->mmu_lock);", KvmUnlock),
+        Stmt::new(
+            3303,
+            "r = __direct_map(vcpu, gpa, write, map_writable, level, gfn, pfn, prefault);",
+            kvm(KvmOp::TdpDirectMap),
+        ),
+        Stmt::new(3305, "spin_unlock(&vcpu->kvm->mmu_lock);", kvm(KvmOp::Unlock)),
         Stmt::new(3307, "return r;", Return),
-        Stmt::new(3309, "out_unlock: spin_unlock(&vcpu->kvm->mmu_lock);", KvmUnlock).at("out_unlock"),
-        Stmt::new(3311, "kvm_release_pfn_clean(pfn);", TdpReleasePfn),
+        Stmt::new(3309, "out_unlock: spin_unlock(&vcpu->kvm->mmu_lock);", kvm(KvmOp::Unlock)).at("out_unlock"),
+        Stmt::new(3311, "kvm_release_pfn_clean(pfn);", kvm(KvmOp::TdpReleasePfn)),
         Stmt::new(3312, "return 0;", Return),
     ],
 };
@@ -266,20 +285,28 @@ pub static TDP_PAGE_FAULT_V3_13: Function = Function {
     line: 3359,
     base_line: 3359,
     body: &[
-        Stmt::new(3395, "mmu_seq = vcpu->kvm->mmu_notifier_seq;", TdpSnapshotSeq),
+        Stmt::new(3395, "mmu_seq = vcpu->kvm->mmu_notifier_seq;", kvm(KvmOp::TdpSnapshotSeq)),
         Stmt::new(3396, "smp_rmb();", Nop),
-        Stmt::new(3398, "if (try_async_pf(vcpu, prefault, gfn, gpa, &pfn, write, &map_writable)) return 0;", TdpGetPfn),
-        Stmt::new(3404, "spin_lock(&vcpu->kvm->mmu_lock);", KvmLock),
+        Stmt::new(
+            3398,
+            "if (try_async_pf(vcpu, prefault, gfn, gpa, &pfn, write, &map_writable)) return 0;",
+            kvm(KvmOp::TdpGetPfn),
+        ),
+        Stmt::new(3404, "spin_lock(&vcpu->kvm->mmu_lock);", kvm(KvmOp::Lock)),
         Stmt::new(
             3405,
             "if (mmu_notifier_retry(vcpu->kvm, mmu_seq)) goto out_unlock;",
-            TdpRetryCheck { retry: "out_unlock" },
+            kvm(KvmOp::TdpRetryCheck { retry: "out_unlock" }),
         ),
-        Stmt::new(3410, "r = __direct_map(vcpu, gpa, write, map_writable, level, gfn, pfn, prefault);", TdpDirectMap),
-        Stmt::new(3412, "spin_unlock(&vcpu->kvm->mmu_lock);", KvmUnlock),
+        Stmt::new(
+            3410,
+            "r = __direct_map(vcpu, gpa, write, map_writable, level, gfn, pfn, prefault);",
+            kvm(KvmOp::TdpDirectMap),
+        ),
+        Stmt::new(3412, "spin_unlock(&vcpu->kvm->mmu_lock);", kvm(KvmOp::Unlock)),
         Stmt::new(3414, "return r;", Return),
-        Stmt::new(3417, "out_unlock: spin_unlock(&vcpu->kvm->mmu_lock);", KvmUnlock).at("out_unlock"),
-        Stmt::new(3418, "kvm_release_pfn_clean(pfn);", TdpReleasePfn),
+        Stmt::new(3417, "out_unlock: spin_unlock(&vcpu->kvm->mmu_lock);", kvm(KvmOp::Unlock)).at("out_unlock"),
+        Stmt::new(3418, "kvm_release_pfn_clean(pfn);", kvm(KvmOp::TdpReleasePfn)),
         Stmt::new(3419, "return 0;", Return),
     ],
 };

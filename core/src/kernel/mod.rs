@@ -22,6 +22,7 @@ use serde::Serialize;
 use crate::notifier::{Callback, NotifierId};
 use crate::semantics::Semantics;
 use crate::source::Source;
+use crate::users::UserOp;
 
 /// Every function the model can execute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -222,93 +223,10 @@ pub enum Op {
     /// Advance to the next notifier and jump to the loop head.
     NextNotifier { head: &'static str },
 
-    // --- KVM ---
-    /// `spin_lock(&kvm->mmu_lock)`.
-    KvmLock,
-    /// `spin_unlock(&kvm->mmu_lock)`.
-    KvmUnlock,
-    /// `kvm->mmu_notifier_seq++`.
-    KvmSeqInc,
-    /// `kvm->mmu_notifier_count++`.
-    KvmCountInc,
-    /// `kvm->mmu_notifier_count--`.
-    KvmCountDec,
-    /// `BUG_ON(kvm->mmu_notifier_count < 0)`.
-    KvmBugOnCount,
-    /// `kvm_unmap_hva[_range]`: drop the sptes of the range, remember a flush.
-    KvmUnmapHva(Callback),
-    /// `for each sptep in rmap(gfn)`: jump to `done` when there is none.
-    KvmRmappLoop { done: &'static str },
-    /// `if (pte_write(*ptep)) drop_spte(...)`, else jump.
-    KvmRmappDropIfWritable { else_: &'static str, done: &'static str },
-    /// Rewrite the spte to the new pfn, read-only.
-    KvmRmappRemap,
-    /// `if (need_flush) kvm_flush_remote_tlbs(kvm)`.
-    KvmFlushIfNeeded,
-    /// One guest access through the EPT; faults into `tdp_page_fault`.
-    GuestAccess,
-    /// `mmu_seq = vcpu->kvm->mmu_notifier_seq`.
-    TdpSnapshotSeq,
-    /// `try_async_pf(...)`: get the pfn through the primary page table.
-    TdpGetPfn,
-    /// `if (mmu_notifier_retry(vcpu->kvm, mmu_seq)) goto out_unlock`.
-    TdpRetryCheck { retry: &'static str },
-    /// `__direct_map(...)`: install the spte.
-    TdpDirectMap,
-    /// `kvm_release_pfn_clean(pfn)`.
-    TdpReleasePfn,
-
-    // --- SGI GRU ---
-    /// `atomic_inc(&gms->ms_range_active)`.
-    GruRangeActiveInc,
-    /// `atomic_dec_and_test(&gms->ms_range_active)`.
-    GruRangeActiveDec,
-    /// `wake_up_all(&gms->ms_wait_queue)`.
-    GruWakeUpAll,
-    /// `gru_flush_tlb_range(gms, start, len)`. The purge also hits the
-    /// TFH of any dropin in flight, which the hardware then ignores.
-    GruFlushTlbRange,
-    /// One GRU instruction access through the GRU TLB; on a miss, the user
-    /// context runs `gru_user_dropin`.
-    GruAccess,
-    /// `wait_event(ms_wait_queue, atomic_read(&ms_range_active) == 0)`.
-    GruWaitEvent,
-    /// `if (ret <= 0) return ret;` else jump back to `retry`.
-    GruIfDropinRetry { retry: &'static str },
-    /// The TFH has been read (its line is cache resident): from here an
-    /// invalidate makes the hardware ignore the dropin.
-    GruTfhArm,
-    /// `if (atomic_read(&ms_range_active)) goto fail`.
-    GruIfRangeActive { fail: &'static str },
-    /// `atomic_pte_lookup`, falling back to `non_atomic_pte_lookup`
-    /// (`get_user_pages`, which may fault and run `do_wp_page`).
-    GruPteLookup,
-    /// `tfh_write_restart(...)`: load the translation into the GRU TLB.
-    GruTlbDropin,
-    /// `failactive:` ... `return 1`.
-    GruDropinFailActive,
-
-    // --- AMD IOMMUv2 ---
-    /// `__mn_flush_page(mn, address)`.
-    AmdFlushPage,
-    /// `amd_iommu_domain_set_gcr3(...)`.
-    AmdSetGcr3 { empty: bool },
-
-    // --- Xen gntdev ---
-    /// `spin_lock(&priv->lock)`.
-    GntdevLock,
-    /// `spin_unlock(&priv->lock)`.
-    GntdevUnlock,
-    /// `unmap_if_in_range(map, start, end)` over `priv->maps`.
-    GntdevUnmapInRange,
-
-    // --- sleepable driver ---
-    /// `mutex_lock(&drv->mutex)`: may sleep.
-    SleepMutexLock,
-    /// `mutex_unlock(&drv->mutex)`.
-    SleepMutexUnlock,
-    /// Drop the driver's own translation (blocking device command).
-    SleepInvalidate,
+    // --- a notifier user's own ops ---
+    /// An op of one notifier user (KVM, GRU, ...), executed by its module
+    /// in [`crate::users`].
+    User(UserOp),
 }
 
 /// One listing line.
@@ -470,30 +388,7 @@ pub fn function(f: FuncId, sem: Semantics) -> &'static Function {
 
 /// The function implementing `cb` for notifier `n`, if its ops table has it.
 pub fn callback_function(n: NotifierId, cb: Callback) -> Option<FuncId> {
-    use Callback::*;
-    use FuncId::*;
-    if !n.ops().has(cb) {
-        return None;
-    }
-    Some(match (n, cb) {
-        (NotifierId::Kvm, ChangePte) => KvmChangePte,
-        (NotifierId::Kvm, InvalidatePage) => KvmInvalidatePage,
-        (NotifierId::Kvm, InvalidateRangeStart) => KvmInvalidateRangeStart,
-        (NotifierId::Kvm, InvalidateRangeEnd) => KvmInvalidateRangeEnd,
-        (NotifierId::Gru, InvalidatePage) => GruInvalidatePage,
-        (NotifierId::Gru, InvalidateRangeStart) => GruInvalidateRangeStart,
-        (NotifierId::Gru, InvalidateRangeEnd) => GruInvalidateRangeEnd,
-        (NotifierId::AmdIommuV2, ChangePte) => AmdChangePte,
-        (NotifierId::AmdIommuV2, InvalidatePage) => AmdInvalidatePage,
-        (NotifierId::AmdIommuV2, InvalidateRangeStart) => AmdInvalidateRangeStart,
-        (NotifierId::AmdIommuV2, InvalidateRangeEnd) => AmdInvalidateRangeEnd,
-        (NotifierId::XenGntdev, InvalidatePage) => GntdevInvlPage,
-        (NotifierId::XenGntdev, InvalidateRangeStart) => GntdevInvlRangeStart,
-        (NotifierId::Sleepable, InvalidatePage) => SleepInvalidatePage,
-        (NotifierId::Sleepable, InvalidateRangeStart) => SleepInvalidateRangeStart,
-        (NotifierId::Sleepable, InvalidateRangeEnd) => SleepInvalidateRangeEnd,
-        _ => return None,
-    })
+    n.callback_function(cb)
 }
 
 /// Every listing, for tests and for the book's source index.
@@ -554,8 +449,5 @@ pub fn all_functions() -> Vec<&'static Function> {
 /// [`callback_function`]); front ends use it to show "the callback
 /// running now".
 pub fn callback_of(f: FuncId) -> Option<(NotifierId, Callback)> {
-    NotifierId::ALL
-        .into_iter()
-        .flat_map(|n| Callback::ALL.into_iter().map(move |c| (n, c)))
-        .find(|(n, c)| callback_function(*n, *c) == Some(f))
+    NotifierId::ALL.into_iter().find_map(|n| n.info().callbacks.iter().find(|(_, g)| *g == f).map(|(c, _)| (n, *c)))
 }

@@ -5,6 +5,13 @@
 
 use super::Op::*;
 use super::{FuncId, Function, Stmt};
+use crate::users::UserOp;
+use crate::users::sleepable::SleepableOp;
+
+/// A Sleepable op as a listing statement's [`super::Op`].
+const fn sleepable(o: SleepableOp) -> super::Op {
+    super::Op::User(UserOp::Sleepable(o))
+}
 
 const F: &str = "include/linux/mmu_notifier.h";
 
@@ -17,9 +24,13 @@ pub static INVALIDATE_PAGE: Function = Function {
     line: 91,
     base_line: 91,
     body: &[
-        Stmt::new(91, "mutex_lock(&drv->mutex);  /* may sleep */", SleepMutexLock),
-        Stmt::new(91, "drv_invalidate_and_wait(drv, address, PAGE_SIZE);  /* blocks on the device */", SleepInvalidate),
-        Stmt::new(91, "mutex_unlock(&drv->mutex);", SleepMutexUnlock),
+        Stmt::new(91, "mutex_lock(&drv->mutex);  /* may sleep */", sleepable(SleepableOp::MutexLock)),
+        Stmt::new(
+            91,
+            "drv_invalidate_and_wait(drv, address, PAGE_SIZE);  /* blocks on the device */",
+            sleepable(SleepableOp::Invalidate),
+        ),
+        Stmt::new(91, "mutex_unlock(&drv->mutex);", sleepable(SleepableOp::MutexUnlock)),
     ],
 };
 
@@ -32,9 +43,9 @@ pub static RANGE_START: Function = Function {
     line: 138,
     base_line: 138,
     body: &[
-        Stmt::new(138, "mutex_lock(&drv->mutex);  /* may sleep */", SleepMutexLock),
-        Stmt::new(138, "drv_invalidate_and_wait(drv, start, end - start);", SleepInvalidate),
-        Stmt::new(138, "mutex_unlock(&drv->mutex);", SleepMutexUnlock),
+        Stmt::new(138, "mutex_lock(&drv->mutex);  /* may sleep */", sleepable(SleepableOp::MutexLock)),
+        Stmt::new(138, "drv_invalidate_and_wait(drv, start, end - start);", sleepable(SleepableOp::Invalidate)),
+        Stmt::new(138, "mutex_unlock(&drv->mutex);", sleepable(SleepableOp::MutexUnlock)),
     ],
 };
 
@@ -47,8 +58,8 @@ pub static RANGE_END: Function = Function {
     line: 141,
     base_line: 141,
     body: &[
-        Stmt::new(141, "mutex_lock(&drv->mutex);  /* may sleep */", SleepMutexLock),
+        Stmt::new(141, "mutex_lock(&drv->mutex);  /* may sleep */", sleepable(SleepableOp::MutexLock)),
         Stmt::new(141, "drv->invalidating = false;", Nop),
-        Stmt::new(141, "mutex_unlock(&drv->mutex);", SleepMutexUnlock),
+        Stmt::new(141, "mutex_unlock(&drv->mutex);", sleepable(SleepableOp::MutexUnlock)),
     ],
 };

@@ -2,8 +2,14 @@
 //! kernel-facts §4 and §10).
 
 use super::FuncId::GntdevInvlRangeStart;
-use super::Op::*;
 use super::{FuncId, Function, Stmt};
+use crate::users::UserOp;
+use crate::users::xen_gntdev::GntdevOp;
+
+/// A XenGntdev op as a listing statement's [`super::Op`].
+const fn gntdev(o: GntdevOp) -> super::Op {
+    super::Op::User(UserOp::XenGntdev(o))
+}
 
 const F: &str = "drivers/xen/gntdev.c";
 
@@ -16,13 +22,13 @@ pub static RANGE_START_V3_6: Function = Function {
     line: 391,
     base_line: 391,
     body: &[
-        Stmt::new(400, "spin_lock(&priv->lock);", GntdevLock),
+        Stmt::new(400, "spin_lock(&priv->lock);", gntdev(GntdevOp::Lock)),
         Stmt::new(
             401,
             "list_for_each_entry(map, &priv->maps, next) { ... unmap_grant_pages(map, ...); }",
-            GntdevUnmapInRange,
+            gntdev(GntdevOp::UnmapInRange),
         ),
-        Stmt::new(419, "spin_unlock(&priv->lock);", GntdevUnlock),
+        Stmt::new(419, "spin_unlock(&priv->lock);", gntdev(GntdevOp::Unlock)),
     ],
 };
 
@@ -35,13 +41,13 @@ pub static RANGE_START_V3_13: Function = Function {
     line: 429,
     base_line: 429,
     body: &[
-        Stmt::new(436, "spin_lock(&priv->lock);", GntdevLock),
+        Stmt::new(436, "spin_lock(&priv->lock);", gntdev(GntdevOp::Lock)),
         Stmt::new(
             437,
             "list_for_each_entry(map, &priv->maps, next) unmap_if_in_range(map, start, end);",
-            GntdevUnmapInRange,
+            gntdev(GntdevOp::UnmapInRange),
         ),
-        Stmt::new(443, "spin_unlock(&priv->lock);", GntdevUnlock),
+        Stmt::new(443, "spin_unlock(&priv->lock);", gntdev(GntdevOp::Unlock)),
     ],
 };
 

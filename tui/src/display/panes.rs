@@ -8,7 +8,6 @@
 use std::collections::BTreeMap;
 
 use notifier_lab_core::Event;
-use notifier_lab_core::notifier::Secondary;
 use notifier_lab_core::view;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -117,25 +116,15 @@ pub fn state_lines(w: &Walkthrough, side: Side, cols: usize) -> Vec<Line<'static
     sections.push(Section { label: "list".into(), items: list, one_per_line: !compact });
 
     // Each secondary MMU's state, in list order.
-    for n in &m.notifiers {
-        // Short labels: the state column is narrow.
-        let label = match n {
-            Secondary::Kvm(_) => "KVM",
-            Secondary::Gru(_) => "GRU",
-            Secondary::AmdIommuV2(_) => "AMD",
-            Secondary::XenGntdev(_) => "Xen",
-            Secondary::Sleepable(_) => "sleep",
-        };
-        let prefix = view::secondary_prefix(n.id());
-        let keys = view::secondary_keys(&now, n.id());
-        let items = keys
+    for sec in view::sections(m) {
+        let Some(n) = sec.notifier else { continue };
+        let items = sec
+            .items
             .iter()
-            .map(|k| {
-                let label = &k[prefix.len()..];
-                item(&if compact { short_label(label) } else { label.to_string() }, k)
-            })
+            .map(|i| item(&if compact { short_label(&i.label) } else { i.label.clone() }, &i.key))
             .collect();
-        sections.push(Section { label: label.into(), items, one_per_line: false });
+        // Short titles: the state column is narrow.
+        sections.push(Section { label: n.info().short.into(), items, one_per_line: false });
     }
 
     // Pages.
@@ -222,40 +211,9 @@ pub fn summary_sections(t: &notifier_lab_core::Trace) -> Vec<(Section, Vec<Strin
         let items = pairs.into_iter().map(|(k, v)| Item::new(k, v)).collect();
         out.push((Section { label: label.into(), items, one_per_line: false }, keys));
     };
-    use notifier_lab_core::NotifierId as N;
-    if ns.contains(&N::Kvm) {
-        group(
-            "KVM",
-            vec![
-                ("sptes zapped", s.sptes_zapped.to_string()),
-                ("remapped", s.sptes_remapped.to_string()),
-                ("change_pte misses", s.change_pte_misses.to_string()),
-                ("guest faults", s.guest_faults.to_string()),
-                ("fault retries", s.fault_retries.to_string()),
-            ],
-        );
-    }
-    if ns.contains(&N::Gru) {
-        group(
-            "GRU",
-            vec![
-                ("TLB flushes", s.gru_tlb_flushes.to_string()),
-                ("wake_up_all", s.gru_wake_up_all.to_string()),
-                ("max range_active", s.gru_max_range_active.to_string()),
-            ],
-        );
-    }
-    if ns.contains(&N::AmdIommuV2) {
-        group(
-            "AMD",
-            vec![("page flushes", s.amd_page_flushes.to_string()), ("GCR3 swaps", s.amd_gcr3_swaps.to_string())],
-        );
-    }
-    if ns.contains(&N::XenGntdev) {
-        group("Xen", vec![("unmap walks", s.gntdev_unmap_walks.to_string())]);
-    }
-    if ns.contains(&N::Sleepable) {
-        group("sleep", vec![("mutex locks", s.sleepable_mutex_locks.to_string())]);
+    for n in notifier_lab_core::NotifierId::ALL.into_iter().filter(|n| ns.contains(n)) {
+        let rows = s.counter_rows(n);
+        group(n.info().short, rows.iter().map(|r| (r.label, r.value.to_string())).collect());
     }
     let mut run = vec![("steps", s.steps.to_string())];
     if let Some(why) = &s.stopped {

@@ -1,0 +1,573 @@
+//! KVM (`virt/kvm/kvm_main.c`, x86 shadow/TDP MMU in `arch/x86/kvm/mmu.c`):
+//! sptes per gfn, `mmu_notifier_seq`/`mmu_notifier_count` and `mmu_lock`,
+//! its notifier callbacks and the vCPU's fault path (`tdp_page_fault` with
+//! the `mmu_notifier_retry` check). Listings: [`crate::kernel::kvm`].
+
+use serde::Serialize;
+
+use super::{Access, Counter, Fold, User, UserEvent, UserInfo};
+use crate::event::{Event, Violation, ViolationId};
+use crate::invariants::StateViolation;
+use crate::kernel::FuncId;
+use crate::machine::{Flow, Frame, Machine, ThreadId, Through};
+use crate::notifier::Callback;
+use crate::pack::{Packer, Reader, Unpacker, bit, field, opt_u8, sfield, un_opt_u8};
+use crate::page::{Pfn, hex};
+use crate::view::Item;
+
+/// One KVM shadow PTE (EPT/NPT entry) for a guest frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct Spte {
+    /// Guest frame number.
+    pub gfn: u64,
+    /// Host page it maps.
+    pub pfn: Pfn,
+    /// Writable in the secondary MMU.
+    pub writable: bool,
+}
+
+/// KVM's secondary state.
+#[derive(Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct KvmState {
+    /// Present sptes.
+    pub sptes: Vec<Spte>,
+    /// `kvm->mmu_notifier_seq`.
+    pub mmu_notifier_seq: u64,
+    /// `kvm->mmu_notifier_count`.
+    pub mmu_notifier_count: i64,
+    /// `kvm->mmu_lock` holder (thread index).
+    pub mmu_lock: Option<u8>,
+}
+
+// `clone_from` reuses the spte vector's buffer (the explorer recycles
+// states).
+impl Clone for KvmState {
+    fn clone(&self) -> Self {
+        KvmState {
+            sptes: self.sptes.clone(),
+            mmu_notifier_seq: self.mmu_notifier_seq,
+            mmu_notifier_count: self.mmu_notifier_count,
+            mmu_lock: self.mmu_lock,
+        }
+    }
+
+    fn clone_from(&mut self, o: &Self) {
+        self.sptes.clone_from(&o.sptes);
+        self.mmu_notifier_seq = o.mmu_notifier_seq;
+        self.mmu_notifier_count = o.mmu_notifier_count;
+        self.mmu_lock = o.mmu_lock;
+    }
+}
+
+/// What KVM's statements do. Branch targets are labels in the same function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum KvmOp {
+    /// `spin_lock(&kvm->mmu_lock)`.
+    Lock,
+    /// `spin_unlock(&kvm->mmu_lock)`.
+    Unlock,
+    /// `kvm->mmu_notifier_seq++`.
+    SeqInc,
+    /// `kvm->mmu_notifier_count++`.
+    CountInc,
+    /// `kvm->mmu_notifier_count--`.
+    CountDec,
+    /// `BUG_ON(kvm->mmu_notifier_count < 0)`.
+    BugOnCount,
+    /// `kvm_unmap_hva[_range]`: drop the sptes of the range, remember a
+    /// flush; the callback named is the one dropping them.
+    UnmapHva(Callback),
+    /// `for each sptep in rmap(gfn)`: jump to `done` when there is none.
+    RmappLoop {
+        /// Label after the loop.
+        done: &'static str,
+    },
+    /// `if (pte_write(*ptep)) drop_spte(...)`, else jump.
+    RmappDropIfWritable {
+        /// Label of the remap branch.
+        else_: &'static str,
+        /// Label after the loop.
+        done: &'static str,
+    },
+    /// Rewrite the spte to the new pfn, read-only.
+    RmappRemap,
+    /// `if (need_flush) kvm_flush_remote_tlbs(kvm)`.
+    FlushIfNeeded,
+    /// One guest access through the EPT; faults into `tdp_page_fault`.
+    GuestAccess,
+    /// `mmu_seq = vcpu->kvm->mmu_notifier_seq`.
+    TdpSnapshotSeq,
+    /// `try_async_pf(...)`: get the pfn through the primary page table.
+    TdpGetPfn,
+    /// `if (mmu_notifier_retry(vcpu->kvm, mmu_seq)) goto out_unlock`.
+    TdpRetryCheck {
+        /// Label of the retry exit.
+        retry: &'static str,
+    },
+    /// `__direct_map(...)`: install the spte.
+    TdpDirectMap,
+    /// `kvm_release_pfn_clean(pfn)`.
+    TdpReleasePfn,
+}
+
+/// What KVM reports.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum KvmEvent {
+    /// A spte was dropped.
+    SpteZapped {
+        /// Guest frame.
+        gfn: u64,
+        /// The page it mapped.
+        pfn: Pfn,
+        /// The callback that dropped it.
+        by: Callback,
+    },
+    /// A spte was rewritten in place to another page (read-only).
+    SpteRemapped {
+        /// Guest frame.
+        gfn: u64,
+        /// Previous page.
+        old_pfn: Pfn,
+        /// New page.
+        new_pfn: Pfn,
+    },
+    /// `kvm_set_pte_rmapp` found no spte to update.
+    ChangePteMiss {
+        /// Guest frame.
+        gfn: u64,
+    },
+    /// `kvm->mmu_notifier_seq` changed.
+    KvmSeq {
+        /// New value.
+        seq: u64,
+    },
+    /// `kvm->mmu_notifier_count` changed.
+    KvmCount {
+        /// New value.
+        count: i64,
+    },
+    /// `kvm_flush_remote_tlbs`.
+    KvmRemoteFlush,
+    /// The guest accessed a gfn through a present spte.
+    GuestAccess {
+        /// Guest frame.
+        gfn: u64,
+        /// Page accessed.
+        pfn: Pfn,
+        /// A write (else a read).
+        write: bool,
+        /// Value read or written.
+        value: u32,
+    },
+    /// The guest took an EPT/NPT violation exit (no usable spte).
+    GuestFault {
+        /// Guest frame.
+        gfn: u64,
+        /// A write access.
+        write: bool,
+    },
+    /// `mmu_notifier_retry` told the vCPU to retry the fault.
+    KvmFaultRetry {
+        /// Count seen.
+        count: i64,
+        /// Snapshot taken before get_user_pages.
+        mmu_seq: u64,
+        /// Current sequence.
+        seq: u64,
+    },
+    /// A spte was installed by the fault path.
+    SpteInstalled {
+        /// Guest frame.
+        gfn: u64,
+        /// Page.
+        pfn: Pfn,
+        /// Writable.
+        writable: bool,
+    },
+}
+
+fn emit(ev: &mut Vec<Event>, e: KvmEvent) {
+    ev.push(Event::User(UserEvent::Kvm(e)));
+}
+
+fn rw(writable: bool) -> &'static str {
+    if writable { "read-write" } else { "read-only" }
+}
+
+impl KvmState {
+    /// Drops the sptes of `gfn`; returns them.
+    fn zap(&mut self, gfn: u64) -> Vec<Spte> {
+        let mut zapped = Vec::new();
+        self.sptes.retain(|s| {
+            if s.gfn == gfn {
+                zapped.push(*s);
+                false
+            } else {
+                true
+            }
+        });
+        zapped
+    }
+}
+
+impl User for KvmState {
+    type Op = KvmOp;
+    type Event = KvmEvent;
+
+    const INFO: UserInfo = UserInfo {
+        id: "kvm",
+        label: "KVM",
+        short: "KVM",
+        describe: "KVM shadow/TDP MMU: sptes per gfn, mmu_notifier_seq/count, mmu_lock (virt/kvm/kvm_main.c:410 kvm_mmu_notifier_ops)",
+        callbacks: &[
+            (Callback::ChangePte, FuncId::KvmChangePte),
+            (Callback::InvalidatePage, FuncId::KvmInvalidatePage),
+            (Callback::InvalidateRangeStart, FuncId::KvmInvalidateRangeStart),
+            (Callback::InvalidateRangeEnd, FuncId::KvmInvalidateRangeEnd),
+        ],
+    };
+
+    const COUNTERS: &'static [Counter<KvmEvent>] = &[
+        Counter {
+            key: "sptes_zapped",
+            label: "sptes zapped",
+            fold: Fold::Count(|e| matches!(e, KvmEvent::SpteZapped { .. })),
+        },
+        Counter {
+            key: "sptes_remapped",
+            label: "sptes remapped",
+            fold: Fold::Count(|e| matches!(e, KvmEvent::SpteRemapped { .. })),
+        },
+        Counter {
+            key: "change_pte_misses",
+            label: "change_pte misses",
+            fold: Fold::Count(|e| matches!(e, KvmEvent::ChangePteMiss { .. })),
+        },
+        Counter {
+            key: "guest_faults",
+            label: "guest faults",
+            fold: Fold::Count(|e| matches!(e, KvmEvent::GuestFault { .. })),
+        },
+        Counter {
+            key: "fault_retries",
+            label: "fault retries",
+            fold: Fold::Count(|e| matches!(e, KvmEvent::KvmFaultRetry { .. })),
+        },
+    ];
+
+    fn new() -> KvmState {
+        KvmState { sptes: Vec::new(), mmu_notifier_seq: 0, mmu_notifier_count: 0, mmu_lock: None }
+    }
+
+    fn exec(m: &mut Machine, t: ThreadId, fr: Frame, op: KvmOp, ev: &mut Vec<Event>) -> Flow {
+        let ti = usize::from(t.0);
+        let gfn = m.gfn;
+        let me = fr.notifier;
+        match op {
+            KvmOp::Lock | KvmOp::Unlock => {
+                if let Some(k) = m.user_mut::<KvmState>(me) {
+                    k.mmu_lock = (op == KvmOp::Lock).then_some(t.0);
+                }
+                Flow::Next
+            }
+            KvmOp::SeqInc => {
+                if let Some(k) = m.user_mut::<KvmState>(me) {
+                    k.mmu_notifier_seq += 1;
+                    let seq = k.mmu_notifier_seq;
+                    emit(ev, KvmEvent::KvmSeq { seq });
+                }
+                Flow::Next
+            }
+            KvmOp::CountInc | KvmOp::CountDec => {
+                if let Some(k) = m.user_mut::<KvmState>(me) {
+                    k.mmu_notifier_count += if op == KvmOp::CountInc { 1 } else { -1 };
+                    let count = k.mmu_notifier_count;
+                    emit(ev, KvmEvent::KvmCount { count });
+                }
+                Flow::Next
+            }
+            KvmOp::BugOnCount => {
+                if let Some(k) = m.user::<KvmState>(me)
+                    && k.mmu_notifier_count < 0
+                {
+                    let count = k.mmu_notifier_count;
+                    ev.push(Event::Violation(Violation {
+                        id: ViolationId::RangeImbalance,
+                        message: format!(
+                            "KVM: BUG_ON(mmu_notifier_count < 0) fires: count is {count}, an invalidate_range_end came without its start"
+                        ),
+                    }));
+                }
+                Flow::Next
+            }
+            KvmOp::UnmapHva(by) => {
+                let zapped = m.user_mut::<KvmState>(me).map(|k| k.zap(gfn)).unwrap_or_default();
+                m.threads[ti].locals.need_flush = !zapped.is_empty();
+                for s in zapped {
+                    emit(ev, KvmEvent::SpteZapped { gfn: s.gfn, pfn: s.pfn, by });
+                }
+                Flow::Next
+            }
+            KvmOp::RmappLoop { done } => {
+                if m.user::<KvmState>(me).is_some_and(|k| k.sptes.iter().any(|s| s.gfn == gfn)) {
+                    Flow::Next
+                } else {
+                    emit(ev, KvmEvent::ChangePteMiss { gfn });
+                    Flow::Goto(done)
+                }
+            }
+            KvmOp::RmappDropIfWritable { else_, done } => {
+                if !m.threads[ti].locals.entry.writable {
+                    return Flow::Goto(else_);
+                }
+                let zapped = m.user_mut::<KvmState>(me).map(|k| k.zap(gfn)).unwrap_or_default();
+                ev.push(Event::Branch { why: "new host pte is writable: drop the spte, do not remap".into() });
+                for s in zapped {
+                    emit(ev, KvmEvent::SpteZapped { gfn: s.gfn, pfn: s.pfn, by: Callback::ChangePte });
+                }
+                m.threads[ti].locals.need_flush = true;
+                Flow::Goto(done)
+            }
+            KvmOp::RmappRemap => {
+                let entry = m.threads[ti].locals.entry;
+                let mut remapped = Vec::new();
+                if let Some(k) = m.user_mut::<KvmState>(me) {
+                    for s in k.sptes.iter_mut().filter(|s| s.gfn == gfn) {
+                        remapped.push(s.pfn);
+                        s.pfn = entry.pfn;
+                        s.writable = false;
+                    }
+                }
+                for old_pfn in remapped {
+                    emit(ev, KvmEvent::SpteRemapped { gfn, old_pfn, new_pfn: entry.pfn });
+                }
+                m.threads[ti].locals.need_flush = true;
+                Flow::Next
+            }
+            KvmOp::FlushIfNeeded => {
+                if m.threads[ti].locals.need_flush {
+                    emit(ev, KvmEvent::KvmRemoteFlush);
+                }
+                Flow::Next
+            }
+            KvmOp::GuestAccess => {
+                let spte = m
+                    .user::<KvmState>(me)
+                    .and_then(|k| k.sptes.iter().find(|s| s.gfn == gfn))
+                    .map(|s| (s.pfn, s.writable));
+                match m.access_through(t, spte) {
+                    Through::Finished => Flow::Return,
+                    Through::Hit { pfn, write, value } => {
+                        emit(ev, KvmEvent::GuestAccess { gfn, pfn, write, value });
+                        // The default vCPU runs the scenario's whole access list.
+                        if usize::from(m.threads[ti].locals.access) >= m.accesses(t) {
+                            Flow::Return
+                        } else {
+                            Flow::Stay
+                        }
+                    }
+                    Through::Miss { write } => {
+                        emit(ev, KvmEvent::GuestFault { gfn, write });
+                        Flow::CallThenRetry(FuncId::TdpPageFault)
+                    }
+                }
+            }
+            KvmOp::TdpSnapshotSeq => {
+                m.threads[ti].locals.mmu_seq = m.user::<KvmState>(me).map_or(0, |k| k.mmu_notifier_seq);
+                Flow::Next
+            }
+            KvmOp::TdpGetPfn => {
+                let write = m.access_op(t).is_some_and(|o| o.write);
+                let pte = m.pte(m.host.addr);
+                if pte.present && (!write || pte.writable) {
+                    m.get_page(pte.pfn, ev);
+                    let l = &mut m.threads[ti].locals;
+                    l.pfn = Some(pte.pfn);
+                    l.map_writable = pte.writable;
+                    Flow::Next
+                } else if pte.present && write && m.can_cow(t, pte.pfn) {
+                    ev.push(Event::Branch {
+                        why: "get_user_pages(FOLL_WRITE) on a read-only pte: handle_mm_fault runs do_wp_page".into(),
+                    });
+                    Flow::CallThenRetry(FuncId::HandlePteFault)
+                } else {
+                    ev.push(Event::Branch { why: "no usable host page: the fault is retried".into() });
+                    Flow::Return
+                }
+            }
+            KvmOp::TdpRetryCheck { retry } => {
+                let snap = m.threads[ti].locals.mmu_seq;
+                let (count, seq) =
+                    m.user::<KvmState>(me).map_or((0, snap), |k| (k.mmu_notifier_count, k.mmu_notifier_seq));
+                if count != 0 || seq != snap {
+                    emit(ev, KvmEvent::KvmFaultRetry { count, mmu_seq: snap, seq });
+                    Flow::Goto(retry)
+                } else {
+                    Flow::Next
+                }
+            }
+            KvmOp::TdpDirectMap => {
+                let l = m.threads[ti].locals;
+                if let Some(pfn) = l.pfn {
+                    let writable = l.map_writable;
+                    if let Some(k) = m.user_mut::<KvmState>(me) {
+                        k.sptes.retain(|s| s.gfn != gfn);
+                        k.sptes.push(Spte { gfn, pfn, writable });
+                    }
+                    emit(ev, KvmEvent::SpteInstalled { gfn, pfn, writable });
+                    // mmu_set_spte drops the reference try_async_pf took.
+                    m.put_page(pfn, ev);
+                    m.threads[ti].locals.pfn = None;
+                }
+                Flow::Next
+            }
+            KvmOp::TdpReleasePfn => {
+                if let Some(pfn) = m.threads[ti].locals.pfn.take() {
+                    m.put_page(pfn, ev);
+                }
+                Flow::Next
+            }
+        }
+    }
+
+    fn block(m: &Machine, t: ThreadId, fr: Frame, op: KvmOp) -> Option<&'static str> {
+        match op {
+            KvmOp::Lock => m
+                .user::<KvmState>(fr.notifier)
+                .is_some_and(|k| k.mmu_lock.is_some_and(|h| h != t.0))
+                .then_some("waits for kvm->mmu_lock"),
+            // try_async_pf walks the primary page table under the PT lock.
+            KvmOp::TdpGetPfn => m.ptl_held_by_other(t).then_some("waits for the PT lock"),
+            _ => None,
+        }
+    }
+
+    fn atomic_reason(&self, t: ThreadId) -> Option<&'static str> {
+        (self.mmu_lock == Some(t.0)).then_some("kvm->mmu_lock is held")
+    }
+
+    fn message(e: &KvmEvent) -> String {
+        match e {
+            KvmEvent::SpteZapped { gfn, pfn, by } => {
+                format!("KVM: spte for gfn {} (pfn {}) dropped in {}", hex(*gfn), hex(*pfn), by.id())
+            }
+            KvmEvent::SpteRemapped { gfn, old_pfn, new_pfn } => format!(
+                "KVM: spte for gfn {} remapped in place from pfn {} to pfn {}, read-only",
+                hex(*gfn),
+                hex(*old_pfn),
+                hex(*new_pfn)
+            ),
+            KvmEvent::ChangePteMiss { gfn } => {
+                format!("KVM: change_pte found no spte for gfn {}: nothing to update", hex(*gfn))
+            }
+            KvmEvent::KvmSeq { seq } => format!("KVM: mmu_notifier_seq = {seq}"),
+            KvmEvent::KvmCount { count } => format!("KVM: mmu_notifier_count = {count}"),
+            KvmEvent::KvmRemoteFlush => "KVM: remote TLBs flushed".into(),
+            KvmEvent::GuestAccess { gfn, pfn, write, value } => format!(
+                "guest {} gfn {} through its spte: pfn {}, value {}",
+                if *write { "writes" } else { "reads" },
+                hex(*gfn),
+                hex(*pfn),
+                hex(u64::from(*value))
+            ),
+            KvmEvent::GuestFault { gfn, write } => format!(
+                "guest {} fault on gfn {}: no usable spte, EPT violation exit to KVM",
+                if *write { "write" } else { "read" },
+                hex(*gfn)
+            ),
+            KvmEvent::KvmFaultRetry { count, mmu_seq, seq } => format!(
+                "KVM: mmu_notifier_retry: count {count}, seq {seq} vs snapshot {mmu_seq}: spte not installed, guest retries"
+            ),
+            KvmEvent::SpteInstalled { gfn, pfn, writable } => {
+                format!("KVM: spte for gfn {} installed to pfn {} {}", hex(*gfn), hex(*pfn), rw(*writable))
+            }
+        }
+    }
+
+    fn access(e: &KvmEvent) -> Option<Access> {
+        match *e {
+            KvmEvent::GuestAccess { gfn, pfn, write, value } => {
+                Some(Access { who: "the guest {} gfn {at} through a stale spte", at: gfn, pfn, write, value })
+            }
+            _ => None,
+        }
+    }
+
+    fn state_violations(&self, m: &Machine, out: &mut Vec<StateViolation>) {
+        for s in self.sptes.iter().filter(|s| m.page(s.pfn).is_some_and(|p| p.free)) {
+            out.push(StateViolation::new(
+                format!("kvm:{}:{}", s.gfn, s.pfn),
+                Violation {
+                    id: ViolationId::SecondaryMapsFreedPage,
+                    message: format!(
+                        "KVM's spte for gfn {} still maps pfn {}, which has been freed: the guest can read or corrupt a page now owned by someone else",
+                        hex(s.gfn),
+                        hex(s.pfn)
+                    ),
+                },
+            ));
+        }
+    }
+
+    fn end_violations(&self, out: &mut Vec<Violation>) {
+        if self.mmu_notifier_count != 0 {
+            out.push(Violation {
+                id: ViolationId::RangeImbalance,
+                message: format!(
+                    "KVM's mmu_notifier_count is {} after every thread finished: vCPU faults would retry forever",
+                    self.mmu_notifier_count
+                ),
+            });
+        }
+    }
+
+    fn section(&self, m: &Machine, out: &mut Vec<Item>) {
+        // The scenario's gfn shows `none` when it has no spte; keys sort
+        // like the flat view's (by key text).
+        let mut sptes = std::collections::BTreeMap::new();
+        sptes.insert(format!("spte gfn {}", hex(m.gfn)), "none".to_string());
+        for s in &self.sptes {
+            sptes.insert(format!("spte gfn {}", hex(s.gfn)), format!("{} {}", hex(s.pfn), rw_short(s.writable)));
+        }
+        for (label, value) in sptes {
+            out.push(Item::new("kvm", label, value));
+        }
+        out.push(Item::new("kvm", "mmu_notifier_seq".into(), self.mmu_notifier_seq.to_string()));
+        out.push(Item::new("kvm", "mmu_notifier_count".into(), self.mmu_notifier_count.to_string()));
+        out.push(Item::new("kvm", "mmu_lock".into(), m.holder_name(self.mmu_lock)));
+    }
+
+    fn encoded_len(&self) -> usize {
+        1 + self.sptes.len()
+    }
+
+    fn encode(&self, p: &mut impl Packer, out: &mut Vec<u64>) {
+        let nsptes = p.narrow(self.sptes.len() as u64, 8, "KVM sptes");
+        let count = p.narrow_signed(self.mmu_notifier_count, 16, "mmu_notifier_count");
+        let seq = p.narrow(self.mmu_notifier_seq, 31, "mmu_notifier_seq");
+        out.push(nsptes | opt_u8(self.mmu_lock) << 8 | count << 17 | seq << 33);
+        for s in &self.sptes {
+            let gfn = p.narrow(s.gfn, 32, "a gfn");
+            let pfn = p.pfn_code(s.pfn);
+            out.push(gfn | pfn << 32 | u64::from(s.writable) << 40);
+        }
+    }
+
+    fn decode(&mut self, u: &impl Unpacker, r: &mut Reader) {
+        let w = r.next();
+        self.mmu_lock = un_opt_u8(w >> 8);
+        self.mmu_notifier_count = sfield(w, 17, 16);
+        self.mmu_notifier_seq = w >> 33;
+        self.sptes.clear();
+        for _ in 0..field(w, 0, 8) {
+            let s = r.next();
+            self.sptes.push(Spte { gfn: field(s, 0, 32), pfn: u.pfn_of(s >> 32), writable: bit(s, 40) });
+        }
+    }
+}
+
+/// `RW` / `R`, as the state view shows a mapping's permission.
+pub(crate) fn rw_short(writable: bool) -> &'static str {
+    if writable { "RW" } else { "R" }
+}

@@ -1,0 +1,118 @@
+//! Xen gntdev (`drivers/xen/gntdev.c`): unmaps the grant maps that overlap
+//! an invalidated range under `priv->lock`; no `change_pte`, no
+//! `invalidate_range_end`. Listings: [`crate::kernel::xen_gntdev`].
+
+use serde::Serialize;
+
+use super::{Counter, Fold, User, UserEvent, UserInfo};
+use crate::event::Event;
+use crate::kernel::FuncId;
+use crate::machine::{Flow, Frame, Machine, ThreadId};
+use crate::notifier::Callback;
+use crate::pack::{Packer, Reader, Unpacker, opt_u8, un_opt_u8};
+use crate::view::Item;
+
+/// Xen gntdev's state.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct GntdevState {
+    /// `priv->lock` holder.
+    pub lock: Option<u8>,
+    /// Grant maps overlapping the scenario's address (KSM/COW/uprobes pages
+    /// are anonymous or file memory, never grant maps, so normally zero).
+    pub grant_maps_in_range: u32,
+}
+
+/// What gntdev's statements do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum GntdevOp {
+    /// `spin_lock(&priv->lock)`.
+    Lock,
+    /// `spin_unlock(&priv->lock)`.
+    Unlock,
+    /// `unmap_if_in_range(map, start, end)` over `priv->maps`.
+    UnmapInRange,
+}
+
+/// What gntdev reports.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum GntdevEvent {
+    /// Grant maps in range were unmapped.
+    GntdevUnmap {
+        /// Grant maps unmapped.
+        unmapped: u32,
+    },
+}
+
+impl User for GntdevState {
+    type Op = GntdevOp;
+    type Event = GntdevEvent;
+
+    const INFO: UserInfo = UserInfo {
+        id: "xen_gntdev",
+        label: "Xen gntdev",
+        short: "Xen",
+        describe: "Xen gntdev: unmaps grant maps in range; no change_pte, no range_end (drivers/xen/gntdev.c:482 gntdev_mmu_ops)",
+        callbacks: &[
+            (Callback::InvalidatePage, FuncId::GntdevInvlPage),
+            (Callback::InvalidateRangeStart, FuncId::GntdevInvlRangeStart),
+        ],
+    };
+
+    const COUNTERS: &'static [Counter<GntdevEvent>] = &[Counter {
+        key: "unmap_walks",
+        label: "unmap walks",
+        fold: Fold::Count(|e| matches!(e, GntdevEvent::GntdevUnmap { .. })),
+    }];
+
+    fn new() -> GntdevState {
+        GntdevState { lock: None, grant_maps_in_range: 0 }
+    }
+
+    fn exec(m: &mut Machine, t: ThreadId, fr: Frame, op: GntdevOp, ev: &mut Vec<Event>) -> Flow {
+        match op {
+            GntdevOp::Lock | GntdevOp::Unlock => {
+                if let Some(g) = m.user_mut::<GntdevState>(fr.notifier) {
+                    g.lock = (op == GntdevOp::Lock).then_some(t.0);
+                }
+            }
+            GntdevOp::UnmapInRange => {
+                if let Some(g) = m.user::<GntdevState>(fr.notifier) {
+                    let unmapped = g.grant_maps_in_range;
+                    ev.push(Event::User(UserEvent::XenGntdev(GntdevEvent::GntdevUnmap { unmapped })));
+                }
+            }
+        }
+        Flow::Next
+    }
+
+    fn block(m: &Machine, t: ThreadId, fr: Frame, op: GntdevOp) -> Option<&'static str> {
+        match op {
+            GntdevOp::Lock => m
+                .user::<GntdevState>(fr.notifier)
+                .is_some_and(|g| g.lock.is_some_and(|h| h != t.0))
+                .then_some("waits for priv->lock"),
+            _ => None,
+        }
+    }
+
+    fn message(e: &GntdevEvent) -> String {
+        match e {
+            GntdevEvent::GntdevUnmap { unmapped } => format!("Xen gntdev: {unmapped} grant map(s) unmapped in range"),
+        }
+    }
+
+    fn section(&self, _m: &Machine, out: &mut Vec<Item>) {
+        out.push(Item::new("xen_gntdev", "grant maps in range".into(), self.grant_maps_in_range.to_string()));
+    }
+
+    fn encode(&self, _p: &mut impl Packer, out: &mut Vec<u64>) {
+        out.push(opt_u8(self.lock) | u64::from(self.grant_maps_in_range) << 32);
+    }
+
+    fn decode(&mut self, _u: &impl Unpacker, r: &mut Reader) {
+        let w = r.next();
+        self.lock = un_opt_u8(w);
+        self.grant_maps_in_range = (w >> 32) as u32;
+    }
+}
