@@ -37,6 +37,7 @@ pub mod machine;
 pub mod notifier;
 mod pack;
 pub mod page;
+pub mod present;
 pub mod scenario;
 pub mod semantics;
 pub mod source;

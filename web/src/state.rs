@@ -10,12 +10,10 @@
 //! counterexample replay a link can ask for, and flat "view models" of the
 //! panes, so that what is displayed can be unit-tested without a browser.
 
-use std::collections::BTreeSet;
-
 use notifier_lab_core::link::{self, Link};
-use notifier_lab_core::view;
+use notifier_lab_core::present;
 use notifier_lab_core::walk::{Moved, Side, Walk};
-use notifier_lab_core::{Actor, Event, NotifierId, Scenario, Semantics};
+use notifier_lab_core::{Actor, NotifierId, Scenario, Semantics};
 
 /// Something a visitor can do (a button, a key, a picker, the slider).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,62 +134,7 @@ pub fn key_action(key: &str) -> Option<Action> {
     KEYS.iter().find(|(k, _, _)| *k == key).map(|(_, a, _)| a.action())
 }
 
-/// One value of a state pane.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Item {
-    /// Label (`PT lock`, `spte 0x10`, ...).
-    pub label: String,
-    /// Value.
-    pub value: String,
-    /// Changed by the last move on this side.
-    pub changed: bool,
-    /// Differs from the other side (both at the same milestone).
-    pub differs: bool,
-    /// A notifier callback running now.
-    pub running: bool,
-}
-
-/// A titled group of a state pane.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Section {
-    /// Title (`mm`, `notifier list`, `KVM`, ...).
-    pub title: String,
-    /// The values.
-    pub items: Vec<Item>,
-}
-
-/// How an event line is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EventKind {
-    /// A broken invariant.
-    Violation,
-    /// A notifier callback call.
-    Callback,
-    /// Anything else.
-    Plain,
-}
-
-/// One event of the log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogEvent {
-    /// [`Event::message`].
-    pub text: String,
-    /// Its kind.
-    pub kind: EventKind,
-    /// For a violation: the rule it breaks, in plain language.
-    pub rule: Option<&'static str>,
-}
-
-/// One step of the log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogStep {
-    /// 1-based step number.
-    pub index: usize,
-    /// `host write_protect_page:870`.
-    pub head: String,
-    /// Its events (empty: no tracked state changed).
-    pub events: Vec<LogEvent>,
-}
+pub use notifier_lab_core::present::{EventKind, Item, LOG_LIMIT, LogEvent, LogStep, Section};
 
 /// The whole demo state.
 #[derive(Debug, Clone)]
@@ -212,9 +155,6 @@ pub struct Demo {
     /// the default schedule.
     pub schedule: Option<Vec<u8>>,
 }
-
-/// Most steps the event log lists after a long move (`r`).
-pub const LOG_LIMIT: usize = 200;
 
 impl Demo {
     /// The default view: `ksm`, `wrapped` left, `patched` right, KVM and
@@ -437,155 +377,30 @@ impl Demo {
         }
     }
 
-    /// The state pane of `side`: the primary MMU, the notifier list with
-    /// each user's ops and the callback running now, each secondary MMU's
-    /// state, and the pages; values marked when the last move changed them
-    /// and when they differ from the other side at a common milestone.
+    /// The state pane of `side` ([`present::state`]).
     pub fn panes(&self, side: Side) -> Vec<Section> {
-        let s = self.walk.side(side);
-        let m = s.machine();
-        let now = view::flatten(m);
-        let changed = self.walk.changed_keys(side);
-        let differs = self.walk.differing_keys();
-        let item = |label: &str, key: &str| Item {
-            label: label.to_string(),
-            value: now.get(key).cloned().unwrap_or_else(|| "-".into()),
-            changed: changed.contains(key),
-            differs: differs.contains(key),
-            running: false,
-        };
-        let keys = |prefix: &str| now.keys().filter(|k| k.starts_with(prefix)).cloned().collect::<Vec<_>>();
-        let mut out = Vec::new();
-
-        let mut mm: Vec<Item> = keys("pte ").iter().map(|k| item(k, k)).collect();
-        let mut ptl = item("PT lock", "ptl");
-        if m.ptl.holder.is_some() {
-            ptl.value = format!("{} since step {}", ptl.value, m.ptl.since);
-        }
-        mm.push(ptl);
-        mm.push(item("mmap_sem", "mmap_sem"));
-        out.push(Section { title: "mm (primary MMU)".into(), items: mm });
-
-        let running: Vec<(usize, &'static str, &'static str)> = m
-            .thread_ids()
-            .flat_map(|t| {
-                m.running_callbacks(t)
-                    .into_iter()
-                    .map(move |(i, _, cb)| (i, m.threads[t.0 as usize].kind.id(), cb.id()))
-            })
-            .collect();
-        let mut list = Vec::new();
-        for (i, n) in m.notifiers.iter().enumerate() {
-            let id = n.id();
-            let ops: Vec<&str> = id.ops().list().iter().map(|c| c.id()).collect();
-            list.push(Item {
-                label: id.id().into(),
-                value: format!("ops: {}", ops.join(", ")),
-                changed: false,
-                differs: false,
-                running: false,
-            });
-            for (_, thread, cb) in running.iter().filter(|(j, _, _)| *j == i) {
-                list.push(Item {
-                    label: String::new(),
-                    value: format!("▶ {} {cb} running ({thread})", id.id()),
-                    changed: false,
-                    differs: false,
-                    running: true,
-                });
-            }
-        }
-        if list.is_empty() {
-            list.push(Item {
-                label: String::new(),
-                value: "no notifier registered".into(),
-                changed: false,
-                differs: false,
-                running: false,
-            });
-        }
-        out.push(Section { title: "notifier list".into(), items: list });
-
-        for sec in view::sections(m) {
-            if let Some(n) = sec.notifier {
-                let items = sec.items.iter().map(|i| item(&i.label, &i.key)).collect();
-                out.push(Section { title: n.label().into(), items });
-            }
-        }
-
-        let pages = keys("page ").iter().map(|k| item(&k["page ".len()..], k)).collect();
-        out.push(Section { title: "pages".into(), items: pages });
-        out
+        present::state(&self.walk, side)
     }
 
-    /// The steps the last move on `side` executed (at most [`LOG_LIMIT`],
-    /// the newest last), with their events; plus a title.
+    /// The steps the last move on `side` executed, with a title
+    /// ([`present::log`]).
     pub fn log(&self, side: Side) -> (String, Vec<LogStep>) {
-        let s = self.walk.side(side);
-        let range = s.last_move();
-        let title = match (range.len(), range.start) {
-            (0, _) => "nothing executed yet".to_string(),
-            (1, i) => format!("step {}", i + 1),
-            (n, i) => format!("steps {}–{} ({n} steps)", i + 1, i + n),
-        };
-        let start = range.start.max(range.end.saturating_sub(LOG_LIMIT));
-        let mut steps = Vec::new();
-        for i in start..range.end {
-            let st = &s.trace.steps[i];
-            if st.events.is_empty() && i + 1 != range.end {
-                continue;
-            }
-            let events = st
-                .events
-                .iter()
-                .map(|e| LogEvent {
-                    text: e.message(),
-                    kind: match e {
-                        Event::Violation(_) => EventKind::Violation,
-                        Event::Callback { .. } => EventKind::Callback,
-                        _ => EventKind::Plain,
-                    },
-                    rule: match e {
-                        Event::Violation(v) => Some(v.id.rule()),
-                        _ => None,
-                    },
-                })
-                .collect();
-            steps.push(LogStep {
-                index: i + 1,
-                head: format!("{} {}:{}", st.thread_kind, st.function.name, st.source().line),
-                events,
-            });
-        }
-        (title, steps)
+        let l = present::log(&self.walk, side);
+        (l.title, l.steps)
     }
 
     /// Violations raised so far on `side`: `(step, id, what happened, the
-    /// rule in plain language)`, duplicates removed.
+    /// rule in plain language)`, duplicates removed ([`present::violations`]).
     pub fn violations(&self, side: Side) -> Vec<(usize, &'static str, String, &'static str)> {
-        let s = self.walk.side(side);
-        let mut seen = BTreeSet::new();
-        let mut out = Vec::new();
-        for (i, st) in s.trace.steps[..s.pos.min(s.len())].iter().enumerate() {
-            for v in st.violations() {
-                if seen.insert((v.id, v.message.clone())) {
-                    out.push((i + 1, v.id.id(), v.message.clone(), v.id.rule()));
-                }
-            }
-        }
-        out
+        present::violations(&self.walk, side).into_iter().map(|v| (v.step, v.id, v.message, v.rule)).collect()
     }
 
     /// The whole-run summary of `side` as `(group, label, value, differs
-    /// from the other side)`.
+    /// from the other side)` ([`present::summary`]).
     pub fn summary(&self, side: Side) -> Vec<(String, String, String, bool)> {
-        let mine = summary_rows(&self.walk.side(side).trace);
-        let theirs = summary_rows(&self.walk.side(side.other()).trace);
-        mine.into_iter()
-            .map(|(g, l, v)| {
-                let d = !theirs.iter().any(|(g2, l2, v2)| *g2 == g && *l2 == l && *v2 == v);
-                (g, l, v, d)
-            })
+        present::summary(&self.walk, side)
+            .into_iter()
+            .flat_map(|g| g.rows.into_iter().map(move |r| (g.title.clone(), r.label, r.value, r.differs)))
             .collect()
     }
 }
@@ -619,34 +434,6 @@ fn walk_for_link(scenario: Scenario, l: &Link, notes: &mut Vec<String>) -> (Walk
         }
     };
     (walk, None)
-}
-
-fn summary_rows(t: &notifier_lab_core::Trace) -> Vec<(String, String, String)> {
-    let s = &t.summary;
-    let mut out = Vec::new();
-    for (n, cbs) in &s.calls {
-        for (c, k) in cbs {
-            let under = s.calls_under_ptl.get(n).and_then(|m| m.get(c)).copied().unwrap_or(0);
-            out.push((n.id().to_string(), c.id().to_string(), format!("{k} (under PT lock {under})")));
-        }
-    }
-    let ns = &t.notifiers;
-    let mut group = |g: &str, pairs: &[(&str, String)]| {
-        for (l, v) in pairs {
-            out.push((g.to_string(), l.to_string(), v.clone()));
-        }
-    };
-    for n in NotifierId::ALL.into_iter().filter(|n| ns.contains(n)) {
-        let rows: Vec<(&str, String)> = s.counter_rows(n).iter().map(|r| (r.label, r.value.to_string())).collect();
-        group(n.label(), &rows);
-    }
-    let mut run = vec![("steps", s.steps.to_string())];
-    if let Some(why) = &s.stopped {
-        run.push(("stopped", why.clone()));
-    }
-    run.push(("violations", s.violations.len().to_string()));
-    group("run", &run);
-    out
 }
 
 #[cfg(test)]

@@ -34,7 +34,7 @@ pub enum Mode {
         /// Highlighted entry (index in [`NotifierId::ALL`]).
         selected: usize,
         /// Tick box per entry of [`NotifierId::ALL`].
-        chosen: [bool; 5],
+        chosen: [bool; NotifierId::COUNT],
     },
     /// The "go to step or milestone" prompt.
     Goto {
@@ -237,7 +237,7 @@ impl Walkthrough {
 
     /// Opens the notifier picker with the current set ticked.
     pub fn open_notifier_picker(&mut self) {
-        let mut chosen = [false; 5];
+        let mut chosen = [false; NotifierId::COUNT];
         for (i, n) in NotifierId::ALL.iter().enumerate() {
             chosen[i] = self.notifiers.contains(n);
         }

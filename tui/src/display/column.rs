@@ -1,6 +1,7 @@
 //! One column: header (position, breadcrumb, citation), the listing of the
 //! current frame, the state pane and the event log.
 
+use notifier_lab_core::present;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -83,7 +84,7 @@ pub fn draw(f: &mut Frame, area: Rect, w: &Walkthrough, side: Side, heights: Hei
 
     let hit = listing(f, listing_area, s);
     pane(f, state_area, state_title(w, side), panes::state_lines(w, side, cols), 0);
-    let (title, lines) = panes::event_lines(s, cols);
+    let (title, lines) = panes::event_lines(w, side, cols);
     let body = events_area.height.saturating_sub(1);
     // The newest line stays visible unless the user scrolled up.
     let max_scroll = (lines.len() as u16).saturating_sub(body);
@@ -126,9 +127,9 @@ fn header_lines(w: &Walkthrough, side: Side, s: &SideRun, cols: usize) -> Vec<Li
     } else if let Some((m, at)) = w.last_milestone(side) {
         status.push(Span::styled(format!(" · last {m} @{at}"), theme::DIM));
     }
-    let v = s.violations_so_far();
-    if v > 0 {
-        status.push(Span::styled(format!(" · {v} violation{}", if v == 1 { "" } else { "s" }), theme::VIOLATION));
+    // Distinct violations, as the browser demo counts them.
+    if let Some(v) = present::status(&w.walk, side).violations_text() {
+        status.push(Span::styled(format!(" · {v}"), theme::VIOLATION));
     }
 
     // Breadcrumb: the call stack of the thread about to run, as it is

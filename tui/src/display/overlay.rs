@@ -104,7 +104,7 @@ pub fn scenario_picker(f: &mut Frame, area: Rect, w: &Walkthrough, selected: usi
 }
 
 /// Tick boxes for each notifier, with the highlighted one's description.
-pub fn notifier_picker(f: &mut Frame, area: Rect, selected: usize, chosen: &[bool; 5]) {
+pub fn notifier_picker(f: &mut Frame, area: Rect, selected: usize, chosen: &[bool]) {
     let r = centered(area, 90, 14);
     let inner = boxed(f, r, "notifiers (Space toggles, Enter applies)");
     let cols = usize::from(inner.width);
