@@ -1,6 +1,6 @@
 //! A recorded run: every step with its events and the state after it, plus
 //! a [`Summary`] computed from the events. `to_json` is the documented
-//! contract (see `ARCHITECTURE.md`, "Trace JSON").
+//! contract (see `docs/trace-json.md`).
 
 use std::collections::BTreeMap;
 

@@ -1,4 +1,4 @@
-//! The trace JSON contract (ARCHITECTURE.md "Trace JSON"), checked for every
+//! The trace JSON contract (docs/trace-json.md), checked for every
 //! scenario x semantics x notifier set (all 32 subsets of the 5 notifiers).
 
 use notifier_lab_core::{Callback, NotifierId, Scenario, Semantics, Trace};
