@@ -34,6 +34,7 @@ pub mod invariants;
 pub mod kernel;
 pub mod link;
 pub mod machine;
+pub mod names;
 pub mod notifier;
 pub mod page;
 pub mod scenario;
@@ -47,6 +48,7 @@ pub use actor::Actor;
 pub use compare::{Comparison, compare};
 pub use event::{Event, Violation, ViolationId};
 pub use machine::{Machine, StepOutcome, ThreadId, ThreadKind};
+pub use names::UnknownName;
 pub use notifier::{Callback, NotifierId, NotifierOps};
 pub use page::{Page, Pfn, Pte};
 pub use scenario::{Scenario, ScenarioError};
@@ -54,23 +56,3 @@ pub use semantics::Semantics;
 pub use source::Source;
 pub use trace::{Step, Summary, Trace};
 pub use walk::Walk;
-
-/// Error for a name that is not one of a fixed set (semantics, notifier,
-/// scenario...). Its message lists the valid names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownName {
-    /// What kind of name it was ("semantics", "notifier", ...).
-    pub kind: &'static str,
-    /// The name as given.
-    pub given: String,
-    /// Every valid name.
-    pub valid: Vec<String>,
-}
-
-impl std::fmt::Display for UnknownName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "unknown {} `{}`; expected one of: {}", self.kind, self.given, self.valid.join(", "))
-    }
-}
-
-impl std::error::Error for UnknownName {}

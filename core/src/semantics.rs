@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::UnknownName;
+use crate::names::UnknownName;
 
 /// Which kernel behaviour around `set_pte_at_notify()` is simulated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

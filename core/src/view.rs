@@ -162,7 +162,8 @@ pub fn secondary_keys(flat: &BTreeMap<String, String>, id: NotifierId) -> Vec<St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Scenario, Semantics};
+    use crate::scenario::Scenario;
+    use crate::semantics::Semantics;
 
     #[test]
     fn secondary_keys_cover_every_notifier_key_in_display_order() {
