@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::notifier::{Callback, NotifierId};
-use crate::page::Pfn;
+use crate::page::{Pfn, hex};
 
 /// The invariants checked after every step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -302,10 +302,6 @@ pub enum Event {
     ThreadDone,
     /// An invariant broke.
     Violation(crate::event::Violation),
-}
-
-fn hex(v: u64) -> String {
-    format!("{v:#x}")
 }
 
 impl Event {

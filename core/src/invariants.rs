@@ -13,16 +13,13 @@
 use crate::event::{Event, Violation, ViolationId};
 use crate::machine::{Machine, ThreadId};
 use crate::notifier::Secondary;
+use crate::page::hex;
 
 /// A state-based violation, keyed so that only new ones are reported.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StateViolation {
     key: String,
     violation: Violation,
-}
-
-fn hex(v: u64) -> String {
-    format!("{v:#x}")
 }
 
 /// Violations that are properties of a state (not of a step).

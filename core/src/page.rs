@@ -8,6 +8,11 @@ use serde::Serialize;
 /// Page frame number.
 pub type Pfn = u64;
 
+/// An address, pfn or value as every message prints it: `0x7f0000001000`.
+pub fn hex(v: u64) -> String {
+    format!("{v:#x}")
+}
+
 /// A physical page as the model tracks it.
 ///
 /// `Hash` leaves out `name`: a page's name never changes during a run, so

@@ -6,10 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::machine::{Machine, MmapSem};
 use crate::notifier::{Gcr3, NotifierId, Secondary};
-
-fn hex(v: u64) -> String {
-    format!("{v:#x}")
-}
+use crate::page::hex;
 
 /// Every tracked value of `m`, keyed by a stable name (`pte 0x7f..000`,
 /// `ptl`, `page 0x100`, `kvm spte gfn 0x10`, `kvm mmu_notifier_seq`, ...).

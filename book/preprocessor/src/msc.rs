@@ -12,6 +12,7 @@
 //! `--bg`, `--links`, `--quote-bg`), with fallbacks, so the chart follows
 //! the light and dark themes.
 
+use notifier_lab_core::page::hex;
 use notifier_lab_core::{Event, NotifierId, Trace};
 
 use crate::html::esc;
@@ -47,10 +48,6 @@ struct Row {
     first_of_step: bool,
     item: Item,
     ptl_held: bool,
-}
-
-fn hex(v: u64) -> String {
-    format!("{v:#x}")
 }
 
 fn rw(w: bool) -> &'static str {
