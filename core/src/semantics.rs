@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::names::UnknownName;
+use crate::tag::Tag;
 
 /// Which kernel behaviour around `set_pte_at_notify()` is simulated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -37,11 +38,11 @@ impl Semantics {
     }
 
     /// The kernel tag whose line numbers the listings cite.
-    pub fn tag(self) -> &'static str {
+    pub fn tag(self) -> Tag {
         match self {
-            Semantics::Original => "v3.6",
-            Semantics::Wrapped => "v3.13",
-            Semantics::Patched => "v3.13+patch",
+            Semantics::Original => Tag::V3_6,
+            Semantics::Wrapped => Tag::V3_13,
+            Semantics::Patched => Tag::V3_13_PATCH,
         }
     }
 

@@ -510,7 +510,7 @@ impl Lab {
     fn sem_head(first: &str, traces: &[Rc<Trace>]) -> Vec<String> {
         let mut head = vec![first.to_string()];
         for t in traces {
-            head.push(format!("{}<br><small>{}</small>", code(t.semantics.id()), esc(t.semantics.tag())));
+            head.push(format!("{}<br><small>{}</small>", code(t.semantics.id()), esc(t.semantics.tag().name)));
         }
         head
     }
@@ -698,9 +698,9 @@ impl Lab {
             "{}: {} ({}) against {} ({}), notifiers {}, aligned at milestones",
             code(scenario_name),
             code(l.id()),
-            esc(l.tag()),
+            esc(l.tag().name),
             code(r.id()),
-            esc(r.tag()),
+            esc(r.tag().name),
             esc(&ids(&ns))
         );
         Ok(table("nl-compare", Some(&cap), &head, &rows))
@@ -758,7 +758,7 @@ impl Lab {
             "<div class=\"nl nl-check\">\n<p class=\"nl-cap\">Explorer: {} under {} ({}), notifiers {}, actors {}; threads {}. Every interleaving at statement granularity: {} distinct states, {} transitions, complete.</p>\n",
             code(&run.scenario),
             code(run.semantics.id()),
-            esc(run.semantics.tag()),
+            esc(run.semantics.tag().name),
             esc(&ids(&rep.notifiers)),
             code(&Actor::list_id(actors)),
             esc(&threads),
@@ -828,7 +828,7 @@ impl Lab {
             };
             let rep = self.report(&run, actors)?;
             ns = rep.notifiers.clone();
-            let mut r = vec![format!("{}<br><small>{}</small>", code(sem.id()), esc(sem.tag()))];
+            let mut r = vec![format!("{}<br><small>{}</small>", code(sem.id()), esc(sem.tag().name))];
             for id in ViolationId::ALL {
                 r.push(match rep.found(id) {
                     Some(f) => format!("<b>sometimes</b><br><small>{} steps</small>", f.schedule.len()),
@@ -924,7 +924,7 @@ pub fn trace_html(
         "<div class=\"nl nl-trace\">\n<p class=\"nl-cap\">{} under {} ({}), notifiers {}: steps {f}–{l} of {}{}</p>\n<ol class=\"nl-steps\">\n",
         code(&t.scenario),
         code(t.semantics.id()),
-        esc(t.semantics.tag()),
+        esc(t.semantics.tag().name),
         esc(&ids(&t.notifiers)),
         t.steps.len(),
         match (depth, events_only) {

@@ -3,17 +3,18 @@
 
 use super::Op::*;
 use super::{FuncId, Function, Stmt};
+use crate::tag::Tag;
 
 const F: &str = "drivers/iommu/amd_iommu_v2.c";
 
 macro_rules! amd_fn {
-    ($name:ident, $id:ident, $kname:literal, $tag:literal, $line:literal, [$($body:expr),* $(,)?]) => {
-        #[doc = concat!("`", $kname, "` at ", $tag, ".")]
+    ($name:ident, $id:ident, $kname:literal, $tag:ident, $line:literal, [$($body:expr),* $(,)?]) => {
+        #[doc = concat!("`", $kname, "` at `Tag::", stringify!($tag), "`.")]
         pub static $name: Function = Function {
             id: FuncId::$id,
             name: $kname,
             file: F,
-            tag: $tag,
+            tag: Tag::$tag,
             line: $line,
             base_line: $line,
             body: &[$($body),*],
@@ -25,7 +26,7 @@ amd_fn!(
     CHANGE_PTE_V3_6,
     AmdChangePte,
     "mn_change_pte",
-    "v3.6",
+    V3_6,
     421,
     [Stmt::new(426, "__mn_flush_page(mn, address);  /* one-page PASID IOTLB flush */", AmdFlushPage),]
 );
@@ -33,7 +34,7 @@ amd_fn!(
     CHANGE_PTE_V3_13,
     AmdChangePte,
     "mn_change_pte",
-    "v3.13",
+    V3_13,
     421,
     [Stmt::new(426, "__mn_flush_page(mn, address);  /* one-page PASID IOTLB flush */", AmdFlushPage),]
 );
@@ -41,7 +42,7 @@ amd_fn!(
     INVALIDATE_PAGE_V3_6,
     AmdInvalidatePage,
     "mn_invalidate_page",
-    "v3.6",
+    V3_6,
     429,
     [Stmt::new(433, "__mn_flush_page(mn, address);", AmdFlushPage),]
 );
@@ -49,7 +50,7 @@ amd_fn!(
     INVALIDATE_PAGE_V3_13,
     AmdInvalidatePage,
     "mn_invalidate_page",
-    "v3.13",
+    V3_13,
     429,
     [Stmt::new(433, "__mn_flush_page(mn, address);", AmdFlushPage),]
 );
@@ -57,7 +58,7 @@ amd_fn!(
     RANGE_START_V3_13,
     AmdInvalidateRangeStart,
     "mn_invalidate_range_start",
-    "v3.13",
+    V3_13,
     436,
     [Stmt::new(
         446,
@@ -69,7 +70,7 @@ amd_fn!(
     RANGE_END_V3_13,
     AmdInvalidateRangeEnd,
     "mn_invalidate_range_end",
-    "v3.13",
+    V3_13,
     450,
     [Stmt::new(
         460,

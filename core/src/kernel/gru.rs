@@ -21,6 +21,7 @@
 use super::FuncId::*;
 use super::Op::*;
 use super::{FuncId, Function, Stmt};
+use crate::tag::Tag;
 
 const F: &str = "drivers/misc/sgi-gru/grutlbpurge.c";
 const FAULT: &str = "drivers/misc/sgi-gru/grufault.c";
@@ -30,7 +31,7 @@ pub static RANGE_START: Function = Function {
     id: FuncId::GruInvalidateRangeStart,
     name: "gru_invalidate_range_start",
     file: F,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 222,
     base_line: 222,
     body: &[
@@ -44,7 +45,7 @@ pub static RANGE_END: Function = Function {
     id: FuncId::GruInvalidateRangeEnd,
     name: "gru_invalidate_range_end",
     file: F,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 236,
     base_line: 236,
     body: &[
@@ -58,7 +59,7 @@ pub static INVALIDATE_PAGE_V3_6: Function = Function {
     id: FuncId::GruInvalidatePage,
     name: "gru_invalidate_page",
     file: F,
-    tag: "v3.6",
+    tag: Tag::V3_6,
     line: 250,
     base_line: 250,
     body: &[Stmt::new(257, "gru_flush_tlb_range(gms, address, PAGE_SIZE);", GruFlushTlbRange)],
@@ -69,7 +70,7 @@ pub static INVALIDATE_PAGE_V3_13: Function = Function {
     id: FuncId::GruInvalidatePage,
     name: "gru_invalidate_page",
     file: F,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 250,
     base_line: 250,
     body: &[Stmt::new(257, "gru_flush_tlb_range(gms, address, PAGE_SIZE);", GruFlushTlbRange)],
@@ -129,7 +130,7 @@ pub static INSTRUCTION_V3_6: Function = Function {
     id: FuncId::GruInstruction,
     name: "gru",
     file: FAULT,
-    tag: "v3.6",
+    tag: Tag::V3_6,
     line: 622,
     base_line: 622,
     body: INSTRUCTION,
@@ -140,7 +141,7 @@ pub static INSTRUCTION_V3_13: Function = Function {
     id: FuncId::GruInstruction,
     name: "gru",
     file: FAULT,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 622,
     base_line: 622,
     body: INSTRUCTION,
@@ -151,7 +152,7 @@ pub static USER_DROPIN_V3_6: Function = Function {
     id: FuncId::GruUserDropin,
     name: "gru_user_dropin",
     file: FAULT,
-    tag: "v3.6",
+    tag: Tag::V3_6,
     line: 622,
     base_line: 622,
     body: USER_DROPIN,
@@ -162,7 +163,7 @@ pub static USER_DROPIN_V3_13: Function = Function {
     id: FuncId::GruUserDropin,
     name: "gru_user_dropin",
     file: FAULT,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 622,
     base_line: 622,
     body: USER_DROPIN,
@@ -174,7 +175,7 @@ pub static TRY_DROPIN_V3_6: Function = Function {
     id: FuncId::GruTryDropin,
     name: "gru_try_dropin",
     file: FAULT,
-    tag: "v3.6",
+    tag: Tag::V3_6,
     line: 364,
     base_line: 364,
     body: TRY_DROPIN,
@@ -185,22 +186,29 @@ pub static TRY_DROPIN_V3_13: Function = Function {
     id: FuncId::GruTryDropin,
     name: "gru_try_dropin",
     file: FAULT,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 364,
     base_line: 364,
     body: TRY_DROPIN,
 };
 
 /// v3.6 `gru_vtop`.
-pub static VTOP_V3_6: Function =
-    Function { id: FuncId::GruVtop, name: "gru_vtop", file: FAULT, tag: "v3.6", line: 261, base_line: 261, body: VTOP };
+pub static VTOP_V3_6: Function = Function {
+    id: FuncId::GruVtop,
+    name: "gru_vtop",
+    file: FAULT,
+    tag: Tag::V3_6,
+    line: 261,
+    base_line: 261,
+    body: VTOP,
+};
 
 /// v3.13 `gru_vtop`.
 pub static VTOP_V3_13: Function = Function {
     id: FuncId::GruVtop,
     name: "gru_vtop",
     file: FAULT,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 261,
     base_line: 261,
     body: VTOP,

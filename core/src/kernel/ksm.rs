@@ -10,6 +10,7 @@ use super::FuncId::*;
 use super::Op::*;
 use super::Which::*;
 use super::{FuncId, Function, Stmt};
+use crate::tag::Tag;
 
 const F: &str = "mm/ksm.c";
 
@@ -18,7 +19,7 @@ pub static TRY_TO_MERGE_ONE_PAGE_V3_6: Function = Function {
     id: FuncId::TryToMergeOneOage,
     name: "try_to_merge_one_page",
     file: F,
-    tag: "v3.6",
+    tag: Tag::V3_6,
     line: 857,
     base_line: 857,
     body: &[
@@ -36,7 +37,7 @@ pub static TRY_TO_MERGE_ONE_PAGE_V3_13: Function = Function {
     id: FuncId::TryToMergeOneOage,
     name: "try_to_merge_one_page",
     file: F,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 1016,
     base_line: 1016,
     body: &[
@@ -54,7 +55,7 @@ pub static WRITE_PROTECT_PAGE_V3_6: Function = Function {
     id: FuncId::WriteProtectPage,
     name: "write_protect_page",
     file: F,
-    tag: "v3.6",
+    tag: Tag::V3_6,
     line: 703,
     base_line: 703,
     body: &[
@@ -86,7 +87,7 @@ pub static WRITE_PROTECT_PAGE_V3_13: Function = Function {
     id: FuncId::WriteProtectPage,
     name: "write_protect_page",
     file: F,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 855,
     base_line: 855,
     body: &[
@@ -125,7 +126,7 @@ pub static WRITE_PROTECT_PAGE_PATCHED: Function = Function {
     id: FuncId::WriteProtectPage,
     name: "write_protect_page",
     file: F,
-    tag: "v3.13+patch",
+    tag: Tag::V3_13_PATCH,
     line: 855,
     base_line: 855,
     body: &[
@@ -176,7 +177,7 @@ pub static REPLACE_PAGE_V3_6: Function = Function {
     id: FuncId::ReplacePage,
     name: "replace_page",
     file: F,
-    tag: "v3.6",
+    tag: Tag::V3_6,
     line: 768,
     base_line: 768,
     body: &[
@@ -210,7 +211,7 @@ pub static REPLACE_PAGE_V3_13: Function = Function {
     id: FuncId::ReplacePage,
     name: "replace_page",
     file: F,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 929,
     base_line: 929,
     body: &[

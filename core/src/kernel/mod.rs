@@ -22,6 +22,7 @@ use serde::Serialize;
 use crate::notifier::{Callback, NotifierId};
 use crate::semantics::Semantics;
 use crate::source::Source;
+use crate::tag::Tag;
 
 /// Every function the model can execute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -316,7 +317,8 @@ pub enum Op {
 pub struct Stmt {
     /// Line in the cited version of the file.
     pub line: u32,
-    /// For `v3.13+patch` functions: the v3.13 line at the same place.
+    /// For functions of a tag elixir does not have (`v3.13+patch`): the
+    /// line at the same place in [`Tag::elixir`] (v3.13).
     pub base_line: u32,
     /// The pseudo-C shown.
     pub code: &'static str,
@@ -363,10 +365,10 @@ pub struct Function {
     /// File in the kernel tree.
     pub file: &'static str,
     /// Tag the lines count in.
-    pub tag: &'static str,
+    pub tag: Tag,
     /// Line of the function's definition.
     pub line: u32,
-    /// Base (v3.13) line of the definition for patched listings.
+    /// Line of the definition in [`Tag::elixir`] (v3.13 for patched listings).
     pub base_line: u32,
     /// The statements.
     pub body: &'static [Stmt],

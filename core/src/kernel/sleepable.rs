@@ -5,6 +5,7 @@
 
 use super::Op::*;
 use super::{FuncId, Function, Stmt};
+use crate::tag::Tag;
 
 const F: &str = "include/linux/mmu_notifier.h";
 
@@ -13,7 +14,7 @@ pub static INVALIDATE_PAGE: Function = Function {
     id: FuncId::SleepInvalidatePage,
     name: "sleepable_invalidate_page",
     file: F,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 91,
     base_line: 91,
     body: &[
@@ -28,7 +29,7 @@ pub static RANGE_START: Function = Function {
     id: FuncId::SleepInvalidateRangeStart,
     name: "sleepable_invalidate_range_start",
     file: F,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 138,
     base_line: 138,
     body: &[
@@ -43,7 +44,7 @@ pub static RANGE_END: Function = Function {
     id: FuncId::SleepInvalidateRangeEnd,
     name: "sleepable_invalidate_range_end",
     file: F,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 141,
     base_line: 141,
     body: &[

@@ -4,6 +4,7 @@
 use super::FuncId::GntdevInvlRangeStart;
 use super::Op::*;
 use super::{FuncId, Function, Stmt};
+use crate::tag::Tag;
 
 const F: &str = "drivers/xen/gntdev.c";
 
@@ -12,7 +13,7 @@ pub static RANGE_START_V3_6: Function = Function {
     id: FuncId::GntdevInvlRangeStart,
     name: "mn_invl_range_start",
     file: F,
-    tag: "v3.6",
+    tag: Tag::V3_6,
     line: 391,
     base_line: 391,
     body: &[
@@ -31,7 +32,7 @@ pub static RANGE_START_V3_13: Function = Function {
     id: FuncId::GntdevInvlRangeStart,
     name: "mn_invl_range_start",
     file: F,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 429,
     base_line: 429,
     body: &[
@@ -50,7 +51,7 @@ pub static INVL_PAGE_V3_6: Function = Function {
     id: FuncId::GntdevInvlPage,
     name: "mn_invl_page",
     file: F,
-    tag: "v3.6",
+    tag: Tag::V3_6,
     line: 422,
     base_line: 422,
     body: &[Stmt::new(
@@ -65,7 +66,7 @@ pub static INVL_PAGE_V3_13: Function = Function {
     id: FuncId::GntdevInvlPage,
     name: "mn_invl_page",
     file: F,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 446,
     base_line: 446,
     body: &[Stmt::new(
