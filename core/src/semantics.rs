@@ -25,8 +25,12 @@ pub enum Semantics {
 }
 
 impl Semantics {
-    /// Every semantics, in historical order.
-    pub const ALL: [Semantics; 3] = [Semantics::Original, Semantics::Wrapped, Semantics::Patched];
+    /// How many semantics there are: the width of per-era tables such as
+    /// [`crate::kernel::function`]'s.
+    pub const COUNT: usize = 3;
+
+    /// Every semantics, in historical order (`ALL[s as usize] == s`).
+    pub const ALL: [Semantics; Semantics::COUNT] = [Semantics::Original, Semantics::Wrapped, Semantics::Patched];
 
     /// The stable id used on the command line, in JSON and in URLs.
     pub fn id(self) -> &'static str {
