@@ -16,7 +16,7 @@ const F: &str = "mm/ksm.c";
 
 /// v3.6 `try_to_merge_one_page` (caller holds mmap_sem for read).
 pub static TRY_TO_MERGE_ONE_PAGE_V3_6: Function = Function {
-    id: FuncId::TryToMergeOneOage,
+    id: FuncId::TryToMergeOnePage,
     name: "try_to_merge_one_page",
     file: F,
     tag: Tag::V3_6,
@@ -34,7 +34,7 @@ pub static TRY_TO_MERGE_ONE_PAGE_V3_6: Function = Function {
 
 /// v3.13 `try_to_merge_one_page`.
 pub static TRY_TO_MERGE_ONE_PAGE_V3_13: Function = Function {
-    id: FuncId::TryToMergeOneOage,
+    id: FuncId::TryToMergeOnePage,
     name: "try_to_merge_one_page",
     file: F,
     tag: Tag::V3_13,
@@ -50,7 +50,7 @@ pub static TRY_TO_MERGE_ONE_PAGE_V3_13: Function = Function {
     ],
 };
 
-/// v3.6 `write_protect_page`: no range bracket (Era A).
+/// v3.6 `write_protect_page` (semantics `original`): no range bracket.
 pub static WRITE_PROTECT_PAGE_V3_6: Function = Function {
     id: FuncId::WriteProtectPage,
     name: "write_protect_page",
@@ -82,7 +82,8 @@ pub static WRITE_PROTECT_PAGE_V3_6: Function = Function {
     ],
 };
 
-/// v3.13 `write_protect_page`: bracketed by range_start/end (Era B).
+/// v3.13 `write_protect_page` (semantics `wrapped`): bracketed by
+/// range_start/end.
 pub static WRITE_PROTECT_PAGE_V3_13: Function = Function {
     id: FuncId::WriteProtectPage,
     name: "write_protect_page",
@@ -121,7 +122,8 @@ pub static WRITE_PROTECT_PAGE_V3_13: Function = Function {
     ],
 };
 
-/// `write_protect_page` with the 2014 patch applied (Era C).
+/// `write_protect_page` with the 2014 patch applied (`v3.13+patch`,
+/// semantics `patched`).
 pub static WRITE_PROTECT_PAGE_PATCHED: Function = Function {
     id: FuncId::WriteProtectPage,
     name: "write_protect_page",
@@ -205,8 +207,8 @@ pub static REPLACE_PAGE_V3_6: Function = Function {
     ],
 };
 
-/// v3.13 `replace_page`: bracketed in Era B and, because the 2014 patch does
-/// not touch it, in Era C too.
+/// v3.13 `replace_page`: bracketed under `wrapped` and, because the 2014
+/// patch does not touch it, under `patched` too.
 pub static REPLACE_PAGE_V3_13: Function = Function {
     id: FuncId::ReplacePage,
     name: "replace_page",
