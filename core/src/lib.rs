@@ -5,8 +5,9 @@
 //! `change_pte` finding no spte because `invalidate_range_start` already
 //! zapped it) one kernel statement at a time.
 //!
-//! * [`Semantics`] picks the era: `original` (v3.6), `wrapped` (v3.7–v3.13,
-//!   commit 6bdb913f0a70) or `patched` (Mike Rapoport's January 2014 patch).
+//! * [`Semantics`] picks the era ([`Semantics::ALL`], each with its
+//!   [`Semantics::tag`] and [`Semantics::describe`]): v3.6, v3.7–v3.13
+//!   (commit 6bdb913f0a70) and Mike Rapoport's January 2014 patch.
 //! * [`kernel`] holds the listings: short pseudo-C lines, each citing
 //!   `file:line` at the tag, each carrying an [`kernel::Op`] that the
 //!   interpreter executes.

@@ -447,8 +447,8 @@ impl Function {
     }
 }
 
-/// The listings of `f`, one slot per semantics in [`Semantics::ALL`] order
-/// (`original`, `wrapped`, `patched`). No wildcard: a new [`FuncId`] or a
+/// The listings of `f`, one slot per semantics in [`Semantics::ALL`] order.
+/// No wildcard: a new [`FuncId`] or a
 /// new era (`Semantics::COUNT` growing) makes the compiler ask about every
 /// function, and "same as v3.13" is written out as the same static.
 const fn listings(f: FuncId) -> [&'static Function; Semantics::COUNT] {
