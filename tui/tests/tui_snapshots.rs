@@ -3,6 +3,7 @@
 //! overlays, and the too-small message. With `CI=true` a missing snapshot
 //! fails; review changes by reading the `.snap` files.
 
+use notifier_lab_core::scenario::BUILTIN;
 use notifier_lab_core::{Event, NotifierId, Scenario, Semantics};
 use notifier_lab_tui::app::input::{Control, handle_key};
 use notifier_lab_tui::app::keymap::{Key, Keymap};
@@ -40,7 +41,8 @@ fn at_first_callback_after_pte_set(w: &mut Walkthrough, km: &mut Keymap) {
 
 #[test]
 fn scenario_key_frames() {
-    for name in ["ksm", "cow", "uprobe"] {
+    // Every built-in scenario; the snapshot files are named after it.
+    for (name, _, _) in BUILTIN {
         for (wd, ht) in SIZES {
             let mut km = Keymap::default_preset();
             let mut w = walkthrough(name);
