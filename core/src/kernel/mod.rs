@@ -79,7 +79,9 @@ pub enum FuncId {
 
 impl FuncId {
     /// Every function, in declaration order (`ALL[f as usize] == f`,
-    /// checked at compile time).
+    /// checked at compile time). A new variant goes here too: one left off
+    /// the end has no row in the listing table, and [`function`] panics on
+    /// it (the golden and JSON-contract tests run every built-in path).
     pub const ALL: [FuncId; 37] = [
         FuncId::TryToMergeOnePage,
         FuncId::WriteProtectPage,
