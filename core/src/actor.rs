@@ -1,6 +1,6 @@
 //! Concurrent actors the explorer adds next to a scenario's host path.
 //!
-//! Each actor is one more thread of the [`crate::Machine`], running a real
+//! Each actor is one more thread of the [`crate::machine::Machine`], running a real
 //! kernel path written as statements with citations:
 //!
 //! | id | thread kind | what it does |
@@ -15,7 +15,7 @@
 
 use serde::Serialize;
 
-use crate::UnknownName;
+use crate::names::UnknownName;
 use crate::notifier::NotifierId;
 
 /// One concurrent actor.

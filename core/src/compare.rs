@@ -59,7 +59,7 @@ fn calls_between(t: &Trace, from: usize, to: usize) -> Vec<String> {
         .iter()
         .flat_map(|s| s.events.iter())
         .filter_map(|e| match e {
-            crate::Event::Callback { notifier, callback, under_ptl, .. } => {
+            crate::event::Event::Callback { notifier, callback, under_ptl, .. } => {
                 Some(format!("{} {}{}", notifier.id(), callback.id(), if *under_ptl { " (PTL)" } else { "" }))
             }
             _ => None,

@@ -5,8 +5,9 @@
 //! `change_pte` finding no spte because `invalidate_range_start` already
 //! zapped it) one kernel statement at a time.
 //!
-//! * [`Semantics`] picks the era: `original` (v3.6), `wrapped` (v3.7–v3.13,
-//!   commit 6bdb913f0a70) or `patched` (Mike Rapoport's January 2014 patch).
+//! * [`Semantics`] picks the era ([`Semantics::ALL`], each with its
+//!   [`Semantics::tag`] and [`Semantics::describe`]): v3.6, v3.7–v3.13
+//!   (commit 6bdb913f0a70) and Mike Rapoport's January 2014 patch.
 //! * [`kernel`] holds the listings: short pseudo-C lines, each citing
 //!   `file:line` at the tag, each carrying an [`kernel::Op`] that the
 //!   interpreter executes.
@@ -34,6 +35,7 @@ pub mod invariants;
 pub mod kernel;
 pub mod link;
 pub mod machine;
+pub mod names;
 pub mod notifier;
 mod pack;
 pub mod page;
@@ -41,6 +43,7 @@ pub mod present;
 pub mod scenario;
 pub mod semantics;
 pub mod source;
+pub mod tag;
 pub mod trace;
 pub mod users;
 pub mod view;
@@ -50,30 +53,12 @@ pub use actor::Actor;
 pub use compare::{Comparison, compare};
 pub use event::{Event, Violation, ViolationId};
 pub use machine::{Machine, StepOutcome, ThreadId, ThreadKind};
+pub use names::UnknownName;
 pub use notifier::{Callback, NotifierId, NotifierOps};
 pub use page::{Page, Pfn, Pte};
 pub use scenario::{Scenario, ScenarioError};
 pub use semantics::Semantics;
 pub use source::Source;
+pub use tag::Tag;
 pub use trace::{Step, Summary, Trace};
 pub use walk::Walk;
-
-/// Error for a name that is not one of a fixed set (semantics, notifier,
-/// scenario...). Its message lists the valid names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownName {
-    /// What kind of name it was ("semantics", "notifier", ...).
-    pub kind: &'static str,
-    /// The name as given.
-    pub given: String,
-    /// Every valid name.
-    pub valid: Vec<String>,
-}
-
-impl std::fmt::Display for UnknownName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "unknown {} `{}`; expected one of: {}", self.kind, self.given, self.valid.join(", "))
-    }
-}
-
-impl std::error::Error for UnknownName {}

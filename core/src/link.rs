@@ -11,11 +11,13 @@
 //!
 //! * `v1` is the format version. It changes only if a segment's meaning
 //!   changes; a page keeps reading every older version it knows.
-//! * `<scenario>`: a built-in scenario name (`ksm`, `cow`, `uprobe`).
-//! * `<left>`, `<right>`: semantics ids (`original`, `wrapped`, `patched`).
-//! * `<notifiers>`: comma-separated notifier ids (`kvm`, `gru`,
-//!   `amd_iommu_v2`, `xen_gntdev`, `sleepable`) in any order, or `none`.
-//!   They are registered in [`NotifierId::ALL`] order.
+//! * `<scenario>`: a built-in scenario name (the page is given the list;
+//!   the built-in ones are [`crate::scenario::BUILTIN`]).
+//! * `<left>`, `<right>`: semantics ids ([`Semantics::id`] of
+//!   [`Semantics::ALL`]).
+//! * `<notifiers>`: comma-separated notifier ids ([`NotifierId::id`] of
+//!   [`NotifierId::ALL`]) in any order, or `none`. They are registered in
+//!   [`NotifierId::ALL`] order.
 //! * The last segment holds `key=value` parameters joined by `&`:
 //!   * `step=N` puts both runs after `N` steps (a run shorter than that at
 //!     its end); `step=L,R` names the two positions. A pair that breaks the
@@ -23,12 +25,11 @@
 //!     reached) keeps `L` and moves the right side to the last milestone
 //!     the left one has reached. The page writes `step=N` when both sides
 //!     stand at the same step.
-//!   * `actors=A,B,...`: the explorer's concurrent actors ([`Actor`] ids:
-//!     `host_write`, `vcpu_read`, `vcpu_write`, `gru_read`, `gru_write`;
-//!     repeats allowed). They replace the default threads: thread 0 stays
-//!     the host path, actor `i` is thread `i + 1`. Absent: the default
-//!     threads. An unknown id drops the whole list, and with it the
-//!     schedule, whose indices would name other threads.
+//!   * `actors=A,B,...`: the explorer's concurrent actors ([`Actor::id`]
+//!     of [`Actor::ALL`]; repeats allowed). They replace the default
+//!     threads: thread 0 stays the host path, actor `i` is thread `i + 1`.
+//!     Absent: the default threads. An unknown id drops the whole list,
+//!     and with it the schedule, whose indices would name other threads.
 //!   * `schedule=...`: a counterexample schedule, one character per step,
 //!     the index of the thread that runs it in base 36 (`0`-`9`, `a`-`z`;
 //!     so at most [`MAX_THREADS`] threads). The left side replays it; the
@@ -196,8 +197,9 @@ pub fn parse(fragment: &str, known: &[&str]) -> Parsed {
             match Semantics::parse(s) {
                 Ok(sem) if slot == 0 => link.left = sem,
                 Ok(sem) => link.right = sem,
-                Err(_) => notes.push(format!(
-                    "unknown semantics `{s}` (known: original, wrapped, patched); showing {}",
+                Err(e) => notes.push(format!(
+                    "unknown semantics `{s}` (known: {}); showing {}",
+                    e.valid.join(", "),
                     default.id()
                 )),
             }

@@ -8,7 +8,7 @@ use serde::Serialize;
 /// Page frame number.
 pub type Pfn = u64;
 
-/// A pfn, address or value as the model prints it (`0x1f`).
+/// An address, pfn or value as every message prints it: `0x7f0000001000`.
 pub fn hex(v: u64) -> String {
     format!("{v:#x}")
 }

@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::UnknownName;
+use crate::names::UnknownName;
+use crate::tag::Tag;
 
 /// Which kernel behaviour around `set_pte_at_notify()` is simulated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -24,8 +25,12 @@ pub enum Semantics {
 }
 
 impl Semantics {
-    /// Every semantics, in historical order.
-    pub const ALL: [Semantics; 3] = [Semantics::Original, Semantics::Wrapped, Semantics::Patched];
+    /// How many semantics there are: the width of per-era tables such as
+    /// [`crate::kernel::function`]'s.
+    pub const COUNT: usize = 3;
+
+    /// Every semantics, in historical order (`ALL[s as usize] == s`).
+    pub const ALL: [Semantics; Semantics::COUNT] = [Semantics::Original, Semantics::Wrapped, Semantics::Patched];
 
     /// The stable id used on the command line, in JSON and in URLs.
     pub fn id(self) -> &'static str {
@@ -37,11 +42,11 @@ impl Semantics {
     }
 
     /// The kernel tag whose line numbers the listings cite.
-    pub fn tag(self) -> &'static str {
+    pub fn tag(self) -> Tag {
         match self {
-            Semantics::Original => "v3.6",
-            Semantics::Wrapped => "v3.13",
-            Semantics::Patched => "v3.13+patch",
+            Semantics::Original => Tag::V3_6,
+            Semantics::Wrapped => Tag::V3_13,
+            Semantics::Patched => Tag::V3_13_PATCH,
         }
     }
 

@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use crate::tag::Tag;
+
 /// Where a listing line comes from in the kernel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct Source {
@@ -9,22 +11,23 @@ pub struct Source {
     pub file: &'static str,
     /// Line in `tag`'s version of the file.
     pub line: u32,
-    /// `v3.6`, `v3.13`, or `v3.13+patch` for lines of the 2014 patch (then
-    /// `line` counts in the patched file, see [`Source::base_line`]).
-    pub tag: &'static str,
-    /// For `v3.13+patch` lines: the v3.13 line at the same place, which is
-    /// what the elixir link points to (elixir has no patched tree). Equal to
-    /// `line` for real tags.
+    /// The kernel tag; for lines of a tag elixir does not have
+    /// ([`Tag::V3_13_PATCH`]) `line` counts in the patched file, see
+    /// [`Source::base_line`].
+    pub tag: Tag,
+    /// The line at the same place in the tree the elixir link points to
+    /// ([`Tag::elixir`]: v3.13 for `v3.13+patch`). Equal to `line` for real
+    /// tags.
     #[serde(skip)]
     pub base_line: u32,
 }
 
 impl Source {
     /// The `https://elixir.bootlin.com/linux/<tag>/source/<file>#L<line>` link.
-    /// Lines of the 2014 patch link to the v3.13 line the hunk applies at.
+    /// Lines of a tag elixir does not have (the 2014 patch) link to the
+    /// line of [`Tag::elixir`] the hunk applies at.
     pub fn url(&self) -> String {
-        let tag = if self.tag == "v3.13+patch" { "v3.13" } else { self.tag };
-        format!("https://elixir.bootlin.com/linux/{tag}/source/{}#L{}", self.file, self.base_line)
+        format!("https://elixir.bootlin.com/linux/{}/source/{}#L{}", self.tag.elixir, self.file, self.base_line)
     }
 
     /// `mm/ksm.c:855 @ v3.13`

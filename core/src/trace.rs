@@ -49,7 +49,7 @@ impl Step {
     }
 
     /// Its citation.
-    pub fn source(&self) -> crate::Source {
+    pub fn source(&self) -> crate::source::Source {
         self.function.source(self.pc)
     }
 

@@ -110,7 +110,8 @@ pub fn diff(a: &BTreeMap<String, String>, b: &BTreeMap<String, String>) -> Vec<(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Scenario, Semantics};
+    use crate::scenario::Scenario;
+    use crate::semantics::Semantics;
 
     #[test]
     fn sections_list_each_notifier_in_display_order_and_flatten_keeps_every_item() {

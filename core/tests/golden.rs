@@ -5,6 +5,7 @@
 
 use std::path::PathBuf;
 
+use notifier_lab_core::scenario::BUILTIN;
 use notifier_lab_core::{Scenario, Semantics, Trace};
 
 fn golden_dir() -> PathBuf {
@@ -41,5 +42,10 @@ fn golden_traces_match_the_model() {
         failures.is_empty(),
         "golden traces differ from the model: {failures:#?}\nrerun with NOTIFIER_LAB_BLESS=1 and review the diff"
     );
-    assert!(bless || checked == 9, "expected 3 scenarios x 3 semantics, checked {checked}");
+    // Counted from the embedded list, so a built-in scenario that stops
+    // parsing (and drops out of `all_builtin`) fails here.
+    let want = BUILTIN.len() * Semantics::ALL.len();
+    assert!(bless || checked == want, "expected every built-in scenario x every semantics ({want}), checked {checked}");
+    let files = std::fs::read_dir(golden_dir()).expect("golden dir").count();
+    assert!(bless || files == want, "{files} golden files for {want} runs: remove the stale ones");
 }

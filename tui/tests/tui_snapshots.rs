@@ -4,6 +4,7 @@
 //! fails; review changes by reading the `.snap` files.
 
 use notifier_lab_core::notifier::UserEvent;
+use notifier_lab_core::scenario::BUILTIN;
 use notifier_lab_core::users::kvm::KvmEvent;
 use notifier_lab_core::{Event, NotifierId, Scenario, Semantics};
 use notifier_lab_tui::app::input::{Control, handle_key};
@@ -42,7 +43,8 @@ fn at_first_callback_after_pte_set(w: &mut Walkthrough, km: &mut Keymap) {
 
 #[test]
 fn scenario_key_frames() {
-    for name in ["ksm", "cow", "uprobe"] {
+    // Every built-in scenario; the snapshot files are named after it.
+    for (name, _, _) in BUILTIN {
         for (wd, ht) in SIZES {
             let mut km = Keymap::default_preset();
             let mut w = walkthrough(name);

@@ -577,7 +577,18 @@ mod tests {
         assert_eq!(title, "step 1");
         assert_eq!(steps.len(), 1);
         d.apply(Action::RunToEnd);
-        assert!(d.log(Side::Left).1.len() <= LOG_LIMIT);
+        // The log of the long move (steps 2..=len) lists, in order, its
+        // steps that have events (at most the last LOG_LIMIT) and its last.
+        let len = d.walk.left.len();
+        let (title, steps) = d.log(Side::Left);
+        assert_eq!(title, format!("steps 2–{len} ({} steps)", len - 1));
+        let trace = &d.walk.left.trace;
+        let want: Vec<usize> = (len.saturating_sub(LOG_LIMIT).max(1)..len)
+            .filter(|&i| !trace.steps[i].events.is_empty() || i + 1 == len)
+            .map(|i| i + 1)
+            .collect();
+        assert_eq!(steps.iter().map(|s| s.index).collect::<Vec<_>>(), want);
+        assert!(want.len() > 1 && want.last() == Some(&len));
         // Some era/notifier combination raises a violation with its rule.
         let mut found = false;
         for f in ["#v1/cow/wrapped/patched/kvm,sleepable", "#v1/ksm/original/patched/gru,sleepable"] {
@@ -591,8 +602,13 @@ mod tests {
             }
         }
         assert!(found, "no violation in the sample links");
+        // The summary's rows are the left run's counts, grouped by the
+        // registered notifiers (kvm, gru) only.
         let s = d.summary(Side::Left);
-        assert!(s.iter().any(|(g, l, _, _)| g == "run" && l == "steps"));
+        let row = |g: &str, l: &str| s.iter().find(|r| r.0 == g && r.1 == l).map(|r| r.2.clone());
+        assert_eq!(row("run", "steps"), Some(d.walk.left.len().to_string()));
+        assert!(row("KVM", "sptes zapped").is_some() && row("GRU", "TLB flushes").is_some());
+        assert!(s.iter().all(|r| r.0 != "sleepable" && r.0 != "Xen gntdev" && r.0 != "AMD IOMMUv2"));
     }
 
     #[test]
@@ -646,11 +662,14 @@ mod tests {
         assert_eq!((*at_step, *id), (d.walk.left.len(), "stale_secondary_read"));
         assert!(msg.starts_with("the GRU read 0x5a5a") && !rule.is_empty(), "{msg}");
         assert!(d.violations(Side::Right).is_empty());
-        // `step=45` puts the right side (the default schedule, where the
-        // host path runs first) at the milestone the left side last reached,
-        // so the page's own link names both positions; it opens the same view.
+        // The printed link names both positions: the violation step on the
+        // left and, on the right (the default schedule, where the host path
+        // runs first), the milestone the left side last reached. The page's
+        // own link is the same and opens the same view.
+        let pair = format!("/step={},{}&", d.walk.left.pos, d.walk.right.pos);
+        assert!(d.walk.right.pos != d.walk.left.pos && f.contains(&pair), "{f} lacks {pair}");
         let g = d.fragment();
-        assert_eq!(g, f.replace("/step=45&", &format!("/step=45,{}&", d.walk.right.pos)));
+        assert_eq!(g, f);
         let e = at(&g);
         assert_eq!((e.walk.left.pos, e.walk.right.pos, e.banner()), (d.walk.left.pos, d.walk.right.pos, d.banner()));
         // Stepping stays in the replay, and every step has its own link.

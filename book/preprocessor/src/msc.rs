@@ -13,6 +13,7 @@
 //! the light and dark themes.
 
 use notifier_lab_core::notifier::UserEvent;
+use notifier_lab_core::page::hex;
 use notifier_lab_core::users::amd_iommu_v2::AmdEvent;
 use notifier_lab_core::users::gru::GruEvent;
 use notifier_lab_core::users::kvm::KvmEvent;
@@ -53,10 +54,6 @@ struct Row {
     first_of_step: bool,
     item: Item,
     ptl_held: bool,
-}
-
-fn hex(v: u64) -> String {
-    format!("{v:#x}")
 }
 
 fn rw(w: bool) -> &'static str {

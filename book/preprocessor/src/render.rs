@@ -35,13 +35,12 @@ pub fn demo_link(scenario: &str, left: Semantics, right: Semantics, notifiers: &
     format!("{DEMO}{}", link::to_fragment(&l))
 }
 
-/// The semantics a single-run figure's demo link puts on the right.
+/// The semantics a single-run figure's demo link puts on the right: the
+/// next one in [`Semantics::ALL`], or for the last one the one before it.
 pub fn partner(s: Semantics) -> Semantics {
-    match s {
-        Semantics::Original => Semantics::Wrapped,
-        Semantics::Wrapped => Semantics::Patched,
-        Semantics::Patched => Semantics::Wrapped,
-    }
+    let i = Semantics::ALL.iter().position(|x| *x == s).unwrap_or(0);
+    let j = if i + 1 < Semantics::ALL.len() { i + 1 } else { i.saturating_sub(1) };
+    Semantics::ALL[j]
 }
 
 type TraceKey = (String, Semantics, Vec<NotifierId>);
@@ -503,20 +502,20 @@ impl Lab {
         Ok(table("nl-scenarios", None, &head, &rows))
     }
 
-    fn three(&mut self, scenario: &str, notifiers: Option<&[NotifierId]>) -> Result<Vec<Rc<Trace>>, String> {
+    fn per_semantics(&mut self, scenario: &str, notifiers: Option<&[NotifierId]>) -> Result<Vec<Rc<Trace>>, String> {
         Semantics::ALL.iter().map(|s| self.trace(scenario, *s, notifiers)).collect()
     }
 
     fn sem_head(first: &str, traces: &[Rc<Trace>]) -> Vec<String> {
         let mut head = vec![first.to_string()];
         for t in traces {
-            head.push(format!("{}<br><small>{}</small>", code(t.semantics.id()), esc(t.semantics.tag())));
+            head.push(format!("{}<br><small>{}</small>", code(t.semantics.id()), esc(t.semantics.tag().name)));
         }
         head
     }
 
     fn summary(&mut self, scenario: &str, notifiers: Option<&[NotifierId]>) -> Result<String, String> {
-        let ts = self.three(scenario, notifiers)?;
+        let ts = self.per_semantics(scenario, notifiers)?;
         let js: Vec<Value> = ts.iter().map(|t| t.summary.to_json()).collect();
         let mut rows: Vec<Vec<String>> = Vec::new();
         let mut push = |label: String, cells: Vec<String>| {
@@ -558,7 +557,7 @@ impl Lab {
     }
 
     fn calls(&mut self, scenario: &str, n: NotifierId, notifiers: Option<&[NotifierId]>) -> Result<String, String> {
-        let ts = self.three(scenario, notifiers)?;
+        let ts = self.per_semantics(scenario, notifiers)?;
         if !ts[0].notifiers.contains(&n) {
             return Err(format!("notifier `{n}` is not registered in this run (notifiers {})", ids(&ts[0].notifiers)));
         }
@@ -589,7 +588,7 @@ impl Lab {
     }
 
     fn users(&mut self, scenario: &str, notifiers: &[NotifierId]) -> Result<String, String> {
-        let ts = self.three(scenario, Some(notifiers))?;
+        let ts = self.per_semantics(scenario, Some(notifiers))?;
         let mut rows = Vec::new();
         for n in notifiers {
             let mut r = vec![format!("{}<br>{}", esc(n.label()), code(n.id()))];
@@ -698,16 +697,16 @@ impl Lab {
             "{}: {} ({}) against {} ({}), notifiers {}, aligned at milestones",
             code(scenario_name),
             code(l.id()),
-            esc(l.tag()),
+            esc(l.tag().name),
             code(r.id()),
-            esc(r.tag()),
+            esc(r.tag().name),
             esc(&ids(&ns))
         );
         Ok(table("nl-compare", Some(&cap), &head, &rows))
     }
 
     fn states(&mut self, scenario: &str, notifiers: Option<&[NotifierId]>) -> Result<String, String> {
-        let ts = self.three(scenario, notifiers)?;
+        let ts = self.per_semantics(scenario, notifiers)?;
         let ms: Vec<Vec<(String, usize)>> = ts.iter().map(|t| milestones(t)).collect();
         let names: Vec<Vec<String>> = ms.iter().map(|m| m.iter().map(|x| x.0.clone()).collect()).collect();
         let order = merge(&merge(&names[0], &names[1]), &names[2]);
@@ -758,7 +757,7 @@ impl Lab {
             "<div class=\"nl nl-check\">\n<p class=\"nl-cap\">Explorer: {} under {} ({}), notifiers {}, actors {}; threads {}. Every interleaving at statement granularity: {} distinct states, {} transitions, complete.</p>\n",
             code(&run.scenario),
             code(run.semantics.id()),
-            esc(run.semantics.tag()),
+            esc(run.semantics.tag().name),
             esc(&ids(&rep.notifiers)),
             code(&Actor::list_id(actors)),
             esc(&threads),
@@ -828,7 +827,7 @@ impl Lab {
             };
             let rep = self.report(&run, actors)?;
             ns = rep.notifiers.clone();
-            let mut r = vec![format!("{}<br><small>{}</small>", code(sem.id()), esc(sem.tag()))];
+            let mut r = vec![format!("{}<br><small>{}</small>", code(sem.id()), esc(sem.tag().name))];
             for id in ViolationId::ALL {
                 r.push(match rep.found(id) {
                     Some(f) => format!("<b>sometimes</b><br><small>{} steps</small>", f.schedule.len()),
@@ -924,7 +923,7 @@ pub fn trace_html(
         "<div class=\"nl nl-trace\">\n<p class=\"nl-cap\">{} under {} ({}), notifiers {}: steps {f}–{l} of {}{}</p>\n<ol class=\"nl-steps\">\n",
         code(&t.scenario),
         code(t.semantics.id()),
-        esc(t.semantics.tag()),
+        esc(t.semantics.tag().name),
         esc(&ids(&t.notifiers)),
         t.steps.len(),
         match (depth, events_only) {

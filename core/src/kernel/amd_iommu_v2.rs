@@ -9,17 +9,18 @@ use crate::users::amd_iommu_v2::AmdOp;
 const fn amd(o: AmdOp) -> super::Op {
     super::Op::User(UserOp::AmdIommuV2(o))
 }
+use crate::tag::Tag;
 
 const F: &str = "drivers/iommu/amd_iommu_v2.c";
 
 macro_rules! amd_fn {
-    ($name:ident, $id:ident, $kname:literal, $tag:literal, $line:literal, [$($body:expr),* $(,)?]) => {
-        #[doc = concat!("`", $kname, "` at ", $tag, ".")]
+    ($name:ident, $id:ident, $kname:literal, $tag:ident, $line:literal, [$($body:expr),* $(,)?]) => {
+        #[doc = concat!("`", $kname, "` at `Tag::", stringify!($tag), "`.")]
         pub static $name: Function = Function {
             id: FuncId::$id,
             name: $kname,
             file: F,
-            tag: $tag,
+            tag: Tag::$tag,
             line: $line,
             base_line: $line,
             body: &[$($body),*],
@@ -31,7 +32,7 @@ amd_fn!(
     CHANGE_PTE_V3_6,
     AmdChangePte,
     "mn_change_pte",
-    "v3.6",
+    V3_6,
     421,
     [Stmt::new(426, "__mn_flush_page(mn, address);  /* one-page PASID IOTLB flush */", amd(AmdOp::FlushPage)),]
 );
@@ -39,7 +40,7 @@ amd_fn!(
     CHANGE_PTE_V3_13,
     AmdChangePte,
     "mn_change_pte",
-    "v3.13",
+    V3_13,
     421,
     [Stmt::new(426, "__mn_flush_page(mn, address);  /* one-page PASID IOTLB flush */", amd(AmdOp::FlushPage)),]
 );
@@ -47,7 +48,7 @@ amd_fn!(
     INVALIDATE_PAGE_V3_6,
     AmdInvalidatePage,
     "mn_invalidate_page",
-    "v3.6",
+    V3_6,
     429,
     [Stmt::new(433, "__mn_flush_page(mn, address);", amd(AmdOp::FlushPage)),]
 );
@@ -55,7 +56,7 @@ amd_fn!(
     INVALIDATE_PAGE_V3_13,
     AmdInvalidatePage,
     "mn_invalidate_page",
-    "v3.13",
+    V3_13,
     429,
     [Stmt::new(433, "__mn_flush_page(mn, address);", amd(AmdOp::FlushPage)),]
 );
@@ -63,7 +64,7 @@ amd_fn!(
     RANGE_START_V3_13,
     AmdInvalidateRangeStart,
     "mn_invalidate_range_start",
-    "v3.13",
+    V3_13,
     436,
     [Stmt::new(
         446,
@@ -75,7 +76,7 @@ amd_fn!(
     RANGE_END_V3_13,
     AmdInvalidateRangeEnd,
     "mn_invalidate_range_end",
-    "v3.13",
+    V3_13,
     450,
     [Stmt::new(
         460,

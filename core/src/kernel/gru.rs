@@ -28,6 +28,7 @@ use crate::users::gru::GruOp;
 const fn gru(o: GruOp) -> super::Op {
     super::Op::User(UserOp::Gru(o))
 }
+use crate::tag::Tag;
 
 const F: &str = "drivers/misc/sgi-gru/grutlbpurge.c";
 const FAULT: &str = "drivers/misc/sgi-gru/grufault.c";
@@ -37,7 +38,7 @@ pub static RANGE_START: Function = Function {
     id: FuncId::GruInvalidateRangeStart,
     name: "gru_invalidate_range_start",
     file: F,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 222,
     base_line: 222,
     body: &[
@@ -51,7 +52,7 @@ pub static RANGE_END: Function = Function {
     id: FuncId::GruInvalidateRangeEnd,
     name: "gru_invalidate_range_end",
     file: F,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 236,
     base_line: 236,
     body: &[
@@ -65,7 +66,7 @@ pub static INVALIDATE_PAGE_V3_6: Function = Function {
     id: FuncId::GruInvalidatePage,
     name: "gru_invalidate_page",
     file: F,
-    tag: "v3.6",
+    tag: Tag::V3_6,
     line: 250,
     base_line: 250,
     body: &[Stmt::new(257, "gru_flush_tlb_range(gms, address, PAGE_SIZE);", gru(GruOp::FlushTlbRange))],
@@ -76,7 +77,7 @@ pub static INVALIDATE_PAGE_V3_13: Function = Function {
     id: FuncId::GruInvalidatePage,
     name: "gru_invalidate_page",
     file: F,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 250,
     base_line: 250,
     body: &[Stmt::new(257, "gru_flush_tlb_range(gms, address, PAGE_SIZE);", gru(GruOp::FlushTlbRange))],
@@ -137,7 +138,7 @@ pub static INSTRUCTION_V3_6: Function = Function {
     id: FuncId::GruInstruction,
     name: "gru",
     file: FAULT,
-    tag: "v3.6",
+    tag: Tag::V3_6,
     line: 622,
     base_line: 622,
     body: INSTRUCTION,
@@ -148,7 +149,7 @@ pub static INSTRUCTION_V3_13: Function = Function {
     id: FuncId::GruInstruction,
     name: "gru",
     file: FAULT,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 622,
     base_line: 622,
     body: INSTRUCTION,
@@ -159,7 +160,7 @@ pub static USER_DROPIN_V3_6: Function = Function {
     id: FuncId::GruUserDropin,
     name: "gru_user_dropin",
     file: FAULT,
-    tag: "v3.6",
+    tag: Tag::V3_6,
     line: 622,
     base_line: 622,
     body: USER_DROPIN,
@@ -170,7 +171,7 @@ pub static USER_DROPIN_V3_13: Function = Function {
     id: FuncId::GruUserDropin,
     name: "gru_user_dropin",
     file: FAULT,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 622,
     base_line: 622,
     body: USER_DROPIN,
@@ -182,7 +183,7 @@ pub static TRY_DROPIN_V3_6: Function = Function {
     id: FuncId::GruTryDropin,
     name: "gru_try_dropin",
     file: FAULT,
-    tag: "v3.6",
+    tag: Tag::V3_6,
     line: 364,
     base_line: 364,
     body: TRY_DROPIN,
@@ -193,22 +194,29 @@ pub static TRY_DROPIN_V3_13: Function = Function {
     id: FuncId::GruTryDropin,
     name: "gru_try_dropin",
     file: FAULT,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 364,
     base_line: 364,
     body: TRY_DROPIN,
 };
 
 /// v3.6 `gru_vtop`.
-pub static VTOP_V3_6: Function =
-    Function { id: FuncId::GruVtop, name: "gru_vtop", file: FAULT, tag: "v3.6", line: 261, base_line: 261, body: VTOP };
+pub static VTOP_V3_6: Function = Function {
+    id: FuncId::GruVtop,
+    name: "gru_vtop",
+    file: FAULT,
+    tag: Tag::V3_6,
+    line: 261,
+    base_line: 261,
+    body: VTOP,
+};
 
 /// v3.13 `gru_vtop`.
 pub static VTOP_V3_13: Function = Function {
     id: FuncId::GruVtop,
     name: "gru_vtop",
     file: FAULT,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 261,
     base_line: 261,
     body: VTOP,

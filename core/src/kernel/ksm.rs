@@ -10,15 +10,16 @@ use super::FuncId::*;
 use super::Op::*;
 use super::Which::*;
 use super::{FuncId, Function, Stmt};
+use crate::tag::Tag;
 
 const F: &str = "mm/ksm.c";
 
 /// v3.6 `try_to_merge_one_page` (caller holds mmap_sem for read).
 pub static TRY_TO_MERGE_ONE_PAGE_V3_6: Function = Function {
-    id: FuncId::TryToMergeOneOage,
+    id: FuncId::TryToMergeOnePage,
     name: "try_to_merge_one_page",
     file: F,
-    tag: "v3.6",
+    tag: Tag::V3_6,
     line: 857,
     base_line: 857,
     body: &[
@@ -33,10 +34,10 @@ pub static TRY_TO_MERGE_ONE_PAGE_V3_6: Function = Function {
 
 /// v3.13 `try_to_merge_one_page`.
 pub static TRY_TO_MERGE_ONE_PAGE_V3_13: Function = Function {
-    id: FuncId::TryToMergeOneOage,
+    id: FuncId::TryToMergeOnePage,
     name: "try_to_merge_one_page",
     file: F,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 1016,
     base_line: 1016,
     body: &[
@@ -49,12 +50,12 @@ pub static TRY_TO_MERGE_ONE_PAGE_V3_13: Function = Function {
     ],
 };
 
-/// v3.6 `write_protect_page`: no range bracket (Era A).
+/// v3.6 `write_protect_page` (semantics `original`): no range bracket.
 pub static WRITE_PROTECT_PAGE_V3_6: Function = Function {
     id: FuncId::WriteProtectPage,
     name: "write_protect_page",
     file: F,
-    tag: "v3.6",
+    tag: Tag::V3_6,
     line: 703,
     base_line: 703,
     body: &[
@@ -81,12 +82,13 @@ pub static WRITE_PROTECT_PAGE_V3_6: Function = Function {
     ],
 };
 
-/// v3.13 `write_protect_page`: bracketed by range_start/end (Era B).
+/// v3.13 `write_protect_page` (semantics `wrapped`): bracketed by
+/// range_start/end.
 pub static WRITE_PROTECT_PAGE_V3_13: Function = Function {
     id: FuncId::WriteProtectPage,
     name: "write_protect_page",
     file: F,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 855,
     base_line: 855,
     body: &[
@@ -120,12 +122,13 @@ pub static WRITE_PROTECT_PAGE_V3_13: Function = Function {
     ],
 };
 
-/// `write_protect_page` with the 2014 patch applied (Era C).
+/// `write_protect_page` with the 2014 patch applied (`v3.13+patch`,
+/// semantics `patched`).
 pub static WRITE_PROTECT_PAGE_PATCHED: Function = Function {
     id: FuncId::WriteProtectPage,
     name: "write_protect_page",
     file: F,
-    tag: "v3.13+patch",
+    tag: Tag::V3_13_PATCH,
     line: 855,
     base_line: 855,
     body: &[
@@ -176,7 +179,7 @@ pub static REPLACE_PAGE_V3_6: Function = Function {
     id: FuncId::ReplacePage,
     name: "replace_page",
     file: F,
-    tag: "v3.6",
+    tag: Tag::V3_6,
     line: 768,
     base_line: 768,
     body: &[
@@ -204,13 +207,13 @@ pub static REPLACE_PAGE_V3_6: Function = Function {
     ],
 };
 
-/// v3.13 `replace_page`: bracketed in Era B and, because the 2014 patch does
-/// not touch it, in Era C too.
+/// v3.13 `replace_page`: bracketed under `wrapped` and, because the 2014
+/// patch does not touch it, under `patched` too.
 pub static REPLACE_PAGE_V3_13: Function = Function {
     id: FuncId::ReplacePage,
     name: "replace_page",
     file: F,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 929,
     base_line: 929,
     body: &[

@@ -19,6 +19,7 @@ use crate::users::kvm::KvmOp;
 const fn kvm(o: KvmOp) -> super::Op {
     super::Op::User(UserOp::Kvm(o))
 }
+use crate::tag::Tag;
 
 const K: &str = "virt/kvm/kvm_main.c";
 const M: &str = "arch/x86/kvm/mmu.c";
@@ -28,7 +29,7 @@ pub static CHANGE_PTE_V3_6: Function = Function {
     id: FuncId::KvmChangePte,
     name: "kvm_mmu_notifier_change_pte",
     file: K,
-    tag: "v3.6",
+    tag: Tag::V3_6,
     line: 303,
     base_line: 303,
     body: &[
@@ -47,7 +48,7 @@ pub static CHANGE_PTE_V3_13: Function = Function {
     id: FuncId::KvmChangePte,
     name: "kvm_mmu_notifier_change_pte",
     file: K,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 295,
     base_line: 295,
     body: &[
@@ -66,7 +67,7 @@ pub static INVALIDATE_PAGE_V3_6: Function = Function {
     id: FuncId::KvmInvalidatePage,
     name: "kvm_mmu_notifier_invalidate_page",
     file: K,
-    tag: "v3.6",
+    tag: Tag::V3_6,
     line: 265,
     base_line: 265,
     body: &[
@@ -87,7 +88,7 @@ pub static INVALIDATE_PAGE_V3_13: Function = Function {
     id: FuncId::KvmInvalidatePage,
     name: "kvm_mmu_notifier_invalidate_page",
     file: K,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 257,
     base_line: 257,
     body: &[
@@ -108,7 +109,7 @@ pub static RANGE_START_V3_13: Function = Function {
     id: FuncId::KvmInvalidateRangeStart,
     name: "kvm_mmu_notifier_invalidate_range_start",
     file: K,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 311,
     base_line: 311,
     body: &[
@@ -135,7 +136,7 @@ pub static RANGE_END_V3_13: Function = Function {
     id: FuncId::KvmInvalidateRangeEnd,
     name: "kvm_mmu_notifier_invalidate_range_end",
     file: K,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 337,
     base_line: 337,
     body: &[
@@ -153,7 +154,7 @@ pub static SET_SPTE_HVA_V3_6: Function = Function {
     id: FuncId::KvmSetSpteHva,
     name: "kvm_set_spte_hva",
     file: M,
-    tag: "v3.6",
+    tag: Tag::V3_6,
     line: 1306,
     base_line: 1306,
     body: &[Stmt::new(1308, "kvm_handle_hva(kvm, hva, (unsigned long)&pte, kvm_set_pte_rmapp);", Call(KvmSetPteRmapp))],
@@ -164,7 +165,7 @@ pub static SET_SPTE_HVA_V3_13: Function = Function {
     id: FuncId::KvmSetSpteHva,
     name: "kvm_set_spte_hva",
     file: M,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 1412,
     base_line: 1412,
     body: &[Stmt::new(1414, "kvm_handle_hva(kvm, hva, (unsigned long)&pte, kvm_set_pte_rmapp);", Call(KvmSetPteRmapp))],
@@ -175,7 +176,7 @@ pub static SET_PTE_RMAPP_V3_6: Function = Function {
     id: FuncId::KvmSetPteRmapp,
     name: "kvm_set_pte_rmapp",
     file: M,
-    tag: "v3.6",
+    tag: Tag::V3_6,
     line: 1220,
     base_line: 1220,
     body: &[
@@ -194,7 +195,7 @@ pub static SET_PTE_RMAPP_V3_13: Function = Function {
     id: FuncId::KvmSetPteRmapp,
     name: "kvm_set_pte_rmapp",
     file: M,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 1297,
     base_line: 1297,
     body: &[
@@ -214,7 +215,7 @@ pub static GUEST_ACCESS_V3_6: Function = Function {
     id: FuncId::KvmVcpuRun,
     name: "guest",
     file: M,
-    tag: "v3.6",
+    tag: Tag::V3_6,
     line: 3256,
     base_line: 3256,
     body: &[Stmt::new(
@@ -230,7 +231,7 @@ pub static GUEST_ACCESS_V3_13: Function = Function {
     id: FuncId::KvmVcpuRun,
     name: "guest",
     file: M,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 3359,
     base_line: 3359,
     body: &[Stmt::new(
@@ -246,7 +247,7 @@ pub static TDP_PAGE_FAULT_V3_6: Function = Function {
     id: FuncId::TdpPageFault,
     name: "tdp_page_fault",
     file: M,
-    tag: "v3.6",
+    tag: Tag::V3_6,
     line: 3256,
     base_line: 3256,
     body: &[
@@ -281,7 +282,7 @@ pub static TDP_PAGE_FAULT_V3_13: Function = Function {
     id: FuncId::TdpPageFault,
     name: "tdp_page_fault",
     file: M,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 3359,
     base_line: 3359,
     body: &[

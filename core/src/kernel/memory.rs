@@ -23,6 +23,7 @@ use super::FuncId::*;
 use super::Op::*;
 use super::Which::*;
 use super::{FuncId, Function, Stmt};
+use crate::tag::Tag;
 
 const F: &str = "mm/memory.c";
 
@@ -31,7 +32,7 @@ pub static HANDLE_PTE_FAULT_V3_6: Function = Function {
     id: FuncId::HandlePteFault,
     name: "handle_pte_fault",
     file: F,
-    tag: "v3.6",
+    tag: Tag::V3_6,
     line: 3434,
     base_line: 3434,
     body: &[
@@ -45,7 +46,7 @@ pub static HANDLE_PTE_FAULT_V3_13: Function = Function {
     id: FuncId::HandlePteFault,
     name: "handle_pte_fault",
     file: F,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 3633,
     base_line: 3633,
     body: &[
@@ -59,7 +60,7 @@ pub static DO_WP_PAGE_V3_6: Function = Function {
     id: FuncId::DoWpPage,
     name: "do_wp_page",
     file: F,
-    tag: "v3.6",
+    tag: Tag::V3_6,
     line: 2514,
     base_line: 2514,
     body: &[
@@ -101,7 +102,7 @@ pub static DO_WP_PAGE_V3_13: Function = Function {
     id: FuncId::DoWpPage,
     name: "do_wp_page",
     file: F,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 2604,
     base_line: 2604,
     body: &[
@@ -147,7 +148,7 @@ pub static DO_WP_PAGE_PATCHED: Function = Function {
     id: FuncId::DoWpPage,
     name: "do_wp_page",
     file: F,
-    tag: "v3.13+patch",
+    tag: Tag::V3_13_PATCH,
     line: 2604,
     base_line: 2604,
     body: &[
@@ -220,7 +221,7 @@ pub static USER_STORE_V3_6: Function = Function {
     id: FuncId::UserStore,
     name: "user store",
     file: F,
-    tag: "v3.6",
+    tag: Tag::V3_6,
     line: 3434,
     base_line: 3434,
     body: &[Stmt::new(
@@ -236,7 +237,7 @@ pub static USER_STORE_V3_13: Function = Function {
     id: FuncId::UserStore,
     name: "user store",
     file: F,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 3633,
     base_line: 3633,
     body: &[Stmt::new(

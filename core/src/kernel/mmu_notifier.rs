@@ -9,6 +9,7 @@ use super::FuncId::*;
 use super::Op::*;
 use super::{FuncId, Function, Stmt};
 use crate::notifier::Callback;
+use crate::tag::Tag;
 
 const H: &str = "include/linux/mmu_notifier.h";
 const C: &str = "mm/mmu_notifier.c";
@@ -18,7 +19,7 @@ pub static SET_PTE_AT_NOTIFY_V3_6: Function = Function {
     id: FuncId::SetPteAtNotify,
     name: "set_pte_at_notify",
     file: H,
-    tag: "v3.6",
+    tag: Tag::V3_6,
     line: 314,
     base_line: 314,
     body: &[
@@ -32,7 +33,7 @@ pub static SET_PTE_AT_NOTIFY_V3_13: Function = Function {
     id: FuncId::SetPteAtNotify,
     name: "set_pte_at_notify",
     file: H,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 281,
     base_line: 281,
     body: &[
@@ -46,7 +47,7 @@ pub static SET_PTE_AT_NOTIFY_PATCHED: Function = Function {
     id: FuncId::SetPteAtNotify,
     name: "set_pte_at_notify",
     file: H,
-    tag: "v3.13+patch",
+    tag: Tag::V3_13_PATCH,
     line: 294,
     base_line: 281,
     body: &[
@@ -61,7 +62,7 @@ pub static CHANGE_PTE_V3_6: Function = Function {
     id: FuncId::MnChangePte,
     name: "__mmu_notifier_change_pte",
     file: C,
-    tag: "v3.6",
+    tag: Tag::V3_6,
     line: 124,
     base_line: 124,
     body: &[
@@ -99,7 +100,7 @@ pub static CHANGE_PTE_V3_13: Function = Function {
     id: FuncId::MnChangePte,
     name: "__mmu_notifier_change_pte",
     file: C,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 125,
     base_line: 125,
     body: &[
@@ -122,7 +123,7 @@ pub static CHANGE_PTE_PATCHED: Function = Function {
     id: FuncId::MnChangePte,
     name: "__mmu_notifier_change_pte",
     file: C,
-    tag: "v3.13+patch",
+    tag: Tag::V3_13_PATCH,
     line: 125,
     base_line: 125,
     body: &[
@@ -160,7 +161,7 @@ pub static RANGE_START_V3_13: Function = Function {
     id: FuncId::MnInvalidateRangeStart,
     name: "__mmu_notifier_invalidate_range_start",
     file: C,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 153,
     base_line: 153,
     body: &[
@@ -191,7 +192,7 @@ pub static RANGE_END_V3_13: Function = Function {
     id: FuncId::MnInvalidateRangeEnd,
     name: "__mmu_notifier_invalidate_range_end",
     file: C,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 168,
     base_line: 168,
     body: &[
@@ -224,7 +225,7 @@ pub static INVALIDATE_PAGE_IF_MISSING_PATCHED: Function = Function {
     id: FuncId::MnInvalidatePageIfMissing,
     name: "__mmu_notifier_invalidate_page_if_missing_change_pte",
     file: C,
-    tag: "v3.13+patch",
+    tag: Tag::V3_13_PATCH,
     line: 188,
     base_line: 181,
     body: &[

@@ -12,6 +12,7 @@ use crate::users::sleepable::SleepableOp;
 const fn sleepable(o: SleepableOp) -> super::Op {
     super::Op::User(UserOp::Sleepable(o))
 }
+use crate::tag::Tag;
 
 const F: &str = "include/linux/mmu_notifier.h";
 
@@ -20,7 +21,7 @@ pub static INVALIDATE_PAGE: Function = Function {
     id: FuncId::SleepInvalidatePage,
     name: "sleepable_invalidate_page",
     file: F,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 91,
     base_line: 91,
     body: &[
@@ -39,7 +40,7 @@ pub static RANGE_START: Function = Function {
     id: FuncId::SleepInvalidateRangeStart,
     name: "sleepable_invalidate_range_start",
     file: F,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 138,
     base_line: 138,
     body: &[
@@ -54,7 +55,7 @@ pub static RANGE_END: Function = Function {
     id: FuncId::SleepInvalidateRangeEnd,
     name: "sleepable_invalidate_range_end",
     file: F,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 141,
     base_line: 141,
     body: &[

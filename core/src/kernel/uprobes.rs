@@ -12,6 +12,7 @@ use super::FuncId::*;
 use super::Op::*;
 use super::Which::*;
 use super::{FuncId, Function, Stmt};
+use crate::tag::Tag;
 
 const F: &str = "kernel/events/uprobes.c";
 
@@ -20,7 +21,7 @@ pub static WRITE_OPCODE_V3_6: Function = Function {
     id: FuncId::UprobeWriteOpcode,
     name: "write_opcode",
     file: F,
-    tag: "v3.6",
+    tag: Tag::V3_6,
     line: 214,
     base_line: 214,
     body: &[
@@ -40,7 +41,7 @@ pub static UPROBE_WRITE_OPCODE_V3_13: Function = Function {
     id: FuncId::UprobeWriteOpcode,
     name: "uprobe_write_opcode",
     file: F,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 264,
     base_line: 264,
     body: &[
@@ -60,7 +61,7 @@ pub static REPLACE_PAGE_V3_6: Function = Function {
     id: FuncId::UprobeReplacePage,
     name: "__replace_page",
     file: F,
-    tag: "v3.6",
+    tag: Tag::V3_6,
     line: 137,
     base_line: 137,
     body: &[
@@ -90,7 +91,7 @@ pub static REPLACE_PAGE_V3_13: Function = Function {
     id: FuncId::UprobeReplacePage,
     name: "__replace_page",
     file: F,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 127,
     base_line: 127,
     body: &[
@@ -127,7 +128,7 @@ pub static REPLACE_PAGE_PATCHED: Function = Function {
     id: FuncId::UprobeReplacePage,
     name: "__replace_page",
     file: F,
-    tag: "v3.13+patch",
+    tag: Tag::V3_13_PATCH,
     line: 127,
     base_line: 127,
     body: &[

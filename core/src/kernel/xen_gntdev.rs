@@ -10,6 +10,7 @@ use crate::users::xen_gntdev::GntdevOp;
 const fn gntdev(o: GntdevOp) -> super::Op {
     super::Op::User(UserOp::XenGntdev(o))
 }
+use crate::tag::Tag;
 
 const F: &str = "drivers/xen/gntdev.c";
 
@@ -18,7 +19,7 @@ pub static RANGE_START_V3_6: Function = Function {
     id: FuncId::GntdevInvlRangeStart,
     name: "mn_invl_range_start",
     file: F,
-    tag: "v3.6",
+    tag: Tag::V3_6,
     line: 391,
     base_line: 391,
     body: &[
@@ -37,7 +38,7 @@ pub static RANGE_START_V3_13: Function = Function {
     id: FuncId::GntdevInvlRangeStart,
     name: "mn_invl_range_start",
     file: F,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 429,
     base_line: 429,
     body: &[
@@ -56,7 +57,7 @@ pub static INVL_PAGE_V3_6: Function = Function {
     id: FuncId::GntdevInvlPage,
     name: "mn_invl_page",
     file: F,
-    tag: "v3.6",
+    tag: Tag::V3_6,
     line: 422,
     base_line: 422,
     body: &[Stmt::new(
@@ -71,7 +72,7 @@ pub static INVL_PAGE_V3_13: Function = Function {
     id: FuncId::GntdevInvlPage,
     name: "mn_invl_page",
     file: F,
-    tag: "v3.13",
+    tag: Tag::V3_13,
     line: 446,
     base_line: 446,
     body: &[Stmt::new(

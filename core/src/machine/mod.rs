@@ -463,7 +463,7 @@ impl Hash for Machine {
 }
 
 impl Machine {
-    /// Builds a machine; normally done by [`crate::Scenario::machine`].
+    /// Builds a machine; normally done by [`crate::scenario::Scenario::machine`].
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         semantics: Semantics,

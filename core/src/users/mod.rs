@@ -22,11 +22,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::UnknownName;
 use crate::event::{Event, Violation};
 use crate::invariants::StateViolation;
 use crate::kernel::FuncId;
 use crate::machine::{Flow, Frame, Machine, ThreadId};
+use crate::names::UnknownName;
 use crate::notifier::{Callback, NotifierOps};
 use crate::pack::{Packer, Reader, Unpacker};
 use crate::page::Pfn;

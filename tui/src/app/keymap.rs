@@ -4,6 +4,9 @@
 
 use std::fmt;
 
+use notifier_lab_core::Semantics;
+use notifier_lab_core::scenario::BUILTIN;
+
 /// A key, independent of the terminal library (so the table and the
 /// state machine can be tested without one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -121,9 +124,11 @@ impl Action {
         Action::Quit,
     ];
 
-    /// One-line description for the help overlay.
-    pub fn describe(self) -> &'static str {
-        match self {
+    /// One-line description for the help overlay. The semantics ids and
+    /// scenario names are read from [`Semantics::ALL`] and [`BUILTIN`].
+    pub fn describe(self) -> String {
+        let semantics = || Semantics::ALL.map(|s| s.id()).join("/");
+        let text = match self {
             Action::Next => "next: run to the next statement at this depth (steps over calls), both sides",
             Action::StepInto => "step into: execute one statement, both sides",
             Action::Finish => "finish: run until the current function returns, both sides",
@@ -132,9 +137,12 @@ impl Action {
             Action::RunToEnd => "run both sides to the end",
             Action::Restart => "restart both sides",
             Action::FocusToggle => "focus the other side",
-            Action::SemanticsPrev => "focused side: previous semantics (original/wrapped/patched)",
-            Action::SemanticsNext => "focused side: next semantics (original/wrapped/patched)",
-            Action::ChooseScenario => "choose the scenario (ksm, cow, uprobe)",
+            Action::SemanticsPrev => return format!("focused side: previous semantics ({})", semantics()),
+            Action::SemanticsNext => return format!("focused side: next semantics ({})", semantics()),
+            Action::ChooseScenario => {
+                let names: Vec<&str> = BUILTIN.iter().map(|(name, _, _)| *name).collect();
+                return format!("choose the scenario ({})", names.join(", "));
+            }
             Action::ChooseNotifiers => "choose the registered notifiers",
             Action::Summary => "summary view on/off (opens by itself when both runs end)",
             Action::Help => "this help",
@@ -142,7 +150,8 @@ impl Action {
             Action::ScrollLogDown => "scroll the focused side's event log down",
             Action::SwitchKeymap => "switch between the default and vim keymaps",
             Action::Quit => "quit",
-        }
+        };
+        text.to_string()
     }
 
     /// Short label for the hint bar.

@@ -56,7 +56,7 @@ pub fn help(f: &mut Frame, area: Rect, keymap: &Keymap) {
         for (k, a) in &rows {
             lines.push(Line::from(vec![
                 Span::styled(format!("{k:<key_w$}"), theme::FOCUS),
-                Span::raw(super::text::truncate_right(a.describe(), cols.saturating_sub(key_w))),
+                Span::raw(super::text::truncate_right(&a.describe(), cols.saturating_sub(key_w))),
             ]));
         }
     } else {

@@ -1,0 +1,40 @@
+//! Kernel tags: the version a listing's line numbers count in, and the
+//! elixir tag its links point at.
+
+use serde::{Serialize, Serializer};
+
+/// A kernel version a listing cites. Real tags link to themselves; a tag
+/// for code that never was in a release (a patch as posted, a design
+/// alternative) links to the tag it applies over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Tag {
+    /// What listings and traces print (`v3.13+patch`).
+    pub name: &'static str,
+    /// The elixir tag its links point at (`v3.13`).
+    pub elixir: &'static str,
+}
+
+impl Tag {
+    /// Linux v3.6.
+    pub const V3_6: Tag = Tag { name: "v3.6", elixir: "v3.6" };
+    /// Linux v3.13.
+    pub const V3_13: Tag = Tag { name: "v3.13", elixir: "v3.13" };
+    /// Mike Rapoport's January 2014 patch over v3.13, as posted (elixir
+    /// has no patched tree, so links point into v3.13).
+    pub const V3_13_PATCH: Tag = Tag { name: "v3.13+patch", elixir: "v3.13" };
+    /// A design alternative over v3.13 (links point into v3.13).
+    pub const V3_13_ALT: Tag = Tag { name: "v3.13+alt", elixir: "v3.13" };
+}
+
+impl std::fmt::Display for Tag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+/// Serializes as its name, the string traces have always printed.
+impl Serialize for Tag {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name)
+    }
+}
