@@ -188,6 +188,15 @@ impl Component for App {
                 };
             }
         }
+        // The event logs show their newest lines: the last move's end is
+        // what the narration is about.
+        if let Some(logs) = win.document().map(|d| d.get_elements_by_class_name("log")) {
+            for i in 0..logs.length() {
+                if let Some(el) = logs.item(i) {
+                    el.set_scroll_top(el.scroll_height());
+                }
+            }
+        }
         if self.focus_goto {
             self.focus_goto = false;
             if let Some(el) = self.goto.cast::<HtmlElement>() {
