@@ -188,15 +188,6 @@ impl Component for App {
                 };
             }
         }
-        // The event logs show their newest lines: the last move's end is
-        // what the narration is about.
-        if let Some(logs) = win.document().map(|d| d.get_elements_by_class_name("log")) {
-            for i in 0..logs.length() {
-                if let Some(el) = logs.item(i) {
-                    el.set_scroll_top(el.scroll_height());
-                }
-            }
-        }
         if self.focus_goto {
             self.focus_goto = false;
             if let Some(el) = self.goto.cast::<HtmlElement>() {
@@ -426,6 +417,9 @@ impl App {
                 </nav>
                 <section class="events" aria-label={format!("{name} events")}>
                     <h3>{ format!("Events · {log_title}") }</h3>
+                    // column-reverse: the box shows the newest lines (the
+                    // end of the last move) without a script forcing layout.
+                    <div class="log-scroll">
                     <ol class="log">
                     { for log.into_iter().map(|st| html! {
                         <li value={st.index.to_string()}>
@@ -442,6 +436,7 @@ impl App {
                         </li>
                     }) }
                     </ol>
+                    </div>
                 </section>
                 { self.listing(ctx, side) }
                 <section class="state" aria-label={format!("{name} state")}>
