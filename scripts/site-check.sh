@@ -24,7 +24,8 @@ fi
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 python3 -m http.server --bind 127.0.0.1 --directory site "$port" >/dev/null 2>&1 &
 server=$!
-trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null' EXIT
+# Keep the script's status (wait would return the server's 143).
+trap 'rc=$?; kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; exit $rc' EXIT
 for _ in $(seq 1 100); do
     python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/index.html', timeout=1)" 2>/dev/null && break
     sleep 0.1
