@@ -1,14 +1,25 @@
 #!/usr/bin/env python3
-"""Link check of the built notifier-lab book (python3 standard library only).
+"""Link check of the built notifier-lab site or book (python3 standard library only).
 
-Usage: linkcheck.py BUILD_DIR
+Usage: linkcheck.py [--no-demo] ROOT
 
-* Every relative link (a href, link href, img/script src) must resolve to a
-  file in BUILD_DIR, and its #anchor to an id (or name) in that file.
-* Links into ../demo/ (the browser demo, deployed next to the book) cannot be
-  resolved here; their fragment must be a well-formed v1 deep link
-  (core/src/link.rs) naming a known scenario, semantics, notifiers and
-  actors, with a schedule of base-36 thread indices if it has one.
+ROOT is the site (scripts/site.sh: the book at its root, the demo in
+demo/) or, with --no-demo, the book alone (book/book, as book/test.sh
+builds it).
+
+* Every HTML file under ROOT is read, and every internal link in it (a and
+  link href, img/script/iframe src, and the module specifiers of inline
+  scripts: `import("./x.js")`, `from "./x.js"`) is resolved to a file, as a
+  browser would: relative to the page, or to its <base href>, or to ROOT for
+  `/...`. A link that does not resolve to a file under ROOT is broken.
+* A #fragment of a link to a book page must be the id (or name) of an
+  element of the target page.
+* A link to the demo (demo/index.html) resolves to its file like any other;
+  its fragment is not an element id but a view: it must be a well-formed v1
+  deep link (core/src/link.rs) naming a known scenario, semantics,
+  notifiers and actors, with a schedule of base-36 thread indices if it has
+  one. With --no-demo the demo is not there: those links are checked by
+  their fragment only.
 * External links must be https and one of: elixir.bootlin.com/linux/v3.*/source/...,
   a lore.kernel.org message link, or a git.kernel.org commit with a full id.
 Exit status 1 and one line per broken link when anything fails.
@@ -32,7 +43,8 @@ DEMO = re.compile(
     r"^v1/(?P<sc>[^/]+)/(?P<l>[^/]+)/(?P<r>[^/]+)/(?P<n>[^/]+)/step=(?P<s>\d+)(,\d+)?"
     r"(&actors=(?P<a>[a-z_]+(,[a-z_]+)*))?(&schedule=[0-9a-z]+)?$"
 )
-SKIP_FILES = {"404.html", "toc.html"}
+DEMO_PAGE = os.path.join("demo", "index.html")
+IMPORT = re.compile(r"""(?:\bimport\s*\(\s*|\bfrom\s+|^\s*import\s+)["']([^"']+)["']""", re.M)
 
 
 class Page(HTMLParser):
@@ -40,16 +52,29 @@ class Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.links = []
         self.ids = set()
+        self.base = None
+        self.in_script = False
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         for k in ("id", "name"):
             if a.get(k):
                 self.ids.add(a[k])
+        if tag == "base" and a.get("href") is not None:
+            self.base = a["href"]
         if tag in ("a", "link") and a.get("href") is not None:
             self.links.append(a["href"])
-        if tag in ("img", "script") and a.get("src"):
+        if tag in ("img", "script", "iframe") and a.get("src"):
             self.links.append(a["src"])
+        self.in_script = tag == "script" and not a.get("src")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self.in_script = False
+
+    def handle_data(self, data):
+        if self.in_script:
+            self.links += [m for m in IMPORT.findall(data) if m.startswith((".", "/"))]
 
 
 def parse(path, cache={}):
@@ -77,34 +102,59 @@ def check_demo(frag):
     return None
 
 
-def main():
-    root = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "book/book")
-    errors, counts = [], {"relative": 0, "anchor": 0, "demo": 0, "external": 0}
+def resolve(root, page, base, path):
+    """The file a link's path names, as a browser resolves it: against the
+    page's <base href> if it has one, else the page's directory; `/...`
+    against ROOT (the site is served at the server's root)."""
+    start = os.path.dirname(page)
+    if base:
+        b = os.path.join(root, base.lstrip("/")) if base.startswith("/") else os.path.join(start, base)
+        start = os.path.normpath(b if base.endswith("/") else os.path.dirname(b))
+    if path.startswith("/"):
+        return os.path.normpath(os.path.join(root, path.lstrip("/")))
+    return os.path.normpath(os.path.join(start, path))
+
+
+def main(argv):
+    no_demo = "--no-demo" in argv
+    args = [a for a in argv if not a.startswith("--")]
+    root = os.path.abspath(args[0] if args else "site")
+    errors = []
+    counts = {"relative": 0, "anchor": 0, "demo": 0, "external": 0}
     pages = []
     for d, _, files in os.walk(root):
-        pages += [os.path.join(d, f) for f in files if f.endswith(".html") and f not in SKIP_FILES]
+        pages += [os.path.join(d, f) for f in files if f.endswith(".html")]
     for page in sorted(pages):
         rel = os.path.relpath(page, root)
-        for href in parse(page).links:
+        p = parse(page)
+        for href in p.links:
             if href.startswith(("javascript:", "mailto:", "data:")):
                 continue
             u = urlsplit(href)
             if u.scheme or href.startswith("//"):
                 counts["external"] += 1
-                if not any(p.match(href) for p in EXTERNAL):
+                if not any(x.match(href) for x in EXTERNAL):
                     errors.append(f"{rel}: external link not allowed or malformed: {href}")
                 continue
-            target = os.path.normpath(os.path.join(os.path.dirname(page), unquote(u.path))) if u.path else page
-            if os.path.relpath(target, os.path.dirname(root)).startswith("demo" + os.sep):
+            target = resolve(root, page, p.base, unquote(u.path)) if u.path else page
+            if os.path.isdir(target):
+                target = os.path.join(target, "index.html")
+            inside = target == root or target.startswith(root + os.sep)
+            is_demo = inside and os.path.relpath(target, root) == DEMO_PAGE
+            if is_demo or (no_demo and inside and os.path.relpath(target, root).startswith("demo" + os.sep)):
                 counts["demo"] += 1
-                why = check_demo(u.fragment) if os.path.basename(target) == "index.html" else "demo link must go to ../demo/index.html"
+                if not is_demo:
+                    errors.append(f"{rel}: a demo link must go to the demo's index.html: {href}")
+                    continue
+                if not no_demo and not os.path.isfile(target):
+                    errors.append(f"{rel}: broken link (no demo at {DEMO_PAGE}): {href}")
+                    continue
+                why = check_demo(u.fragment) if u.fragment else None
                 if why:
                     errors.append(f"{rel}: {why}: {href}")
                 continue
             counts["relative"] += 1
-            if os.path.isdir(target):
-                target = os.path.join(target, "index.html")
-            if not target.startswith(root) or not os.path.exists(target):
+            if not inside or not os.path.isfile(target):
                 errors.append(f"{rel}: broken link: {href}")
                 continue
             if u.fragment and target.endswith(".html"):
@@ -112,10 +162,14 @@ def main():
                 if unquote(u.fragment) not in parse(target).ids:
                     errors.append(f"{rel}: missing anchor #{u.fragment} in {os.path.relpath(target, root)}")
     if not pages:
-        errors.append(f"no HTML pages under {root}: build the book first")
+        errors.append(f"no HTML pages under {root}: build it first")
+    if not no_demo and not os.path.isfile(os.path.join(root, DEMO_PAGE)):
+        errors.append(f"no demo at {os.path.join(root, DEMO_PAGE)} (build the site with scripts/site.sh)")
     print(
-        f"link check: {len(pages)} pages, {counts['relative']} relative links ({counts['anchor']} with anchors), "
-        f"{counts['demo']} demo links, {counts['external']} external links, {len(errors)} broken"
+        f"link check of {root}: {len(pages)} HTML files, {counts['relative']} internal links "
+        f"({counts['anchor']} with anchors), {counts['demo']} demo links "
+        f"({'checked by fragment only' if no_demo else 'resolved to the demo, fragments checked'}), "
+        f"{counts['external']} external links, {len(errors)} broken"
     )
     for e in errors[:200]:
         print("  " + e)
@@ -123,4 +177,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -67,6 +67,14 @@ if [ -f book/test.sh ]; then
     bash book/test.sh 2>&1 | count
 fi
 
+step "site: the book and the demo as one site (scripts/site.sh --reuse: web/dist and book/book from above)"
+site_start=$SECONDS
+bash scripts/site.sh --reuse
+echo "site assembled in $((SECONDS - site_start)) s"
+
+step "site: every link resolved, and a sample of book->demo links opened in Chromium"
+bash scripts/site-check.sh 2>&1 | count
+
 step "all tests passed"
 # cargo's "test result: ok. N passed; M failed" and the plain "N passed, M failed" lines.
 awk '

@@ -156,6 +156,78 @@ fn decode_schedule(v: &str) -> Result<Vec<u8>, (usize, char)> {
         .collect()
 }
 
+/// Most characters of a link's text a note repeats (a pasted link can be
+/// anything, up to megabytes).
+pub const ECHO_LIMIT: usize = 40;
+
+/// Most notes a parse returns; the rest are counted in a last one.
+pub const MAX_NOTES: usize = 5;
+
+/// `s` as a note quotes it: at most [`ECHO_LIMIT`] characters, then `…`
+/// and the length.
+fn echo(s: &str) -> String {
+    let n = s.chars().count();
+    if n <= ECHO_LIMIT {
+        return s.to_string();
+    }
+    let head: String = s.chars().take(ECHO_LIMIT).collect();
+    format!("{head}… ({n} characters)")
+}
+
+/// The notes as a page shows them: each at most a few hundred characters,
+/// repeats counted (`... (×10000)`) instead of listed, and at most
+/// [`MAX_NOTES`] of them, the rest counted.
+fn tidy(notes: Vec<String>) -> Vec<String> {
+    let mut distinct: Vec<(String, usize)> = Vec::new();
+    for n in notes {
+        let n = if n.chars().count() > 300 { format!("{}…", n.chars().take(300).collect::<String>()) } else { n };
+        match distinct.iter_mut().find(|(m, _)| *m == n) {
+            Some((_, c)) => *c += 1,
+            None => distinct.push((n, 1)),
+        }
+    }
+    let more = distinct.len().saturating_sub(MAX_NOTES);
+    let mut out: Vec<String> =
+        distinct.into_iter().take(MAX_NOTES).map(|(n, c)| if c > 1 { format!("{n} (×{c})") } else { n }).collect();
+    if more > 0 {
+        out.push(format!("and {more} more problem{}", if more == 1 { "" } else { "s" }));
+    }
+    out
+}
+
+/// Keys of the view rather than of the runs: how the page looked after the
+/// sender's last move. The demo writes them after the link's other
+/// parameters, only when they differ from what a link without them shows,
+/// so every older link is still written byte for byte as before:
+///
+/// * `from=L,R`: where the last move of each side started (the event log
+///   lists steps `L+1..` and the "changed" marks compare against step `L`);
+///   a side whose value is not below its position shows its last step, as
+///   without the key.
+/// * `focus=right`: the focused side (`left` is the default).
+///
+/// [`parse`] does not read them (a page that predates them ignores them
+/// with a note); [`split_view`] takes them out first.
+pub const VIEW_KEYS: &[&str] = &["from", "focus"];
+
+/// Splits `fragment` into the link without its [`VIEW_KEYS`] parameters
+/// (for [`parse`]) and those parameters as `(key, value)` pairs.
+pub fn split_view(fragment: &str) -> (String, Vec<(String, String)>) {
+    let mut pieces = fragment.split('&');
+    let mut rest = pieces.next().unwrap_or("").to_string();
+    let mut view = Vec::new();
+    for p in pieces {
+        let (k, v) = p.split_once('=').unwrap_or((p, ""));
+        if VIEW_KEYS.contains(&k) {
+            view.push((k.to_string(), v.to_string()));
+        } else {
+            rest.push('&');
+            rest.push_str(p);
+        }
+    }
+    (rest, view)
+}
+
 /// Reads a fragment (with or without the leading `#`), `known` being the
 /// scenario names this page has.
 pub fn parse(fragment: &str, known: &[&str]) -> Parsed {
@@ -175,9 +247,10 @@ pub fn parse(fragment: &str, known: &[&str]) -> Parsed {
         )),
         _ => {
             notes.push(format!(
-                "`#{raw}` is not a notifier-lab link (expected #v{VERSION}/...); showing the default view"
+                "`#{}` is not a notifier-lab link (expected #v{VERSION}/...); showing the default view",
+                echo(raw)
             ));
-            return Parsed { link, notes };
+            return Parsed { link, notes: tidy(notes) };
         }
     }
     let segs: Vec<&str> = segs.collect();
@@ -189,7 +262,12 @@ pub fn parse(fragment: &str, known: &[&str]) -> Parsed {
         if known.contains(s) {
             link.scenario = s.to_string();
         } else {
-            notes.push(format!("unknown scenario `{s}` (known: {}); showing {}", known.join(", "), link.scenario));
+            notes.push(format!(
+                "unknown scenario `{}` (known: {}); showing {}",
+                echo(s),
+                known.join(", "),
+                link.scenario
+            ));
         }
     }
     for (i, default, slot) in [(1, link.left, 0), (2, link.right, 1)] {
@@ -198,7 +276,8 @@ pub fn parse(fragment: &str, known: &[&str]) -> Parsed {
                 Ok(sem) if slot == 0 => link.left = sem,
                 Ok(sem) => link.right = sem,
                 Err(e) => notes.push(format!(
-                    "unknown semantics `{s}` (known: {}); showing {}",
+                    "unknown semantics `{}` (known: {}); showing {}",
+                    echo(s),
                     e.valid.join(", "),
                     default.id()
                 )),
@@ -211,14 +290,14 @@ pub fn parse(fragment: &str, known: &[&str]) -> Parsed {
             for id in s.split(',').filter(|x| !x.is_empty()) {
                 match NotifierId::ALL.into_iter().find(|n| n.id() == id) {
                     Some(n) => set.push(n),
-                    None => notes.push(format!("unknown notifier `{id}` left out")),
+                    None => notes.push(format!("unknown notifier `{}` left out", echo(id))),
                 }
             }
         }
         link.notifiers = NotifierId::ALL.into_iter().filter(|n| set.contains(n)).collect();
     }
     if fixed.len() > 4 {
-        notes.push(format!("extra path segments ignored: {}", fixed[4..].join("/")));
+        notes.push(format!("extra path segments ignored: {}", echo(&fixed[4..].join("/"))));
     }
     let mut actors_dropped = false;
     for kv in params.join("/").split('&').filter(|p| !p.is_empty()) {
@@ -229,7 +308,7 @@ pub fn parse(fragment: &str, known: &[&str]) -> Parsed {
                     link.left_step = l;
                     link.right_step = r;
                 }
-                None => notes.push(format!("step `{v}` is not a number (or two, `L,R`); showing the start")),
+                None => notes.push(format!("step `{}` is not a number (or two, `L,R`); showing the start", echo(v))),
             },
             "actors" => match Actor::parse_list(v) {
                 Ok(actors) => {
@@ -255,13 +334,13 @@ pub fn parse(fragment: &str, known: &[&str]) -> Parsed {
                     link.schedule = None;
                 }
             },
-            _ => notes.push(format!("parameter `{k}` is not known to this version and was ignored")),
+            _ => notes.push(format!("parameter `{}` is not known to this version and was ignored", echo(k))),
         }
     }
     if actors_dropped && link.schedule.take().is_some() {
         notes.push("the schedule was ignored: it names the threads of the actors that could not be read".into());
     }
-    Parsed { link, notes }
+    Parsed { link, notes: tidy(notes) }
 }
 
 /// Writes `link` as a fragment (with the leading `#`).
@@ -438,5 +517,29 @@ mod tests {
         // Empty actors: the default threads, no note.
         let p = parse("#v1/cow/patched/patched/kvm,gru/step=3&actors=", KNOWN);
         assert!(p.notes.is_empty() && p.link.actors.is_empty(), "{:?}", p.notes);
+    }
+    #[test]
+    fn hostile_links_give_short_notes() {
+        let long = format!("#v1/{}/wrapped/patched/kvm,gru/step=3", "a".repeat(100_000));
+        let p = parse(&long, KNOWN);
+        assert_eq!(p.notes.len(), 1);
+        assert!(p.notes[0].len() < 200 && p.notes[0].contains("(100000 characters)"), "{:?}", p.notes);
+        let many = format!("#v1/ksm/wrapped/patched/kvm,gru/step=3{}", "&x=1".repeat(10_000));
+        let p = parse(&many, KNOWN);
+        assert_eq!(p.notes, vec!["parameter `x` is not known to this version and was ignored (×10000)".to_string()]);
+        let distinct: String = (0..100).map(|i| format!("&k{i}=1")).collect();
+        let p = parse(&format!("#v1/ksm/wrapped/patched/kvm/step=1{distinct}"), KNOWN);
+        assert_eq!(p.notes.len(), MAX_NOTES + 1);
+        assert_eq!(p.notes[MAX_NOTES], "and 95 more problems");
+        assert_eq!(p.link.left_step, 1);
+    }
+
+    #[test]
+    fn view_keys_are_split_off() {
+        let (rest, view) = split_view("#v1/ksm/wrapped/patched/kvm,gru/step=51,36&from=40,30&focus=right&x=1");
+        assert_eq!(rest, "#v1/ksm/wrapped/patched/kvm,gru/step=51,36&x=1");
+        assert_eq!(view, vec![("from".into(), "40,30".into()), ("focus".into(), "right".into())]);
+        let old = "#v1/cow/patched/patched/kvm,gru/step=45,65&actors=host_write,gru_read&schedule=0012";
+        assert_eq!(split_view(old), (old.to_string(), vec![]));
     }
 }

@@ -7,9 +7,10 @@
 // downloads a browser. Any console error, page error, failed request or
 // request to another host fails the test.
 import { chromium } from "playwright-core";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 const base = process.env.BASE_URL;
 if (!base) {
@@ -18,6 +19,34 @@ if (!base) {
 }
 const screenshot = process.env.SCREENSHOT || "";
 const origin = new URL(base).origin;
+
+// The book's glossary, read as the demo reads it at build time
+// (web/src/glossary.rs): the hover texts must be its definitions.
+const glossaryMd = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "../../book/src/glossary.md"), "utf8");
+const glossary = new Map();
+{
+  let term = null;
+  let def = null;
+  const flush = () => {
+    if (term && def) glossary.set(term, def.replace(/\[([^\]]*)\]\([^)]*\)/g, "$1").replace(/[`*]/g, ""));
+    term = def = null;
+  };
+  for (const line of glossaryMd.split("\n")) {
+    const t = line.trim();
+    const m = /^\*\*(.+)\*\*$/.exec(t);
+    if (m) { flush(); term = m[1]; } else if (t.startsWith(": ") && term) def = t.slice(2);
+    else if (!t) flush();
+    else if (def !== null) def += " " + t;
+  }
+  flush();
+}
+const definition = (name) => {
+  for (const [t, d] of glossary) {
+    const names = t.split(" / ").flatMap((p) => { const m = /^(.*) \((.*)\)$/.exec(p); return m ? [m[1], m[2]] : [p]; });
+    if (names.some((n) => n.toLowerCase() === name.toLowerCase())) return d;
+  }
+  return null;
+};
 
 let passed = 0;
 let failed = 0;
@@ -194,6 +223,208 @@ try {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check("narrow screen: no horizontal page scroll", overflow <= 1, `${overflow}px`);
 
+
+  // ---- Issue 12 (web review D2-D13): each behaviour by its content. ----
+  const open = async (hash, viewport = { width: 1280, height: 800 }) => {
+    await page.setViewportSize(viewport);
+    await page.goto("about:blank");
+    await page.goto(base + hash);
+    await firstRender();
+  };
+  const leftPos = async () => parseInt(await pos("left"), 10);
+
+  // D13 / item 2: what this is, what to watch, links to the book; glossary
+  // terms explained on hover and on keyboard focus, in the book's words.
+  await open("#v1/ksm/wrapped/patched/kvm,gru/step=0");
+  const intro = await page.locator("#intro").innerText();
+  check("intro: says what the page is and what to watch", /steps through a model of Linux's set_pte_at_notify\(\) in two kernel versions side by side: press next ▶ and watch/.test(intro), intro);
+  check("intro: in view on first load", await page.evaluate(() => { const r = document.getElementById("intro").getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }));
+  const introLinks = await page.locator("#intro a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+  check("intro: links to the book's introduction and glossary", introLinks.includes("../introduction.html") && introLinks.includes("../glossary.html"), introLinks.join(" "));
+  for (const t of ["secondary MMU", "spte", "PT lock", "milestone"]) {
+    const idx = await page.locator("#intro .term").evaluateAll((els, t) => els.findIndex((e) => e.firstChild?.textContent.trim() === t), t);
+    const term = page.locator("#intro .term").nth(Math.max(idx, 0));
+    const tip = term.locator(".tip");
+    const want = definition(t);
+    check(`glossary: "${t}" is in book/src/glossary.md`, !!want);
+    check(`glossary: "${t}" tip hidden until asked`, !(await tip.isVisible()));
+    await term.hover();
+    const hovered = (await tip.isVisible()) ? await tip.innerText() : "";
+    check(`glossary: hovering "${t}" shows the book's definition`, want && hovered.replace(/\s+/g, " ").includes(want.slice(0, 80)), hovered);
+    await page.mouse.move(1, 790);
+  }
+  // Keyboard: Tab from the top of the page reaches the "spte" term and shows its tip.
+  await page.evaluate(() => document.activeElement?.blur());
+  let reached = false;
+  for (let i = 0; i < 30 && !reached; i++) {
+    await page.keyboard.press("Tab");
+    reached = await page.evaluate(() => document.activeElement?.classList.contains("term") && document.activeElement.firstChild?.textContent === "spte");
+  }
+  const focusedTip = reached ? await page.locator(".term:focus .tip").innerText() : "";
+  check("glossary: Tab reaches a term and focus shows its definition", reached && focusedTip.includes(definition("spte").slice(0, 60)), focusedTip);
+  const ptl = page.locator("#left .state dt .term", { hasText: "PT lock" }).first();
+  await ptl.focus();
+  check("glossary: the state pane's PT lock label is explained on focus", (await ptl.locator(".tip").innerText()).includes(definition("PT lock").slice(0, 60)));
+
+  // D3: on a phone the listings wrap instead of being clipped, and each
+  // listing is a named, focusable scroll region.
+  await open("#v1/ksm/wrapped/patched/kvm,gru/step=32,12", { width: 390, height: 844 });
+  const codeBoxes = await page.locator(".code").evaluateAll((els) => els.map((e) => ({
+    ws: getComputedStyle(e.querySelector("li")).whiteSpace, sw: e.scrollWidth, cw: e.clientWidth,
+    tab: e.getAttribute("tabindex"), name: e.getAttribute("aria-label") || "",
+  })));
+  check("phone: listing lines wrap (white-space pre-wrap)", codeBoxes.every((b) => b.ws === "pre-wrap"), JSON.stringify(codeBoxes));
+  check("phone: no listing is clipped", codeBoxes.every((b) => b.sw <= b.cw + 1), JSON.stringify(codeBoxes));
+  check("listings are keyboard-scrollable regions with a name", codeBoxes.length === 2 && codeBoxes.every((b) => b.tab === "0" && b.name.includes("listing")), JSON.stringify(codeBoxes));
+  await page.setViewportSize({ width: 320, height: 700 });
+  check("320 px: no horizontal page scroll", await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth + 1));
+
+  // D7: after next, the narration (events) is in view at 1280x800 without
+  // scrolling, and on a 390x844 phone the buttons stay reachable (sticky).
+  await open("#v1/ksm/wrapped/patched/kvm,gru/step=0");
+  await page.locator("input[name=goto]").fill("write_protect_page:pte-set");
+  await page.locator("input[name=goto]").press("Enter");
+  await page.locator("#next").click();
+  const ev = await page.locator("#left .events").boundingBox();
+  const evText = await page.locator("#left .events").innerText();
+  check("1280x800: the left events are in view after next", ev && ev.y >= 0 && ev.y + 40 <= 800, JSON.stringify(ev));
+  check("1280x800: the right events are in view after next", await page.locator("#right .events").evaluate((e) => e.getBoundingClientRect().top + 40 <= innerHeight));
+  check("the event log shows its newest line", await page.locator("#left .log-scroll").evaluate((box) => { const b = box.getBoundingClientRect(); const last = box.querySelector(".log > li:last-child").getBoundingClientRect(); return box.scrollHeight > box.clientHeight && last.bottom <= b.bottom + 1 && last.bottom > b.top; }));
+  check("1280x800: the events narrate the move", /change_pte|set_pte_at_notify|step \d+/.test(evText), evText);
+  check("1280x800: the current listing line is in view", await page.locator("#left .code li.current").evaluate((e) => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }));
+  await open("#v1/ksm/wrapped/patched/kvm,gru/step=5", { width: 390, height: 844 });
+  await page.locator("#left .events").scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, -60));
+  const beforePhone = await page.locator("#left .events h3").innerText();
+  const nextBox = await page.locator("#next").boundingBox();
+  check("phone: next stays in view while reading the events", nextBox && nextBox.y >= 0 && nextBox.y + nextBox.height <= 844, JSON.stringify(nextBox));
+  await page.locator("#next").click();
+  const afterPhone = await page.locator("#left .events h3").innerText();
+  const evPhone = await page.locator("#left .events").boundingBox();
+  check("phone: next updates the events in view", afterPhone !== beforePhone && evPhone && evPhone.y < 844 && evPhone.y + evPhone.height > 0, `${beforePhone} -> ${afterPhone} ${JSON.stringify(evPhone)}`);
+
+  // D5: picker changes push history, steps replace it: Back returns to the
+  // previous view, and the view before the demo one Back later.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto("about:blank");
+  await page.goto(base + "#v1/ksm/wrapped/patched/kvm,gru/step=0");
+  await firstRender();
+  for (let i = 0; i < 5; i++) await page.locator("body").press("n");
+  const stepped5 = page.url();
+  await page.locator("#scenario").selectOption({ label: (await page.locator("#scenario option", { hasText: "uprobe" }).first().innerText()) });
+  await page.waitForFunction(() => location.hash.startsWith("#v1/uprobe/"), null, { timeout: 5000 }).catch(() => {});
+  check("picking a scenario shows it", page.url().includes("#v1/uprobe/"), page.url());
+  await page.locator("#left select.semantics").selectOption("original");
+  await page.waitForFunction(() => location.hash.startsWith("#v1/uprobe/original/"), null, { timeout: 5000 }).catch(() => {});
+  await page.evaluate(() => history.back());
+  await page.waitForFunction(() => location.hash.startsWith("#v1/uprobe/wrapped/"), null, { timeout: 5000 }).catch(() => {});
+  await page.waitForTimeout(100);
+  check("Back after a semantics change: the previous semantics", (await page.locator("#left h2").innerText()).includes("left: wrapped") && page.url().includes("#v1/uprobe/wrapped/"), page.url());
+  await page.evaluate(() => history.back());
+  await page.waitForFunction(() => location.hash.startsWith("#v1/ksm/"), null, { timeout: 5000 }).catch(() => {});
+  await page.waitForTimeout(100);
+  check("Back after a scenario change: the previous scenario at its step", page.url() === stepped5 && (await page.locator(".tagline").innerText()).startsWith("ksm"), `${page.url()} vs ${stepped5}`);
+  check("Back: the page shows the step of that view", (await leftPos()) === parseInt(new URL(stepped5).hash.split("step=")[1], 10));
+  await page.goBack().catch(() => {});
+  check("steps do not add history entries (one more Back leaves the demo)", page.url() === "about:blank", page.url());
+
+  // D6: hostile links: notes capped and counted, the page width bounded.
+  for (const [what, hash, want] of [
+    ["100,000-character scenario", "#v1/" + "a".repeat(100000) + "/wrapped/patched/kvm,gru/step=3", "(100000 characters)"],
+    ["10,000 x &x=1", "#v1/ksm/wrapped/patched/kvm,gru/step=3" + "&x=1".repeat(10000), "(×10000)"],
+  ]) {
+    await open(hash);
+    const m = (await page.locator(".status .message").textContent()) ?? "";
+    check(`hostile link (${what}): short message`, m.length < 400 && m.includes(want), `${m.length} chars: ${m.slice(0, 200)}`);
+    const w = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth, document.documentElement.scrollHeight]);
+    check(`hostile link (${what}): page width bounded`, w[0] <= w[1] + 1 && w[2] < 20000, JSON.stringify(w));
+    check(`hostile link (${what}): the view is shown`, (await leftPos()) === 3);
+  }
+
+  // D8: a shared link restores what the sender saw after the last move.
+  await open("#v1/ksm/wrapped/patched/kvm,gru/step=51,36");
+  await page.locator("body").press("o");
+  await page.locator("body").press("r");
+  await page.waitForFunction(() => location.hash.includes("from="), null, { timeout: 5000 }).catch(() => {});
+  const sent = page.url();
+  const seen = {
+    title: await page.locator("#left .events h3").innerText(),
+    changed: await page.locator(".state .changed").count(),
+    focused: await page.locator(".column.focused").getAttribute("id"),
+  };
+  check("after r the URL names the last move", sent.includes("&from=51,36") && sent.includes("&focus=right"), sent);
+  const other = await context.newPage();
+  await other.goto(sent);
+  await other.waitForFunction(() => typeof window.__notifierLabFirstRender === "number", null, { timeout: 20000 });
+  const got = {
+    title: await other.locator("#left .events h3").innerText(),
+    changed: await other.locator(".state .changed").count(),
+    focused: await other.locator(".column.focused").getAttribute("id"),
+  };
+  check("a shared link restores the event range, highlights and focus", JSON.stringify(got) === JSON.stringify(seen) && seen.title.includes("steps 52–") && seen.changed > 0, `${JSON.stringify(seen)} vs ${JSON.stringify(got)}`);
+  check("the receiver's URL is the sender's", other.url() === sent, other.url());
+  await other.close();
+  await open("#v1/ksm/wrapped/patched/kvm,gru/step=51,36");
+  check("an old v1 link is kept byte for byte", new URL(page.url()).hash === "#v1/ksm/wrapped/patched/kvm,gru/step=51,36", page.url());
+
+  // D9: listing lines by keyboard: Tab to the current line, arrows, Enter runs to it.
+  await open("#v1/ksm/wrapped/patched/kvm,gru/step=5");
+  const startPc = parseInt(await page.locator("#left .code li.current").getAttribute("data-pc"), 10);
+  await page.locator("#left .code").focus();
+  await page.keyboard.press("Tab");
+  check("Tab from the listing reaches its current line", await page.evaluate(() => document.activeElement?.matches("#left .code li.current")));
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowDown");
+  const targetPc = await page.evaluate(() => parseInt(document.activeElement?.getAttribute("data-pc"), 10));
+  check("↓ moves along the listing", targetPc === startPc + 2, `${startPc} -> ${targetPc}`);
+  const posBefore = await leftPos();
+  await page.keyboard.press("Enter");
+  const nowPc = parseInt(await page.locator("#left .code li.current").getAttribute("data-pc"), 10);
+  check("Enter runs the side until that line is next", nowPc === targetPc && (await leftPos()) > posBefore, `pc ${nowPc}, pos ${posBefore} -> ${await leftPos()}`);
+
+  // D10: single-key shortcuts can be turned off (remembered); arrows still work.
+  await open("#v1/ksm/wrapped/patched/kvm,gru/step=5");
+  const box = page.locator("#shortcuts");
+  check("shortcuts toggle: visible and on by default", (await box.isVisible()) && (await box.isChecked()));
+  await box.uncheck();
+  await page.locator("body").press("n");
+  check("shortcuts off: n does nothing", (await leftPos()) === 5);
+  await page.reload();
+  await firstRender();
+  check("shortcuts off: remembered after a reload", !(await page.locator("#shortcuts").isChecked()));
+  await page.locator("body").press("n");
+  check("shortcuts off after reload: n still does nothing", (await leftPos()) === 5);
+  await page.locator("body").press("ArrowRight");
+  check("shortcuts off: → still steps", (await leftPos()) > 5);
+  await page.locator("#shortcuts").check();
+  const p0 = await leftPos();
+  await page.locator("body").press("n");
+  check("shortcuts on again: n steps", (await leftPos()) > p0);
+
+  // D11: line numbers never overlap the code (long lines of the cow replay).
+  await open("#v1/cow/patched/patched/kvm,gru/step=43,63&actors=host_write,gru_read&schedule=000000000000000000000000000000000000000000012");
+  for (const w of [1280, 390]) {
+    await page.setViewportSize({ width: w, height: 800 });
+    const overlaps = await page.locator(".code li").evaluateAll((lis) => lis.filter((li) => {
+      const ln = li.querySelector(".ln").getBoundingClientRect();
+      const code = li.querySelector("code").getBoundingClientRect();
+      return ln.right > code.left + 0.5 || li.querySelector(".ln").scrollWidth > li.querySelector(".ln").clientWidth + 1;
+    }).map((li) => li.innerText));
+    check(`${w} px: line numbers do not overlap the code`, overlaps.length === 0, overlaps.slice(0, 3).join(" | "));
+  }
+
+  // D12: no link-coloured plain text; the blue milestone lines are in the legend.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const colours = await page.evaluate(() => {
+    const link = getComputedStyle(document.querySelector("a")).color;
+    const crumb = getComputedStyle(document.querySelector(".breadcrumb li")).color;
+    const ms = document.querySelector(".code .has-milestone code");
+    const legend = document.querySelector(".legend .milestone");
+    return { link, crumb, ms: ms && getComputedStyle(ms).color, legend: legend && getComputedStyle(legend).color, legendText: legend?.textContent };
+  });
+  check("the call stack is not link-coloured", colours.crumb !== colours.link, JSON.stringify(colours));
+  check("the legend explains the blue milestone lines", colours.legend === colours.ms && /milestone/.test(colours.legendText ?? ""), JSON.stringify(colours));
+
   check("no console errors, failed requests or foreign hosts", problems.length === 0, problems.join(" | "));
 } catch (e) {
   failed++;
@@ -201,6 +432,29 @@ try {
 } finally {
   await context.close();
   rmSync(profile, { recursive: true, force: true });
+}
+
+
+// D2: when the script cannot be loaded, a message replaces "Loading…".
+{
+  const ctx2 = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  try {
+    const p = await ctx2.newPage();
+    await p.route("**/notifier_lab_web.js", (r) => r.abort());
+    await p.goto(base + "#v1/ksm/wrapped/patched/kvm,gru/step=5");
+    const fatal = await p.locator(".fatal").textContent({ timeout: 10000 }).catch(() => "");
+    check("script fails to load: a message instead of endless Loading…", /could not start/.test(fatal) && (await p.locator(".loading").count()) === 0, fatal);
+    check("script fails to load: the message says how to serve it", /http\(s\)/.test(await p.locator("#app").innerText()));
+  } catch (e) {
+    failed++;
+    console.log(`FAIL - D2 exception: ${e?.stack ?? e}`);
+  } finally {
+    await ctx2.close();
+  }
 }
 
 console.log(`e2e: ${passed} passed, ${failed} failed`);

@@ -2,6 +2,9 @@
 //! pickers, the sliders and URL changes into [`Action`]s; every decision
 //! is in [`crate::state`].
 
+use std::cell::Cell;
+use std::rc::Rc;
+
 use gloo_events::{EventListener, EventListenerOptions};
 use notifier_lab_core::walk::Side;
 use notifier_lab_core::{NotifierId, Semantics};
@@ -9,16 +12,46 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
 use yew::prelude::*;
 
+use crate::glossary;
 use crate::state::{Action, Demo, EventKind, KEYS};
 
 /// Name of the `window` property set to `performance.now()` when the
 /// first frame has been rendered (read by the end-to-end test).
 pub const FIRST_RENDER_PROPERTY: &str = "__notifierLabFirstRender";
 
+/// The `localStorage` key remembering whether single-key shortcuts are on
+/// (`"off"` turns them off; WCAG 2.1.4).
+pub const SHORTCUTS_STORAGE_KEY: &str = "notifier-lab.shortcuts";
+
 /// Messages of the component.
 pub enum Msg {
     /// Perform an action on the state.
     Act(Action),
+    /// The "single-key shortcuts" tick box.
+    Shortcuts(bool),
+}
+
+/// Whether a picker changed what runs (scenario, semantics, notifiers):
+/// such a view gets its own history entry, so Back returns to the previous
+/// one; steps replace the current entry.
+fn pushes_history(a: &Action) -> bool {
+    matches!(
+        a,
+        Action::SetScenario(_)
+            | Action::SetSemantics(..)
+            | Action::SetNotifier(..)
+            | Action::SemanticsPrev
+            | Action::SemanticsNext
+    )
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// Single-key shortcuts are on unless the visitor turned them off.
+fn shortcuts_saved() -> bool {
+    storage().and_then(|s| s.get_item(SHORTCUTS_STORAGE_KEY).ok().flatten()).as_deref() != Some("off")
 }
 
 /// The demo's root component.
@@ -26,8 +59,15 @@ pub struct App {
     demo: Demo,
     goto: NodeRef,
     focus_goto: bool,
+    /// The next URL update pushes a history entry (see [`pushes_history`]).
+    push: bool,
+    /// Single-key shortcuts on (shared with the key listener).
+    shortcuts: Rc<Cell<bool>>,
+    /// Counter for the ids of glossary explanations in one render.
+    tips: Cell<usize>,
     _keys: Option<EventListener>,
     _hash: Option<EventListener>,
+    _pop: Option<EventListener>,
 }
 
 fn current_fragment() -> String {
@@ -58,15 +98,23 @@ impl Component for App {
     fn create(ctx: &Context<Self>) -> Self {
         let mut keys = None;
         let mut hash = None;
+        let mut pop = None;
+        let shortcuts = Rc::new(Cell::new(shortcuts_saved()));
         if let Some(win) = web_sys::window() {
             if let Some(doc) = win.document() {
                 let link = ctx.link().clone();
                 let opts = EventListenerOptions::enable_prevent_default();
+                let on = shortcuts.clone();
                 keys = Some(EventListener::new_with_options(&doc, "keydown", opts, move |e| {
                     let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
                         return;
                     };
                     if e.ctrl_key() || e.meta_key() || e.alt_key() || e.is_composing() || typing_target(e) {
+                        return;
+                    }
+                    // Turned off, character keys do nothing (WCAG 2.1.4);
+                    // the arrows and Esc, which type nothing, still work.
+                    if !on.get() && e.key().chars().count() == 1 {
                         return;
                     }
                     if let Some(a) = crate::state::key_action(&e.key()) {
@@ -79,18 +127,36 @@ impl Component for App {
             hash = Some(EventListener::new(&win, "hashchange", move |_| {
                 link.send_message(Msg::Act(Action::OpenLink(current_fragment())));
             }));
+            // Back and Forward between entries the pickers pushed.
+            let link = ctx.link().clone();
+            pop = Some(EventListener::new(&win, "popstate", move |_| {
+                link.send_message(Msg::Act(Action::OpenLink(current_fragment())));
+            }));
         }
         App {
             demo: Demo::from_fragment(&current_fragment()),
             goto: NodeRef::default(),
             focus_goto: false,
+            push: false,
+            shortcuts,
+            tips: Cell::new(0),
             _keys: keys,
             _hash: hash,
+            _pop: pop,
         }
     }
 
     fn update(&mut self, _ctx: &Context<Self>, msg: Msg) -> bool {
-        let Msg::Act(a) = msg;
+        let a = match msg {
+            Msg::Act(a) => a,
+            Msg::Shortcuts(on) => {
+                self.shortcuts.set(on);
+                if let Some(s) = storage() {
+                    let _ = s.set_item(SHORTCUTS_STORAGE_KEY, if on { "on" } else { "off" });
+                }
+                return true;
+            }
+        };
         if let Action::OpenLink(f) = &a {
             // Our own URL updates do not fire `hashchange`; a fragment equal
             // to the view shown needs no reload.
@@ -99,6 +165,7 @@ impl Component for App {
             }
         }
         self.focus_goto = a == Action::FocusGoto;
+        self.push = pushes_history(&a);
         self.demo.apply(a);
         true
     }
@@ -107,12 +174,18 @@ impl Component for App {
         let Some(win) = web_sys::window() else {
             return;
         };
-        // The URL always names the view shown (replaceState: stepping does
-        // not flood the history).
+        // The URL always names the view shown: a picker's change pushes a
+        // history entry (Back returns to the previous view), stepping
+        // replaces the current one (it does not flood the history).
         let frag = self.demo.fragment();
+        let push = std::mem::take(&mut self.push);
         if current_fragment() != frag {
             if let Ok(h) = win.history() {
-                let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&frag));
+                let _ = if push {
+                    h.push_state_with_url(&JsValue::NULL, "", Some(&frag))
+                } else {
+                    h.replace_state_with_url(&JsValue::NULL, "", Some(&frag))
+                };
             }
         }
         if self.focus_goto {
@@ -143,6 +216,10 @@ impl Component for App {
             Msg::Act(Action::Goto(v))
         });
         let both = d.walk.common_milestone();
+        self.tips.set(0);
+        let shortcuts = self.shortcuts.get();
+        let on_shortcuts =
+            link.callback(|e: Event| Msg::Shortcuts(e.target_unchecked_into::<HtmlInputElement>().checked()));
         html! {
             <>
             <header class="top">
@@ -152,6 +229,16 @@ impl Component for App {
                         <strong>{ &scenario.name }</strong>{": "}{ &scenario.title }
                     </p>
                 </div>
+                <p class="intro" id="intro">
+                    {"This page steps through a model of Linux's "}<code>{"set_pte_at_notify()"}</code>
+                    {" in two kernel versions side by side: press "}<strong>{"next ▶"}</strong>
+                    {" and watch each column's events and its "}{ self.term("secondary MMU", "secondary MMU") }
+                    {" state (KVM's "}{ self.term("spte", "spte") }{", the GRU TLB) around the "}
+                    { self.term("PT lock", "PT lock") }{", the columns lining up at every "}
+                    { self.term("milestone", "milestone") }{"; "}
+                    <a href={glossary::BOOK_INTRODUCTION}>{"the book"}</a>{" explains why they differ, and its "}
+                    <a href={glossary::BOOK_GLOSSARY}>{"glossary"}</a>{" the terms."}
+                </p>
                 <form class="pickers" aria-label="What to run" onsubmit={link.callback(|e: SubmitEvent| { e.prevent_default(); Msg::Act(Action::FocusGoto) })}>
                     <label>{"Scenario "}
                         <select id="scenario" onchange={on_scenario}>
@@ -175,6 +262,8 @@ impl Component for App {
                         }) }
                     </fieldset>
                 </form>
+            </header>
+            <div class="bar">
                 <nav class="controls" aria-label="Stepping (both sides)">
                     <button type="button" onclick={act(Action::Back)} aria-keyshortcuts="b" title="back one statement (b, ←)">{"◀ back"}</button>
                     <button type="button" onclick={act(Action::StepInto)} aria-keyshortcuts="s" title="step into: one statement (s)">{"step into"}</button>
@@ -193,16 +282,20 @@ impl Component for App {
                         </datalist>
                         <button type="submit">{"go"}</button>
                     </form>
+                    <label class="shortcuts" title="Turn off if single-letter keys get in the way (of speech input, for example)">
+                        <input type="checkbox" id="shortcuts" checked={shortcuts} onchange={on_shortcuts} />
+                        {" single-key shortcuts"}
+                    </label>
                 </nav>
                 if let Some(b) = d.banner() { <p class="replay-banner" role="note">{ b }</p> }
                 <p class="status" role="status" aria-live="polite">
                     { match (&d.message, &both) {
                         (Some(m), _) => html! { <span class="message">{ m }</span> },
-                        (None, Some(m)) => html! { <>{"Both sides at "}<span class="milestone">{ m }</span>{": their states compare value by value."}</> },
+                        (None, Some(m)) => html! { <>{"Both sides at "}{ self.term("milestone", "milestone") }{" "}<span class="milestone">{ m }</span>{": their states compare value by value."}</> },
                         (None, None) => html! { <span class="dim">{"The sides are between milestones; each waits at the next one for the other."}</span> },
                     } }
                 </p>
-            </header>
+            </div>
             if d.help { { self.help(ctx) } }
             <main class="columns">
                 { self.column(ctx, Side::Left) }
@@ -213,6 +306,7 @@ impl Component for App {
                 <span class="changed">{"changed by the last move"}</span>
                 <span class="differs">{"≠ differs from the other side at the same milestone"}</span>
                 <span class="running">{"▶ callback running"}</span>
+                <span class="milestone">{"blue listing line: a milestone statement"}</span>
                 <span>{"Source links go to elixir.bootlin.com; lines of the 2014 patch link to the v3.13 line they apply at."}</span>
             </footer>
             </>
@@ -221,6 +315,26 @@ impl Component for App {
 }
 
 impl App {
+    /// `shown`, explained on hover and keyboard focus by the book's
+    /// glossary entry for `name` ([`glossary::define`]).
+    fn term(&self, shown: &str, name: &str) -> Html {
+        let Some(def) = glossary::define(name) else {
+            return html! { { shown.to_string() } };
+        };
+        let n = self.tips.get();
+        self.tips.set(n + 1);
+        let id = format!("tip-{n}");
+        html! {
+            <span class="term" tabindex="0" aria-describedby={id.clone()}>
+                { shown.to_string() }
+                <span class="tip" id={id} aria-hidden="true">
+                    <strong>{ format!("{name}: ") }</strong>{ def }
+                    <span class="tip-src">{" (the book's glossary)"}</span>
+                </span>
+            </span>
+        }
+    }
+
     fn help(&self, ctx: &Context<Self>) -> Html {
         html! {
             <section class="help" aria-labelledby="help-title">
@@ -232,7 +346,8 @@ impl App {
                     }) }
                     </tbody>
                 </table>
-                <p>{"Click a listing line to run that side until the line is next. The step sliders move one side; the other follows only as far as needed to keep the sides at corresponding milestones. The URL always names the view shown: copy it to share this exact step."}</p>
+                <p>{"Single-key shortcuts can be turned off with the “single-key shortcuts” box (remembered in this browser); ←, → and Esc still work. "}</p>
+                <p>{"Click a listing line, or focus it (Tab, then ↑/↓) and press Enter, to run that side until the line is next. The step sliders move one side; the other follows only as far as needed to keep the sides at corresponding milestones. The URL always names the view shown: copy it to share this exact step."}</p>
                 <button type="button" onclick={ctx.link().callback(|_| Msg::Act(Action::CloseHelp))}>{"close (Esc)"}</button>
             </section>
         }
@@ -300,6 +415,29 @@ impl App {
                 <nav class="breadcrumb" aria-label={format!("{name} call stack")}>
                     <ol>{ for crumb.iter().map(|f| html! { <li>{ *f }</li> }) }</ol>
                 </nav>
+                <section class="events" aria-label={format!("{name} events")}>
+                    <h3>{ format!("Events · {log_title}") }</h3>
+                    // column-reverse: the box shows the newest lines (the
+                    // end of the last move) without a script forcing layout.
+                    <div class="log-scroll">
+                    <ol class="log">
+                    { for log.into_iter().map(|st| html! {
+                        <li value={st.index.to_string()}>
+                            <span class="dim">{ format!("{} {}", st.index, st.head) }</span>
+                            if st.events.is_empty() { <span class="dim">{" (no tracked state changed)"}</span> }
+                            <ul>
+                            { for st.events.into_iter().map(|e| html! {
+                                <li class={match e.kind { EventKind::Violation => "violation", EventKind::Callback => "callback", EventKind::Plain => "" }}>
+                                    { e.text }
+                                    if let Some(rule) = e.rule { <br /><span class="rule">{ format!("The rule: {rule}.") }</span> }
+                                </li>
+                            }) }
+                            </ul>
+                        </li>
+                    }) }
+                    </ol>
+                    </div>
+                </section>
                 { self.listing(ctx, side) }
                 <section class="state" aria-label={format!("{name} state")}>
                     <h3>{"State"}</h3>
@@ -311,7 +449,10 @@ impl App {
                                 let cls = classes!(it.changed.then_some("changed"), it.differs.then_some("differs"), it.running.then_some("running"));
                                 html! {
                                     <div class={cls}>
-                                        <dt>{ it.label }</dt>
+                                        <dt>{ match glossary::term_of_label(&it.label) {
+                                            Some(t) => html! { <>{ self.term(t, t) }{ &it.label[t.len()..] }</> },
+                                            None => html! { { it.label.clone() } },
+                                        } }</dt>
                                         <dd>
                                             if it.differs { <span class="mark" title="differs from the other side">{"≠"}</span> }
                                             { it.value }
@@ -337,25 +478,6 @@ impl App {
                         </ul>
                     </section>
                 }
-                <section class="events" aria-label={format!("{name} events")}>
-                    <h3>{ format!("Events · {log_title}") }</h3>
-                    <ol class="log">
-                    { for log.into_iter().map(|st| html! {
-                        <li value={st.index.to_string()}>
-                            <span class="dim">{ format!("{} {}", st.index, st.head) }</span>
-                            if st.events.is_empty() { <span class="dim">{" (no tracked state changed)"}</span> }
-                            <ul>
-                            { for st.events.into_iter().map(|e| html! {
-                                <li class={match e.kind { EventKind::Violation => "violation", EventKind::Callback => "callback", EventKind::Plain => "" }}>
-                                    { e.text }
-                                    if let Some(rule) = e.rule { <br /><span class="rule">{ format!("The rule: {rule}.") }</span> }
-                                </li>
-                            }) }
-                            </ul>
-                        </li>
-                    }) }
-                    </ol>
-                </section>
             </section>
         }
     }
@@ -380,13 +502,17 @@ impl App {
                     <a class="source" href={src.url()} target="_blank" rel="noopener noreferrer">{ src.short() }</a>
                     if let (Some(m), false) = (&st.milestone, done) { <span class="milestone">{ format!(" · next milestone {m}") }</span> }
                 </p>
-                <ol class="code">
+                <ol class="code" tabindex="0"
+                    aria-label={format!("{} listing of {}: Tab to its current line, ↑/↓ to another, Enter runs this side until it is next", side.name(), f.name)}>
                 { for f.body.iter().enumerate().map(|(pc, stmt)| {
                     let cur = pc == st.pc;
                     let cls = classes!(cur.then_some("current"), stmt.milestone.is_some().then_some("has-milestone"), (cur && done).then_some("done"));
                     let onclick = ctx.link().callback(move |_: MouseEvent| Msg::Act(Action::RunToStatement(side, pc)));
+                    let onkeydown = ctx.link().batch_callback(move |e: KeyboardEvent| line_key(&e, side, pc));
                     html! {
-                        <li class={cls} aria-current={cur.then_some("step")} {onclick} title="run this side until this line is next">
+                        <li class={cls} aria-current={cur.then_some("step")} {onclick} {onkeydown}
+                            tabindex={if cur { "0" } else { "-1" }} data-pc={pc.to_string()}
+                            title="run this side until this line is next (click, or Enter)">
                             <span class="ln">{ stmt.line }</span>
                             <code>{ stmt.code }</code>
                         </li>
@@ -422,6 +548,27 @@ impl App {
                 </div>
             </section>
         }
+    }
+}
+
+/// Keys on a focused listing line: ↑/↓ move the focus to the line above or
+/// below, Enter or Space runs the side until the line is next.
+fn line_key(e: &KeyboardEvent, side: Side, pc: usize) -> Option<Msg> {
+    match e.key().as_str() {
+        "Enter" | " " => {
+            e.prevent_default();
+            Some(Msg::Act(Action::RunToStatement(side, pc)))
+        }
+        k @ ("ArrowUp" | "ArrowDown") => {
+            e.prevent_default();
+            let li = e.target()?.dyn_into::<web_sys::Element>().ok()?;
+            let to = if k == "ArrowUp" { li.previous_element_sibling() } else { li.next_element_sibling() };
+            if let Some(to) = to.and_then(|t| t.dyn_into::<HtmlElement>().ok()) {
+                let _ = to.focus();
+            }
+            None
+        }
+        _ => None,
     }
 }
 

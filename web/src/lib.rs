@@ -12,12 +12,15 @@
 //!   URL fragment it reads and writes is [`notifier_lab_core::link`]
 //!   (`#v1/ksm/wrapped/patched/kvm,gru/step=42`), shared with the command
 //!   line and the book, which write the same links.
+//! * [`glossary`]: the book's glossary (`book/src/glossary.md`), compiled in,
+//!   for the hover and focus explanations of terms.
 //! * `app` (wasm32 only): the yew component, which renders a
 //!   [`state::Demo`] and dispatches [`state::Action`]s; and `start`, which
 //!   mounts it.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod glossary;
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]

@@ -170,13 +170,15 @@ impl Demo {
     pub fn from_fragment(fragment: &str) -> Demo {
         let scenarios = Scenario::all_builtin();
         let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
-        let parsed = link::parse(fragment, &names);
+        let (fragment, view) = link::split_view(fragment);
+        let parsed = link::parse(&fragment, &names);
         let l = parsed.link;
         let mut notes = parsed.notes;
         let idx = scenarios.iter().position(|s| s.name == l.scenario).unwrap_or(0);
         let (walk, schedule) = walk_for_link(scenarios[idx].clone(), &l, &mut notes);
         let mut d = Demo { walk, scenarios, focus: Side::Left, help: false, message: None, schedule };
         notes.extend(d.place_from_link(l.left_step, l.right_step));
+        d.restore_view(&view, &mut notes);
         if !notes.is_empty() {
             d.message = Some(format!("Link: {}.", notes.join("; ")));
         }
@@ -252,9 +254,47 @@ impl Demo {
         }
     }
 
-    /// The current view as a URL fragment (`#v1/...`).
+    /// The current view as a URL fragment (`#v1/...`), with the view keys
+    /// ([`link::VIEW_KEYS`]) that differ from what the link alone shows.
     pub fn fragment(&self) -> String {
-        link::to_fragment(&self.link())
+        let mut f = link::to_fragment(&self.link());
+        let from = |s: &notifier_lab_core::walk::SideRun| if s.last_from + 1 < s.pos { s.last_from } else { s.pos };
+        let (l, r) = (from(&self.walk.left), from(&self.walk.right));
+        if (l, r) != (self.walk.left.pos, self.walk.right.pos) {
+            f.push_str(&format!("&from={l},{r}"));
+        }
+        if self.focus == Side::Right {
+            f.push_str("&focus=right");
+        }
+        f
+    }
+
+    /// Applies a link's view keys (see [`link::VIEW_KEYS`]) after its
+    /// positions: where each side's last move started and the focused side.
+    fn restore_view(&mut self, view: &[(String, String)], notes: &mut Vec<String>) {
+        for (k, v) in view {
+            match k.as_str() {
+                "from" => {
+                    let nums: Option<Vec<usize>> = v.split(',').map(|x| x.trim().parse().ok()).collect();
+                    match nums.as_deref() {
+                        Some(&[l, r]) => {
+                            for (side, f) in [(Side::Left, l), (Side::Right, r)] {
+                                let s = if side == Side::Left { &mut self.walk.left } else { &mut self.walk.right };
+                                if f < s.pos {
+                                    s.last_from = f;
+                                }
+                            }
+                        }
+                        _ => notes.push("`from` is not two step numbers `L,R`; showing each side's last step".into()),
+                    }
+                }
+                _ => match v.as_str() {
+                    "right" => self.focus = Side::Right,
+                    "left" => self.focus = Side::Left,
+                    _ => notes.push("`focus` is not left or right; the left side is focused".into()),
+                },
+            }
+        }
     }
 
     /// Index of the scenario shown in [`Demo::scenarios`].
@@ -504,6 +544,28 @@ mod tests {
     }
 
     #[test]
+    fn a_shared_link_restores_the_last_move_and_the_focus() {
+        let mut d = at("#v1/ksm/wrapped/patched/kvm,gru/step=51,36");
+        d.apply(Action::FocusToggle);
+        d.apply(Action::RunToEnd);
+        let f = d.fragment();
+        assert!(f.contains("&from=51,36") && f.ends_with("&focus=right"), "{f}");
+        let e = at(&f);
+        assert_eq!(e.message, None);
+        assert_eq!(e.fragment(), f);
+        assert_eq!(e.focus, Side::Right);
+        for side in Side::BOTH {
+            assert_eq!(e.log(side), d.log(side));
+            assert_eq!(e.panes(side), d.panes(side));
+        }
+        // Old links are written as they were read, byte for byte.
+        for old in ["#v1/ksm/wrapped/patched/kvm,gru/step=51,36", "#v1/cow/original/patched/kvm,sleepable/step=7"] {
+            assert_eq!(at(old).fragment(), old);
+        }
+        assert!(at(&format!("{f}&from=x")).message.unwrap().contains("`from`"));
+    }
+
+    #[test]
     fn deep_link_with_both_positions() {
         let mut d = Demo::new_default();
         d.apply(Action::Goto("write_protect_page:pte-set".into()));
@@ -607,8 +669,11 @@ mod tests {
         let s = d.summary(Side::Left);
         let row = |g: &str, l: &str| s.iter().find(|r| r.0 == g && r.1 == l).map(|r| r.2.clone());
         assert_eq!(row("run", "steps"), Some(d.walk.left.len().to_string()));
-        assert!(row("KVM", "sptes zapped").is_some() && row("GRU", "TLB flushes").is_some());
-        assert!(s.iter().all(|r| r.0 != "sleepable" && r.0 != "Xen gntdev" && r.0 != "AMD IOMMUv2"));
+        let (kvm, gru) = (NotifierId::Kvm.label(), NotifierId::Gru.label());
+        assert!(row(kvm, "sptes zapped").is_some() && row(gru, "TLB flushes").is_some());
+        let others: Vec<&str> =
+            NotifierId::ALL.iter().filter(|n| !NotifierId::DEFAULT.contains(n)).map(|n| n.label()).collect();
+        assert!(s.iter().all(|r| !others.contains(&r.0.as_str())), "{s:?}");
     }
 
     #[test]

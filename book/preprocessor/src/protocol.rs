@@ -54,7 +54,7 @@ fn walk(lab: &mut Lab, items: &mut [Value], errors: &mut Vec<String>, chapters: 
         let path = ch.get("path").and_then(Value::as_str).unwrap_or("(draft)").to_string();
         if let Some(Value::String(content)) = ch.get_mut("content") {
             match expand(lab, content) {
-                Ok(new) => *content = new,
+                Ok(new) => *content = rebase_demo_links(&new, &path),
                 Err(es) => errors.extend(es.into_iter().map(|e| format!("chapter \"{name}\" ({path}), {e}"))),
             }
         }
@@ -62,6 +62,24 @@ fn walk(lab: &mut Lab, items: &mut [Value], errors: &mut Vec<String>, chapters: 
             walk(lab, sub, errors, chapters);
         }
     }
+}
+
+/// Makes the demo links of the chapter at `path` (relative to the book's
+/// source root, e.g. `review/races.md`) relative to its page: the
+/// preprocessor and hand-written Markdown both write them relative to the
+/// book's root (`demo/index.html#v1/...`, where `scripts/site.sh` puts the
+/// demo), and a page `n` directories deep needs `n` times `../` before
+/// that. Rewrites `href="demo/index.html` and the Markdown `](demo/index.html`.
+pub fn rebase_demo_links(content: &str, path: &str) -> String {
+    let depth = path.trim_start_matches("./").matches('/').count();
+    if depth == 0 {
+        return content.to_string();
+    }
+    let up = "../".repeat(depth);
+    let demo = crate::render::DEMO;
+    content
+        .replace(&format!("href=\"{demo}"), &format!("href=\"{up}{demo}"))
+        .replace(&format!("]({demo}"), &format!("]({up}{demo}"))
 }
 
 /// Processes the `[context, book]` input and returns the book. Errors list
@@ -100,6 +118,23 @@ mod tests {
         json!([{"root": "/b", "config": {"book": {"title": "t"}}, "renderer": "html", "mdbook_version": "0.5.4"},
                {"items": items}])
         .to_string()
+    }
+
+    #[test]
+    fn demo_links_are_relative_to_the_chapter_page() {
+        let md = "[a](demo/index.html#v1/cow) <a href=\"demo/index.html#v1/ksm\">b</a> [c](other.md)";
+        assert_eq!(rebase_demo_links(md, "intro.md"), md);
+        assert_eq!(
+            rebase_demo_links(md, "part/deeper/page.md"),
+            "[a](../../demo/index.html#v1/cow) <a href=\"../../demo/index.html#v1/ksm\">b</a> [c](other.md)"
+        );
+        let items = json!([chapter("a", "x", vec![]), {"Chapter": {"name": "n", "content":
+            "{{#notifier-lab trace ksm wrapped within=write_protect_page}}", "sub_items": [],
+            "path": "sub/n.md", "source_path": "sub/n.md", "parent_names": []}}]);
+        let (book, _) = run(&input(items)).unwrap();
+        let nested = book["items"][1]["Chapter"]["content"].as_str().unwrap();
+        assert!(nested.contains("href=\"../demo/index.html#v1/ksm/"), "{nested}");
+        assert!(!nested.contains("href=\"demo/index.html"), "{nested}");
     }
 
     #[test]

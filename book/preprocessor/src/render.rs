@@ -17,8 +17,10 @@ use crate::directive::{Bound, CmpOp, Directive, Run};
 use crate::html::{a, block, code, esc, table};
 use crate::msc;
 
-/// Where the browser demo is, relative to a chapter page.
-pub const DEMO: &str = "../demo/index.html";
+/// Where the browser demo is, relative to the book's root: `scripts/site.sh`
+/// puts the book at the site's root and the demo in `demo/`. A chapter in a
+/// subdirectory gets one `../` per level ([`crate::protocol::rebase_demo_links`]).
+pub const DEMO: &str = "demo/index.html";
 
 /// The browser demo's deep link ([`notifier_lab_core::link`], the format
 /// the demo and the command line write too) for `scenario` with
@@ -1047,7 +1049,7 @@ mod tests {
         let h =
             render("trace ksm wrapped from=write_protect_page:ptl-taken to=write_protect_page:ptl-released").unwrap();
         assert!(h.contains("https://elixir.bootlin.com/linux/v3.13/source/mm/ksm.c#L"), "{h}");
-        assert!(h.contains("../demo/index.html#v1/ksm/wrapped/patched/kvm,gru/step="), "{h}");
+        assert!(h.contains("\"demo/index.html#v1/ksm/wrapped/patched/kvm,gru/step="), "{h}");
         let e = render("trace ksm wrapped from=nowhere").unwrap_err();
         assert!(e.contains("milestone `nowhere` not reached") && e.contains("write_protect_page:ptl-taken"), "{e}");
         let h = render("trace ksm patched within=write_protect_page events=only").unwrap();
