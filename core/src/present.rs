@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::event::Event;
 use crate::notifier::NotifierId;
+use crate::semantics::Semantics;
 use crate::trace::Trace;
 use crate::view;
 use crate::walk::{Side, Walk};
@@ -425,8 +426,9 @@ impl Move {
     ];
 
     /// One-line description for help screens.
-    pub fn describe(self) -> &'static str {
-        match self {
+    pub fn describe(self) -> String {
+        let semantics = || Semantics::ALL.map(|s| s.id()).join("/");
+        let text = match self {
             Move::StepOver => "next: run to the next statement at this depth (steps over calls), both sides",
             Move::StepInto => "step into: execute one statement, both sides",
             Move::Finish => "finish: run until the current function returns, both sides",
@@ -435,9 +437,10 @@ impl Move {
             Move::RunToEnd => "run both sides to the end",
             Move::Restart => "restart both sides",
             Move::FocusToggle => "focus the other side",
-            Move::SemanticsPrev => "focused side: previous semantics",
-            Move::SemanticsNext => "focused side: next semantics",
-        }
+            Move::SemanticsPrev => return format!("focused side: previous semantics ({})", semantics()),
+            Move::SemanticsNext => return format!("focused side: next semantics ({})", semantics()),
+        };
+        text.to_string()
     }
 }
 
@@ -445,7 +448,6 @@ impl Move {
 mod tests {
     use super::*;
     use crate::scenario::Scenario;
-    use crate::semantics::Semantics;
 
     fn walk(sc: &str, l: Semantics, r: Semantics, n: &[NotifierId]) -> Walk {
         Walk::new(Scenario::builtin(sc).expect("built-in"), l, r, n)

@@ -13,7 +13,7 @@ use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
 use yew::prelude::*;
 
 use crate::glossary;
-use crate::state::{Action, Demo, EventKind, KEYS};
+use crate::state::{Action, Demo, EventKind, key_help};
 
 /// Name of the `window` property set to `performance.now()` when the
 /// first frame has been rendered (read by the end-to-end test).
@@ -341,8 +341,8 @@ impl App {
                 <h2 id="help-title">{"Keys"}</h2>
                 <table>
                     <tbody>
-                    { for KEYS.iter().map(|(k, _, what)| html! {
-                        <tr><th scope="row"><kbd>{ key_label(k) }</kbd></th><td>{ *what }</td></tr>
+                    { for key_help().into_iter().map(|(k, what)| html! {
+                        <tr><th scope="row"><kbd>{ key_label(k) }</kbd></th><td>{ what }</td></tr>
                     }) }
                     </tbody>
                 </table>

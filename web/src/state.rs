@@ -11,7 +11,7 @@
 //! panes, so that what is displayed can be unit-tested without a browser.
 
 use notifier_lab_core::link::{self, Link};
-use notifier_lab_core::present;
+use notifier_lab_core::present::{self, Move};
 use notifier_lab_core::walk::{Moved, Side, Walk};
 use notifier_lab_core::{Actor, NotifierId, Scenario, Semantics};
 
@@ -63,22 +63,37 @@ pub enum Action {
 
 /// The keys, as data: `(KeyboardEvent.key, action, what it does)`. The help
 /// panel is generated from this table.
-pub const KEYS: &[(&str, KeyAction, &str)] = &[
-    ("n", KeyAction::StepOver, "next: run to the next statement at this depth (steps over calls), both sides"),
-    ("ArrowRight", KeyAction::StepOver, "same as n"),
-    ("s", KeyAction::StepInto, "step into: execute one statement, both sides"),
-    ("f", KeyAction::Finish, "finish: run until the current function returns, both sides"),
-    ("b", KeyAction::Back, "back one statement, both sides (instant: the runs are recorded)"),
-    ("ArrowLeft", KeyAction::Back, "same as b"),
-    ("r", KeyAction::RunToEnd, "run both sides to the end"),
-    ("R", KeyAction::Restart, "restart both sides"),
-    ("[", KeyAction::SemanticsPrev, "focused side: previous semantics (original/wrapped/patched)"),
-    ("]", KeyAction::SemanticsNext, "focused side: next semantics"),
-    ("o", KeyAction::FocusToggle, "focus the other side"),
-    ("g", KeyAction::FocusGoto, "go to a step number (focused side) or a milestone name (both sides)"),
-    ("?", KeyAction::ToggleHelp, "this help"),
-    ("Escape", KeyAction::CloseHelp, "close the help"),
+pub const KEYS: &[(&str, KeyAction)] = &[
+    ("n", KeyAction::StepOver),
+    ("ArrowRight", KeyAction::StepOver),
+    ("s", KeyAction::StepInto),
+    ("f", KeyAction::Finish),
+    ("b", KeyAction::Back),
+    ("ArrowLeft", KeyAction::Back),
+    ("r", KeyAction::RunToEnd),
+    ("R", KeyAction::Restart),
+    ("[", KeyAction::SemanticsPrev),
+    ("]", KeyAction::SemanticsNext),
+    ("o", KeyAction::FocusToggle),
+    ("g", KeyAction::FocusGoto),
+    ("?", KeyAction::ToggleHelp),
+    ("Escape", KeyAction::CloseHelp),
 ];
+
+/// The help panel's rows: each key with what it does (a second key for the
+/// same action reads "same as n").
+pub fn key_help() -> Vec<(&'static str, String)> {
+    KEYS.iter()
+        .enumerate()
+        .map(|(i, (k, a))| {
+            let what = match KEYS[..i].iter().find(|(_, b)| b == a) {
+                Some((first, _)) => format!("same as {first}"),
+                None => a.describe(),
+            };
+            (*k, what)
+        })
+        .collect()
+}
 
 /// The data-less actions keys map to (see [`KEYS`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,6 +125,26 @@ pub enum KeyAction {
 }
 
 impl KeyAction {
+    /// What it does, in the words both front ends' help uses
+    /// ([`present::Move::describe`]).
+    pub fn describe(self) -> String {
+        let m = match self {
+            KeyAction::StepOver => Move::StepOver,
+            KeyAction::StepInto => Move::StepInto,
+            KeyAction::Finish => Move::Finish,
+            KeyAction::Back => Move::Back,
+            KeyAction::RunToEnd => Move::RunToEnd,
+            KeyAction::Restart => Move::Restart,
+            KeyAction::SemanticsPrev => Move::SemanticsPrev,
+            KeyAction::SemanticsNext => Move::SemanticsNext,
+            KeyAction::FocusToggle => Move::FocusToggle,
+            KeyAction::FocusGoto => Move::Goto,
+            KeyAction::ToggleHelp => return "this help".into(),
+            KeyAction::CloseHelp => return "close the help".into(),
+        };
+        m.describe()
+    }
+
     /// The action.
     pub fn action(self) -> Action {
         match self {
@@ -131,7 +166,7 @@ impl KeyAction {
 
 /// What `key` (a `KeyboardEvent.key` value, case-sensitive) does.
 pub fn key_action(key: &str) -> Option<Action> {
-    KEYS.iter().find(|(k, _, _)| *k == key).map(|(_, a, _)| a.action())
+    KEYS.iter().find(|(k, _)| *k == key).map(|(_, a)| a.action())
 }
 
 pub use notifier_lab_core::present::{EventKind, Item, LOG_LIMIT, LogEvent, LogStep, Section};

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use notifier_lab_core::Semantics;
+use notifier_lab_core::present::Move;
 use notifier_lab_core::scenario::BUILTIN;
 
 /// A key, independent of the terminal library (so the table and the
@@ -127,18 +127,10 @@ impl Action {
     /// One-line description for the help overlay. The semantics ids and
     /// scenario names are read from [`Semantics::ALL`] and [`BUILTIN`].
     pub fn describe(self) -> String {
-        let semantics = || Semantics::ALL.map(|s| s.id()).join("/");
+        if let Some(m) = self.as_move() {
+            return m.describe();
+        }
         let text = match self {
-            Action::Next => "next: run to the next statement at this depth (steps over calls), both sides",
-            Action::StepInto => "step into: execute one statement, both sides",
-            Action::Finish => "finish: run until the current function returns, both sides",
-            Action::Back => "back one statement, both sides (instant: the run is recorded)",
-            Action::Goto => "go to a step number (focused side) or a milestone name (both sides)",
-            Action::RunToEnd => "run both sides to the end",
-            Action::Restart => "restart both sides",
-            Action::FocusToggle => "focus the other side",
-            Action::SemanticsPrev => return format!("focused side: previous semantics ({})", semantics()),
-            Action::SemanticsNext => return format!("focused side: next semantics ({})", semantics()),
             Action::ChooseScenario => {
                 let names: Vec<&str> = BUILTIN.iter().map(|(name, _, _)| *name).collect();
                 return format!("choose the scenario ({})", names.join(", "));
@@ -150,8 +142,28 @@ impl Action {
             Action::ScrollLogDown => "scroll the focused side's event log down",
             Action::SwitchKeymap => "switch between the default and vim keymaps",
             Action::Quit => "quit",
+            // The walkthrough's moves: described by `as_move`.
+            _ => "",
         };
         text.to_string()
+    }
+
+    /// The walkthrough move this action is, if it is one (its words are
+    /// the core's, shared with the browser demo).
+    pub fn as_move(self) -> Option<Move> {
+        Some(match self {
+            Action::Next => Move::StepOver,
+            Action::StepInto => Move::StepInto,
+            Action::Finish => Move::Finish,
+            Action::Back => Move::Back,
+            Action::Goto => Move::Goto,
+            Action::RunToEnd => Move::RunToEnd,
+            Action::Restart => Move::Restart,
+            Action::FocusToggle => Move::FocusToggle,
+            Action::SemanticsPrev => Move::SemanticsPrev,
+            Action::SemanticsNext => Move::SemanticsNext,
+            _ => return None,
+        })
     }
 
     /// Short label for the hint bar.
