@@ -69,8 +69,22 @@ pub struct UnknownName {
 
 impl std::fmt::Display for UnknownName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "unknown {} `{}`; expected one of: {}", self.kind, self.given, self.valid.join(", "))
+        write!(f, "unknown {} `{}`; expected one of: {}", self.kind, escape(&self.given), self.valid.join(", "))
     }
 }
 
 impl std::error::Error for UnknownName {}
+
+/// `s` with every control character (escape sequences, newlines, ...)
+/// written as a Rust escape (`\u{1b}`, `\n`), for echoing input that came
+/// from a file or the command line to a terminal.
+pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(char::is_control) {
+        s.chars()
+            .map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() })
+            .collect::<String>()
+            .into()
+    } else {
+        s.into()
+    }
+}
