@@ -30,6 +30,7 @@ pub mod actor;
 pub mod checker;
 pub mod compare;
 pub mod event;
+pub mod fuzzing;
 pub mod invariants;
 pub mod kernel;
 pub mod link;
