@@ -26,6 +26,12 @@
 //! in the same order). Where threads are unavailable (`wasm32`), one
 //! worker runs on the calling thread.
 //!
+//! Limits: a depth is expanded in batches of frontier states (merged in
+//! frontier order, so the result does not depend on them), each small
+//! enough that its worst case fits `Options::max_states` and the memory
+//! estimate fits `Options::max_memory`; between batches the search checks
+//! `Options::cancel` and reports `Options::progress`.
+//!
 //! Shortest counterexamples: states are expanded in order of their depth,
 //! so the first transition raising a violation id starts from a state of
 //! minimal depth, and the parent chain of that state is a shortest path to
