@@ -159,17 +159,25 @@ impl Comparison {
                 b.id(),
                 step(r.right_step)
             );
-            if r.left_calls != r.right_calls {
-                let _ = writeln!(out, "   callbacks since previous milestone:");
+            // Both sides' callbacks whenever there are any, marked `differ`
+            // when they are not the same list.
+            if !r.left_calls.is_empty() || !r.right_calls.is_empty() {
+                let same = r.left_calls == r.right_calls;
                 let _ = writeln!(
                     out,
-                    "     {:<9} {}",
+                    "   callbacks since previous milestone ({}):",
+                    if same { "same on both sides" } else { "differ" }
+                );
+                let mark = if same { " " } else { "*" };
+                let _ = writeln!(
+                    out,
+                    "   {mark} {:<9} {}",
                     a.id(),
                     if r.left_calls.is_empty() { "-".into() } else { r.left_calls.join(", ") }
                 );
                 let _ = writeln!(
                     out,
-                    "     {:<9} {}",
+                    "   {mark} {:<9} {}",
                     b.id(),
                     if r.right_calls.is_empty() { "-".into() } else { r.right_calls.join(", ") }
                 );

@@ -2,7 +2,7 @@
 //! runs, what the guest does, and, like a herd7 litmus test, the expected
 //! result per semantics. See `scenarios/README.md` for the format.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -24,6 +24,32 @@ pub const BUILTIN: &[(&str, &str, &str)] = &[
     ("cow", "scenarios/cow.toml", include_str!("../../scenarios/cow.toml")),
     ("uprobe", "scenarios/uprobe.toml", include_str!("../../scenarios/uprobe.toml")),
 ];
+
+/// Largest page frame number a `[[page]]` may have. The explorer's pool
+/// pages (one per writing actor) get pfns above the largest one, 0x100
+/// apart, so with at most [`MAX_ACTORS`] actors they stay far below
+/// `u64::MAX` and never collide with a scenario page.
+pub const MAX_PFN: u64 = 0xffff_ffff;
+/// Largest `refcount` of a `[[page]]`: half the explorer's field width
+/// (±511), the other half is room for the references the threads take.
+pub const MAX_REFCOUNT: i64 = 255;
+/// Largest `mapcount` of a `[[page]]`: half the explorer's field width
+/// (±255), the other half is room for the mappings the threads add.
+pub const MAX_MAPCOUNT: i64 = 127;
+/// Most `[[page]]` tables (the explorer encodes a pfn in 8 bits; the
+/// writing actors' pool pages count too).
+pub const MAX_PAGES: usize = 255;
+/// Most `[[guest]]` operations.
+pub const MAX_GUEST_OPS: usize = 64;
+/// Most actors (`actors`, `check --actors`).
+pub const MAX_ACTORS: usize = 250;
+/// Largest `kvm.gfn` (the explorer encodes a gfn in 32 bits).
+pub const MAX_GFN: u64 = 0xffff_ffff;
+/// Largest `host.addr`: the x86-64 user address space (47 bits).
+pub const MAX_ADDR: u64 = (1 << 47) - 1;
+/// Largest input file the command line reads (scenario and counterexample
+/// files); the caller checks it before reading.
+pub const MAX_FILE_BYTES: u64 = 4 << 20;
 
 /// The host kernel path a scenario runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -51,7 +77,7 @@ impl HostPath {
     /// The outermost function.
     pub fn entry(self) -> FuncId {
         match self {
-            HostPath::KsmMerge => FuncId::TryToMergeOneOage,
+            HostPath::KsmMerge => FuncId::TryToMergeOnePage,
             HostPath::CowWriteFault => FuncId::HandlePteFault,
             HostPath::UprobeInstall => FuncId::UprobeWriteOpcode,
         }
@@ -91,8 +117,8 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 #[serde(deny_unknown_fields)]
 struct RawScenario {
     name: Spanned<String>,
-    title: String,
-    description: String,
+    title: Spanned<String>,
+    description: Spanned<String>,
     path: Spanned<String>,
     #[serde(default)]
     notifiers: Option<Spanned<Vec<Spanned<String>>>>,
@@ -100,14 +126,14 @@ struct RawScenario {
     actors: Option<Spanned<Vec<Spanned<String>>>>,
     host: RawHost,
     #[serde(rename = "page")]
-    pages: Vec<RawPage>,
+    pages: Spanned<Vec<RawPage>>,
     pte: RawPte,
     #[serde(default)]
     kvm: Option<RawKvm>,
     #[serde(default)]
     gru: Option<RawGru>,
     #[serde(default)]
-    guest: Vec<RawGuest>,
+    guest: Option<Spanned<Vec<RawGuest>>>,
     #[serde(default)]
     expect: Vec<Spanned<toml::Table>>,
     #[serde(default)]
@@ -117,7 +143,7 @@ struct RawScenario {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawHost {
-    addr: u64,
+    addr: Spanned<i64>,
     page: Spanned<String>,
     kpage: Spanned<String>,
     #[serde(default)]
@@ -129,11 +155,11 @@ struct RawHost {
 #[serde(deny_unknown_fields)]
 struct RawPage {
     name: Spanned<String>,
-    pfn: u64,
+    pfn: Spanned<i64>,
     #[serde(default)]
-    refcount: i32,
+    refcount: Option<Spanned<i64>>,
     #[serde(default)]
-    mapcount: i32,
+    mapcount: Option<Spanned<i64>>,
     #[serde(default)]
     flags: Vec<Spanned<String>>,
     #[serde(default)]
@@ -159,7 +185,7 @@ struct RawMapping {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawKvm {
-    gfn: u64,
+    gfn: Spanned<i64>,
     #[serde(default)]
     spte: Option<RawMapping>,
 }
@@ -268,6 +294,30 @@ impl Ctx<'_> {
         Err(ScenarioError { file: self.file.to_string(), line, column, message: message.into() })
     }
 
+    /// `v` within `lo..=hi`, shown in hex when `hex`.
+    fn range(&self, v: &Spanned<i64>, what: &str, lo: i64, hi: u64, hex: bool) -> Result<u64, ScenarioError> {
+        let x = *v.get_ref();
+        if x < lo || x as u64 > hi {
+            let shown = if hex && x >= 0 { format!("{x:#x}") } else { x.to_string() };
+            let (lo, hi) =
+                if hex { (format!("{lo:#x}"), format!("{hi:#x}")) } else { (lo.to_string(), hi.to_string()) };
+            return self.err(v.span(), format!("{what} = {shown} is out of range: expected {lo} to {hi}"));
+        }
+        Ok(x as u64)
+    }
+
+    /// Rejects control characters (except newlines and tabs when
+    /// `multiline`): they would be sent to the terminal as they are.
+    fn printable(&self, s: &Spanned<String>, what: &str, multiline: bool) -> Result<(), ScenarioError> {
+        match s.get_ref().chars().find(|&c| c.is_control() && !(multiline && (c == '\n' || c == '\t'))) {
+            Some(c) => self.err(
+                s.span(),
+                format!("`{what}` contains the control character U+{:04X}; only printable text is allowed", c as u32),
+            ),
+            None => Ok(()),
+        }
+    }
+
     fn one_of<T: Copy>(&self, s: &Spanned<String>, what: &str, valid: &[(T, &str)]) -> Result<T, ScenarioError> {
         match valid.iter().find(|(_, n)| *n == s.get_ref().as_str()) {
             Some((v, _)) => Ok(*v),
@@ -286,6 +336,7 @@ impl Ctx<'_> {
 impl Scenario {
     /// Parses scenario text; `file` is used in error messages.
     pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
+        let file = &crate::names::escape(file);
         let cx = Ctx { file, text };
         let raw: RawScenario = match toml::from_str(text) {
             Ok(r) => r,
@@ -295,6 +346,9 @@ impl Scenario {
                 return cx.err(span, msg);
             }
         };
+        cx.printable(&raw.name, "name", false)?;
+        cx.printable(&raw.title, "title", false)?;
+        cx.printable(&raw.description, "description", true)?;
         let path = cx.one_of(&raw.path, "host path", &HostPath::ALL)?;
         let notifiers = match &raw.notifiers {
             None => NotifierId::DEFAULT.to_vec(),
@@ -306,26 +360,38 @@ impl Scenario {
                         Err(e) => return cx.err(n.span(), e.to_string()),
                     };
                     if out.contains(&id) {
-                        return cx.err(n.span(), format!("notifier `{id}` listed twice"));
+                        return cx.err(n.span(), format!("duplicate notifier `{id}`: each may be listed once"));
                     }
                     out.push(id);
                 }
                 out
             }
         };
+        if raw.pages.get_ref().len() > MAX_PAGES {
+            let at = raw.pages.get_ref()[MAX_PAGES].name.span();
+            return cx
+                .err(at, format!("{} [[page]] tables: at most {MAX_PAGES} are supported", raw.pages.get_ref().len()));
+        }
         let mut pages: Vec<Page> = Vec::new();
-        for p in &raw.pages {
-            if pages.iter().any(|q| *q.name == **p.name.get_ref()) {
+        let (mut names, mut pfns) = (HashSet::new(), HashSet::new());
+        for p in raw.pages.get_ref() {
+            cx.printable(&p.name, "page name", false)?;
+            if !names.insert(p.name.get_ref().as_str()) {
                 return cx.err(p.name.span(), format!("page `{}` defined twice", p.name.get_ref()));
             }
-            if pages.iter().any(|q| q.pfn == p.pfn) {
-                return cx.err(p.name.span(), format!("pfn {:#x} used by two pages", p.pfn));
+            let pfn = cx.range(&p.pfn, "pfn", 1, MAX_PFN, true)?;
+            if !pfns.insert(pfn) {
+                return cx.err(p.pfn.span(), format!("pfn {pfn:#x} used by two pages"));
             }
+            let count = |v: &Option<Spanned<i64>>, what, max: i64| match v {
+                Some(v) => cx.range(v, what, 0, max as u64, false).map(|x| x as i32),
+                None => Ok(0),
+            };
             let mut page = Page {
-                pfn: p.pfn,
+                pfn,
                 name: p.name.get_ref().as_str().into(),
-                refcount: p.refcount,
-                mapcount: p.mapcount,
+                refcount: count(&p.refcount, "refcount", MAX_REFCOUNT)?,
+                mapcount: count(&p.mapcount, "mapcount", MAX_MAPCOUNT)?,
                 anon: false,
                 ksm: false,
                 locked_by: None,
@@ -381,7 +447,7 @@ impl Scenario {
             &[(MmapSem::Free, "free"), (MmapSem::Read, "read"), (MmapSem::Write, "write")],
         )?;
         let host = HostArgs {
-            addr: raw.host.addr,
+            addr: cx.range(&raw.host.addr, "host.addr", 0, MAX_ADDR, true)?,
             page: lookup(&raw.host.page)?,
             kpage: lookup(&raw.host.kpage)?,
             opcode: raw.host.opcode.unwrap_or(0xcc),
@@ -412,6 +478,9 @@ impl Scenario {
                 return cx
                     .err(raw.host.kpage.span(), "ksm_merge merges into an existing KSM page: kpage must not be free");
             }
+            HostPath::KsmMerge if host.kpage == host.page => {
+                return cx.err(raw.host.kpage.span(), "ksm_merge merges two different pages: kpage must not be page");
+            }
             _ => {}
         }
         if host.page != pte_pfn {
@@ -436,16 +505,17 @@ impl Scenario {
             Ok((pfn, m.writable))
         };
         let (gfn, spte) = match &raw.kvm {
-            Some(k) => (
-                k.gfn,
-                match &k.spte {
+            Some(k) => {
+                let gfn = cx.range(&k.gfn, "kvm.gfn", 0, MAX_GFN, true)?;
+                let spte = match &k.spte {
                     Some(m) => {
                         let (pfn, writable) = mapping(m)?;
-                        Some(Spte { gfn: k.gfn, pfn, writable })
+                        Some(Spte { gfn, pfn, writable })
                     }
                     None => None,
-                },
-            ),
+                };
+                (gfn, spte)
+            }
             None => (0x10, None),
         };
         let gru_tlb = match raw.gru.as_ref().and_then(|g| g.tlb.as_ref()) {
@@ -458,6 +528,12 @@ impl Scenario {
         let actors = match &raw.actors {
             None => Vec::new(),
             Some(list) => {
+                if list.get_ref().len() > MAX_ACTORS {
+                    return cx.err(
+                        list.span(),
+                        format!("{} actors: at most {MAX_ACTORS} are supported", list.get_ref().len()),
+                    );
+                }
                 let mut out = Vec::new();
                 for a in list.get_ref() {
                     match Actor::parse(a.get_ref()) {
@@ -468,18 +544,35 @@ impl Scenario {
                 if let Err(e) = actors_fit(&out, &notifiers) {
                     return cx.err(list.span(), e);
                 }
+                let pool = out.iter().filter(|a| a.writes()).count();
+                if pages.len() + pool > MAX_PAGES {
+                    return cx.err(
+                        list.span(),
+                        format!(
+                            "{} pages and {pool} writing actors (each gets a pool page): at most {MAX_PAGES} pages are supported",
+                            pages.len()
+                        ),
+                    );
+                }
                 out
             }
         };
         let mut guest = Vec::new();
-        for g in &raw.guest {
+        let raw_guest = raw.guest.as_ref().map_or(&[][..], |g| &g.get_ref()[..]);
+        if raw_guest.len() > MAX_GUEST_OPS {
+            return cx.err(
+                raw_guest[MAX_GUEST_OPS].op.span(),
+                format!("{} [[guest]] operations: at most {MAX_GUEST_OPS} are supported", raw_guest.len()),
+            );
+        }
+        for g in raw_guest {
             let write = cx.one_of(&g.op, "guest op", &[(false, "read"), (true, "write")])?;
             guest.push(GuestOp { write, value: g.value });
         }
         let mut scenario = Scenario {
             name: raw.name.get_ref().clone(),
-            title: raw.title,
-            description: raw.description,
+            title: raw.title.into_inner(),
+            description: raw.description.into_inner(),
             path,
             notifiers,
             host,
@@ -605,6 +698,9 @@ fn parse_expectation(
                     return cx.err(span, "[[expect]] notifiers must be strings");
                 };
                 match NotifierId::parse(s) {
+                    Ok(n) if out.contains(&n) => {
+                        return cx.err(span, format!("[[expect]]: duplicate notifier `{n}`: each may be listed once"));
+                    }
                     Ok(n) => out.push(n),
                     Err(err) => return cx.err(span, format!("[[expect]]: {err}")),
                 }
@@ -613,6 +709,14 @@ fn parse_expectation(
         }
         Some(_) => return cx.err(span, "[[expect]] notifiers must be an array of notifier ids"),
     };
+    if let Some((key, v)) = first_float("", &table) {
+        return cx.err(
+            span,
+            format!(
+                "[[expect]]: `{key}` = {v}: the summary holds integers only (write a whole number, no decimal point)"
+            ),
+        );
+    }
     let expected = match serde_json::to_value(&table) {
         Ok(v) => v,
         Err(err) => return cx.err(span, format!("[[expect]]: {err}")),
@@ -626,6 +730,20 @@ fn parse_expectation(
     }
     let (line, column) = line_col(cx.text, span.start);
     Ok(Expectation { semantics: sem, notifiers, expected, location: format!("{}:{}:{}", cx.file, line, column) })
+}
+
+/// The first float in `table` (the summary has none, and `nan` has no
+/// JSON form), with its dotted key.
+fn first_float(path: &str, table: &toml::Table) -> Option<(String, f64)> {
+    fn walk(path: String, v: &toml::Value) -> Option<(String, f64)> {
+        match v {
+            toml::Value::Float(f) => Some((path, *f)),
+            toml::Value::Table(t) => first_float(&path, t),
+            toml::Value::Array(a) => a.iter().find_map(|x| walk(path.clone(), x)),
+            _ => None,
+        }
+    }
+    table.iter().find_map(|(k, v)| walk(if path.is_empty() { k.clone() } else { format!("{path}.{k}") }, v))
 }
 
 /// Every actor's notifier is registered.
@@ -670,6 +788,9 @@ fn parse_verdict(
             let mut out = Vec::new();
             for n in string_list(x, "notifiers").or_else(|e| cx.err(span.clone(), e))? {
                 match NotifierId::parse(&n) {
+                    Ok(n) if out.contains(&n) => {
+                        return cx.err(span, format!("[[verdict]]: duplicate notifier `{n}`: each may be listed once"));
+                    }
                     Ok(n) => out.push(n),
                     Err(err) => return cx.err(span, format!("[[verdict]]: {err}")),
                 }
@@ -686,6 +807,9 @@ fn parse_verdict(
                     Ok(a) => out.push(a),
                     Err(err) => return cx.err(span, format!("[[verdict]]: {err}")),
                 }
+            }
+            if out.len() > MAX_ACTORS {
+                return cx.err(span, format!("[[verdict]]: {} actors: at most {MAX_ACTORS} are supported", out.len()));
             }
             out
         }
@@ -779,7 +903,8 @@ fn compare_subset(path: &str, expected: &serde_json::Value, actual: &serde_json:
             }
         }
         (e, a) if e == a => {}
-        (Value::Number(e), Value::Number(a)) if e.as_f64() == a.as_f64() => {}
+        // Integers compare exactly (`e == a` above); a float never equals
+        // the summary's integers (parsing rejects them anyway).
         (e, a) => out.push(format!("{path}: expected {e}, model says {a}")),
     }
 }

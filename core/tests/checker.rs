@@ -297,7 +297,7 @@ fn max_states_stops_the_search_and_says_so() {
         Semantics::Wrapped,
         &KVM_GRU,
         &[Actor::HostWrite, Actor::GruRead],
-        Options { max_states: 500 },
+        Options { max_states: 500, ..Options::default() },
     )
     .unwrap();
     assert!(!r.complete);

@@ -1,17 +1,40 @@
 //! Subcommands: `trace`, `compare`, `list`, `verify`, `check`; the global
 //! `--replay FILE` opens a saved counterexample in the walkthrough.
+//!
+//! Everything goes to stdout through [`Out`], which turns a write error
+//! into [`Fail::Stdout`] instead of a panic: a closed pipe ends the
+//! program quietly with status 0, any other error is reported on stderr
+//! with status 2.
 
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::Path;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
-use notifier_lab_core::checker::{self, Counterexample, Options, Outcome};
+use notifier_lab_core::checker::{self, Counterexample, Options, Outcome, Progress, ProgressFn, Report};
 use notifier_lab_core::event::ViolationId;
-use notifier_lab_core::{Actor, NotifierId, Scenario, Semantics, Trace, compare};
+use notifier_lab_core::scenario::MAX_FILE_BYTES;
+use notifier_lab_core::{Actor, NotifierId, Scenario, Semantics, Trace, compare, escape};
+
+/// Exit statuses, as `--help` prints them.
+const EXIT_CODES: &str = "Exit status:
+  0  success (also when stdout is a pipe closed early, as by `| head`)
+  1  a check failed: `verify` found a FAIL, `check` a [[verdict]] mismatch,
+     or `check --save` had nothing to save (the report is printed first)
+  2  usage or input error (one line on stderr, `file:line:column` for
+     files), or stdout could not be written (`notifier-lab: stdout: ...`)
+  3  `check` stopped before exploring everything (--max-states,
+     --max-memory or Ctrl-C): its `not found` results are not proofs";
+
+/// Status of a search that stopped early.
+const EXIT_INCOMPLETE: u8 = 3;
 
 /// Watch the 2012 mmu_notifier regression happen, one kernel statement at a time.
 #[derive(Parser, Debug)]
-#[command(name = "notifier-lab", version, about, long_about = None)]
+#[command(name = "notifier-lab", version, about, long_about = None, after_help = EXIT_CODES)]
 pub struct Cli {
     /// Open a counterexample saved by `check --save` in the walkthrough.
     #[arg(long, value_name = "FILE")]
@@ -35,8 +58,8 @@ pub enum Command {
         /// original | wrapped | patched
         #[arg(long, short)]
         semantics: String,
-        /// Comma-separated notifier ids (kvm,gru,amd_iommu_v2,xen_gntdev,sleepable);
-        /// default: the scenario's set.
+        /// Comma-separated notifier ids (kvm,gru,amd_iommu_v2,xen_gntdev,sleepable),
+        /// `none` or `all`; default: the scenario's set.
         #[arg(long, short)]
         notifiers: Option<String>,
         #[arg(long, short, value_enum, default_value = "text")]
@@ -50,7 +73,7 @@ pub enum Command {
         left: String,
         /// Right semantics.
         right: String,
-        /// Comma-separated notifier ids; default: the scenario's set.
+        /// Comma-separated notifier ids, `none` or `all`; default: the scenario's set.
         #[arg(long, short)]
         notifiers: Option<String>,
     },
@@ -64,13 +87,16 @@ pub enum Command {
     /// Explore every interleaving of a scenario's threads and report each
     /// violation with a shortest counterexample and, for a built-in
     /// scenario, its browser demo link (`demo: index.html#v1/...`).
+    /// Without --semantics, runs every configuration the file's
+    /// [[verdict]] tables name and compares the verdicts.
+    #[command(after_help = EXIT_CODES)]
     Check {
         /// Built-in scenario name or path to a .toml file (not with --all).
         scenario: Option<String>,
-        /// original | wrapped | patched
+        /// original | wrapped | patched; without it, the [[verdict]] configurations.
         #[arg(long, short)]
         semantics: Option<String>,
-        /// Comma-separated notifier ids; default: the scenario's set.
+        /// Comma-separated notifier ids, `none` or `all`; default: the scenario's set.
         #[arg(long, short)]
         notifiers: Option<String>,
         /// Comma-separated actors, repeats allowed (host_write, vcpu_read,
@@ -83,7 +109,7 @@ pub enum Command {
         /// Save a counterexample (the first violation found, or --violation).
         #[arg(long, value_name = "FILE")]
         save: Option<String>,
-        /// Which violation --save writes.
+        /// Which violation --save writes (needs --save).
         #[arg(long)]
         violation: Option<String>,
         /// Every built-in scenario x semantics with its default actors, as
@@ -93,12 +119,104 @@ pub enum Command {
         /// Stop after this many distinct states.
         #[arg(long, default_value_t = Options::default().max_states)]
         max_states: usize,
+        /// Stop before the search's estimated memory would pass this (bytes,
+        /// or with a suffix: 512MiB, 4GiB, 2G).
+        #[arg(long, default_value = "4GiB", value_parser = parse_bytes)]
+        max_memory: usize,
     },
 }
 
+/// `4GiB`, `512MiB`, `2G`, `1000000`: a byte count.
+fn parse_bytes(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: usize = num.parse().map_err(|_| format!("`{}`: expected a byte count like 4GiB or 512MiB", escape(s)))?;
+    let mult: usize = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        "t" | "tb" | "tib" => 1 << 40,
+        _ => return Err(format!("`{}`: unknown unit; expected B, KiB, MiB, GiB or TiB", escape(s))),
+    };
+    n.checked_mul(mult).ok_or_else(|| format!("`{}` is too large", escape(s)))
+}
+
+/// Why the command line stops early.
+#[derive(Debug)]
+pub enum Fail {
+    /// A usage or input error: one line, exit status 2.
+    Usage(String),
+    /// Writing to stdout failed.
+    Stdout(io::Error),
+}
+
+impl From<String> for Fail {
+    fn from(s: String) -> Fail {
+        Fail::Usage(s)
+    }
+}
+
+impl From<&str> for Fail {
+    fn from(s: &str) -> Fail {
+        Fail::Usage(s.to_string())
+    }
+}
+
+/// Standard output, locked; every write error becomes [`Fail::Stdout`].
+struct Out(io::StdoutLock<'static>);
+
+impl Out {
+    fn new() -> Out {
+        Out(io::stdout().lock())
+    }
+
+    fn print(&mut self, s: &str) -> Result<(), Fail> {
+        self.0.write_all(s.as_bytes()).map_err(Fail::Stdout)
+    }
+
+    fn flush(&mut self) -> Result<(), Fail> {
+        self.0.flush().map_err(Fail::Stdout)
+    }
+}
+
+/// One line on stderr; a failure to write it is ignored (there is nowhere
+/// left to report it), never a panic.
+fn note(s: &str) {
+    let _ = writeln!(io::stderr(), "{s}");
+}
+
+/// Reads an input file: a regular file of at most [`MAX_FILE_BYTES`],
+/// checked before reading, in UTF-8.
+pub fn read_input(path: &str) -> Result<String, String> {
+    let shown = escape(path);
+    let meta = std::fs::metadata(path).map_err(|e| format!("{shown}: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("{shown}: not a regular file"));
+    }
+    let limit = format!("input files are limited to {} MiB", MAX_FILE_BYTES >> 20);
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!("{shown}: {} bytes: {limit}", meta.len()));
+    }
+    let mut bytes = Vec::new();
+    let file = std::fs::File::open(path).map_err(|e| format!("{shown}: {e}"))?;
+    // The file may have grown since the check.
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| format!("{shown}: {e}"))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!("{shown}: {limit}"));
+    }
+    String::from_utf8(bytes).map_err(|e| format!("{shown}: not UTF-8 text ({e})"))
+}
+
+/// Whether a scenario argument names a file (else a built-in scenario).
+fn is_file_spec(spec: &str) -> bool {
+    spec.ends_with(".toml") || spec.contains('/')
+}
+
 fn load(spec: &str) -> Result<Scenario, String> {
-    if spec.ends_with(".toml") || spec.contains('/') {
-        let text = std::fs::read_to_string(spec).map_err(|e| format!("{spec}: {e}"))?;
+    if is_file_spec(spec) {
+        let text = read_input(spec)?;
         Scenario::parse(spec, &text).map_err(|e| e.to_string())
     } else {
         Scenario::builtin(spec).map_err(|e| e.to_string())
@@ -108,23 +226,40 @@ fn load(spec: &str) -> Result<Scenario, String> {
 fn notifiers(s: &Scenario, arg: &Option<String>) -> Result<Vec<NotifierId>, String> {
     match arg {
         None => Ok(s.notifiers.clone()),
-        Some(list) => NotifierId::parse_list(list).map_err(|e| e.to_string()),
+        Some(list) => NotifierId::parse_list(list),
     }
 }
 
-/// Runs the command line; errors print one clear line and exit 2.
+fn semantics(s: &str) -> Result<Semantics, String> {
+    Semantics::parse(s).map_err(|e| e.to_string())
+}
+
+fn json_text(v: &serde_json::Value) -> Result<String, String> {
+    serde_json::to_string_pretty(v).map(|s| s + "\n").map_err(|e| e.to_string())
+}
+
+/// Runs the command line. See [`EXIT_CODES`].
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    let mut out = Out::new();
+    let result = run(cli, &mut out).and_then(|code| out.flush().map(|()| code));
+    match result {
         Ok(code) => code,
-        Err(e) => {
-            eprintln!("notifier-lab: {e}");
+        Err(Fail::Stdout(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(Fail::Stdout(e)) => {
+            note(&format!("notifier-lab: stdout: {e}"));
+            ExitCode::from(2)
+        }
+        Err(Fail::Usage(e)) => {
+            // Anything echoed from the input is shown with its control
+            // characters escaped.
+            note(&format!("notifier-lab: {}", escape(&e)));
             ExitCode::from(2)
         }
     }
 }
 
-fn run(cli: Cli) -> Result<ExitCode, String> {
+fn run(cli: Cli, out: &mut Out) -> Result<ExitCode, Fail> {
     if let Some(file) = &cli.replay {
         if cli.command.is_some() {
             return Err("--replay opens the walkthrough; it takes no subcommand".into());
@@ -138,77 +273,191 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         return Ok(notifier_lab_tui::app::run());
     };
     match command {
-        Command::Trace { scenario, semantics, notifiers: n, format } => {
+        Command::Trace { scenario, semantics: sem, notifiers: n, format } => {
             let s = load(&scenario)?;
-            let sem = Semantics::parse(&semantics).map_err(|e| e.to_string())?;
+            let sem = semantics(&sem)?;
             let n = notifiers(&s, &n)?;
             let t = Trace::run(&s, sem, &n);
             match format {
-                Format::Text => print!("{}", t.to_text()),
-                Format::Json => println!("{}", serde_json::to_string_pretty(&t.to_json()).map_err(|e| e.to_string())?),
+                Format::Text => out.print(&t.to_text())?,
+                Format::Json => out.print(&json_text(&t.to_json())?)?,
             }
         }
         Command::Compare { scenario, left, right, notifiers: n } => {
             let s = load(&scenario)?;
-            let l = Semantics::parse(&left).map_err(|e| e.to_string())?;
-            let r = Semantics::parse(&right).map_err(|e| e.to_string())?;
+            let (l, r) = (semantics(&left)?, semantics(&right)?);
             let n = notifiers(&s, &n)?;
-            print!("{}", compare(&s, l, r, &n).to_text());
+            out.print(&compare(&s, l, r, &n).to_text())?;
         }
-        Command::List => print!("{}", list_text()),
-        Command::Check { scenario, semantics, notifiers: n, actors, format, save, violation, all, max_states } => {
-            let options = Options { max_states };
+        Command::List => out.print(&list_text())?,
+        Command::Check {
+            scenario,
+            semantics: sem,
+            notifiers: n,
+            actors,
+            format,
+            save,
+            violation,
+            all,
+            max_states,
+            max_memory,
+        } => {
+            let cancel = Arc::new(AtomicBool::new(false));
+            let options = Options {
+                max_states,
+                max_memory,
+                cancel: Some(cancel.clone()),
+                progress: io::stderr().is_terminal().then(progress_line),
+            };
             if all {
-                if scenario.is_some() || semantics.is_some() || save.is_some() {
-                    return Err("check --all takes no scenario, --semantics or --save".into());
+                let extra: Vec<&str> = [
+                    (scenario.is_some(), "a scenario"),
+                    (sem.is_some(), "--semantics"),
+                    (n.is_some(), "--notifiers"),
+                    (actors.is_some(), "--actors"),
+                    (save.is_some(), "--save"),
+                    (violation.is_some(), "--violation"),
+                ]
+                .into_iter()
+                .filter_map(|(given, what)| given.then_some(what))
+                .collect();
+                if !extra.is_empty() {
+                    return Err(format!(
+                        "check --all runs every built-in scenario with its own configurations; it takes no {}",
+                        extra.join(", ")
+                    )
+                    .into());
                 }
-                return check_all(options, format);
+                let runs = Scenario::all_builtin()
+                    .into_iter()
+                    .flat_map(|s| {
+                        Semantics::ALL.map(|sem| Run {
+                            spec: s.name.clone(),
+                            semantics: sem,
+                            notifiers: s.notifiers.clone(),
+                            actors: s.actors.clone(),
+                            scenario: s.clone(),
+                        })
+                    })
+                    .collect();
+                return check_table(runs, &options, format, out, &cancel);
+            }
+            if violation.is_some() && save.is_none() {
+                return Err("--violation picks the counterexample --save writes; it needs --save".into());
             }
             let spec = scenario.ok_or("check needs a scenario (or --all)")?;
             let s = load(&spec)?;
-            let sem =
-                Semantics::parse(semantics.as_deref().ok_or("check needs --semantics")?).map_err(|e| e.to_string())?;
+            let Some(sem) = sem else {
+                // The configurations of the file's [[verdict]] tables.
+                if s.verdicts.is_empty() {
+                    return Err(format!(
+                        "check needs --semantics: {} has no [[verdict]] tables to check",
+                        escape(&spec)
+                    )
+                    .into());
+                }
+                let extra: Vec<&str> =
+                    [(n.is_some(), "--notifiers"), (actors.is_some(), "--actors"), (save.is_some(), "--save")]
+                        .into_iter()
+                        .filter_map(|(given, what)| given.then_some(what))
+                        .collect();
+                if !extra.is_empty() {
+                    return Err(format!(
+                        "without --semantics, check runs the configurations of the file's [[verdict]] tables; {} needs --semantics",
+                        extra.join(", ")
+                    )
+                    .into());
+                }
+                let runs = s
+                    .verdicts
+                    .iter()
+                    .map(|v| Run {
+                        spec: spec.clone(),
+                        semantics: v.semantics,
+                        notifiers: v.notifiers.clone(),
+                        actors: v.actors.clone(),
+                        scenario: s.clone(),
+                    })
+                    .collect();
+                return check_table(runs, &options, format, out, &cancel);
+            };
+            let sem = semantics(&sem)?;
             let n = notifiers(&s, &n)?;
             let a = match actors {
                 Some(list) => Actor::parse_list(&list).map_err(|e| e.to_string())?,
                 None => s.actors.clone(),
             };
+            // Known before the search, so a mistyped id costs no search.
+            let wanted = match &violation {
+                Some(v) => Some(ViolationId::ALL.into_iter().find(|x| x.id() == v).ok_or_else(|| {
+                    format!(
+                        "unknown violation `{}`; expected one of: {}",
+                        escape(v),
+                        ViolationId::ALL.map(|x| x.id()).join(", ")
+                    )
+                })?),
+                None => None,
+            };
             let start = Instant::now();
-            let r = checker::check(&s, sem, &n, &a, options)?;
+            let r = search(&s, sem, &n, &a, &options, &cancel)?;
             let secs = start.elapsed().as_secs_f64();
-            if let Some(file) = save {
-                let id = match violation {
-                    Some(v) => ViolationId::ALL.into_iter().find(|x| x.id() == v).ok_or_else(|| {
-                        format!(
-                            "unknown violation `{v}`; expected one of: {}",
-                            ViolationId::ALL.map(|x| x.id()).join(", ")
-                        )
-                    })?,
-                    None => r.violations.first().map(|f| f.id).ok_or("nothing to save: no violation was found")?,
-                };
-                let cx =
-                    r.counterexample(id, &spec).ok_or_else(|| format!("nothing to save: {} was not found", id.id()))?;
-                std::fs::write(&file, cx.to_toml()).map_err(|e| format!("{file}: {e}"))?;
-                eprintln!(
-                    "saved the {} counterexample ({} steps) to {file}; open it with: notifier-lab --replay {file}",
-                    id.id(),
-                    cx.schedule.len()
-                );
-            }
+            // The file's [[verdict]] for exactly this configuration, if any.
+            let verdict = s.verdicts.iter().find(|v| v.semantics == sem && v.notifiers == n && v.actors == a);
+            let bad = verdict.map(|v| verdict_mismatches(v, &r)).unwrap_or_default();
             // `spec`, not the scenario's name: a file named like a built-in
             // scenario may differ from it, and only built-ins have demo links.
             match format {
                 Format::Text => {
-                    print!("{}", r.to_text_with_links(&spec));
-                    println!("time {:.3} s | {:.0} distinct states/s", secs, r.distinct_states as f64 / secs.max(1e-9));
+                    out.print(&r.to_text_with_links(&spec))?;
+                    out.print(&format!(
+                        "time {:.3} s | {:.0} distinct states/s\n",
+                        secs,
+                        r.distinct_states as f64 / secs.max(1e-9)
+                    ))?;
+                    if let Some(v) = verdict {
+                        out.print(&verdict_text(&v.location, &bad))?;
+                    }
                 }
                 Format::Json => {
                     let mut j = r.to_json_with_links(&spec);
                     if let Some(o) = j.as_object_mut() {
                         o.insert("seconds".into(), serde_json::json!(secs));
+                        o.insert("verdict_location".into(), serde_json::json!(verdict.map(|v| &v.location)));
+                        o.insert("verdict_mismatches".into(), serde_json::json!(bad));
                     }
-                    println!("{}", serde_json::to_string_pretty(&j).map_err(|e| e.to_string())?);
+                    out.print(&json_text(&j)?)?;
                 }
+            }
+            out.flush()?;
+            let mut failed = !bad.is_empty();
+            if let Some(file) = save {
+                // After the report: a search is never thrown away.
+                let id = wanted.or_else(|| r.violations.first().map(|f| f.id));
+                match id.and_then(|id| r.counterexample(id, &saved_scenario_path(&spec, &file)).map(|cx| (id, cx))) {
+                    Some((id, cx)) => {
+                        std::fs::write(&file, cx.to_toml()).map_err(|e| format!("{}: {e}", escape(&file)))?;
+                        note(&format!(
+                            "saved the {} counterexample ({} steps) to {f}; open it with: notifier-lab --replay {f}",
+                            id.id(),
+                            cx.schedule.len(),
+                            f = escape(&file)
+                        ));
+                    }
+                    None => {
+                        let what = match wanted {
+                            Some(id) => format!("{} was not found", id.id()),
+                            None => "no violation was found".to_string(),
+                        };
+                        note(&format!("notifier-lab: nothing saved to {}: {what}", escape(&file)));
+                        failed = true;
+                    }
+                }
+            }
+            if failed {
+                return Ok(ExitCode::FAILURE);
+            }
+            if !r.complete {
+                return Ok(ExitCode::from(EXIT_INCOMPLETE));
             }
         }
         Command::Verify { files } => {
@@ -218,23 +467,31 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 files.iter().map(|f| load(f)).collect::<Result<_, _>>()?
             };
             let (mut passed, mut failed) = (0, 0);
+            let mut text = String::new();
             for s in &scenarios {
                 for c in s.check_expectations() {
                     let e = &c.expectation;
                     let ns: Vec<&str> = e.notifiers.iter().map(|n| n.id()).collect();
+                    let status = if c.mismatches.is_empty() { "ok  " } else { "FAIL" };
+                    text.push_str(&format!(
+                        "{status}  {:<8} {:<9} {:<22} {}\n",
+                        s.name,
+                        e.semantics.id(),
+                        ns.join(","),
+                        e.location
+                    ));
                     if c.mismatches.is_empty() {
                         passed += 1;
-                        println!("ok    {:<8} {:<9} {:<22} {}", s.name, e.semantics.id(), ns.join(","), e.location);
                     } else {
                         failed += 1;
-                        println!("FAIL  {:<8} {:<9} {:<22} {}", s.name, e.semantics.id(), ns.join(","), e.location);
                         for m in &c.mismatches {
-                            println!("        {m}");
+                            text.push_str(&format!("        {m}\n"));
                         }
                     }
                 }
             }
-            println!("{passed} passed, {failed} failed");
+            text.push_str(&format!("{passed} passed, {failed} failed\n"));
+            out.print(&text)?;
             if failed > 0 {
                 return Ok(ExitCode::FAILURE);
             }
@@ -243,42 +500,142 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Loads a counterexample file and its scenario, and checks that the
-/// schedule replays and raises the saved violation.
-pub fn load_replay(file: &str) -> Result<(Scenario, Counterexample), String> {
-    let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
-    let cx = Counterexample::parse(&text).map_err(|e| format!("{file}: {e}"))?;
-    let s = load(&cx.scenario)?;
-    cx.trace(&s).map_err(|e| format!("{file}: {e}"))?;
-    Ok((s, cx))
+/// The scenario a counterexample saved to `file` names: `spec` itself for
+/// a built-in scenario or when the file goes to the current folder, else
+/// the scenario file's absolute path (a relative path in a counterexample
+/// file is read relative to that file's folder).
+fn saved_scenario_path(spec: &str, file: &str) -> String {
+    if !is_file_spec(spec) || Path::new(spec).is_absolute() {
+        return spec.to_string();
+    }
+    let here = Path::new(file).parent().is_none_or(|d| d.as_os_str().is_empty());
+    if here {
+        return spec.to_string();
+    }
+    std::fs::canonicalize(spec).map(|p| p.to_string_lossy().into_owned()).unwrap_or_else(|_| spec.to_string())
 }
 
-/// One row of `check --all`: a scenario under one semantics with its
-/// default notifiers and actors.
-fn check_all(options: Options, format: Format) -> Result<ExitCode, String> {
+/// Runs the explorer with Ctrl-C setting `cancel` (a second Ctrl-C ends
+/// the program at once), and clears the progress line afterwards.
+fn search(
+    s: &Scenario,
+    sem: Semantics,
+    n: &[NotifierId],
+    a: &[Actor],
+    options: &Options,
+    cancel: &Arc<AtomicBool>,
+) -> Result<Report, String> {
+    // Registered in this order, a second signal (the flag already set)
+    // exits with 130, the usual status after SIGINT.
+    let ids = [
+        signal_hook::flag::register_conditional_shutdown(signal_hook::consts::SIGINT, 130, cancel.clone()),
+        signal_hook::flag::register(signal_hook::consts::SIGINT, cancel.clone()),
+    ];
+    let r = checker::check(s, sem, n, a, options.clone());
+    for id in ids.into_iter().flatten() {
+        signal_hook::low_level::unregister(id);
+    }
+    if options.progress.is_some() {
+        let _ = write!(io::stderr(), "\r\x1b[2K");
+    }
+    r
+}
+
+/// The progress line on stderr (when it is a terminal), redrawn in place
+/// at most ten times a second.
+fn progress_line() -> ProgressFn {
+    let start = Instant::now();
+    let last = std::sync::Mutex::new(None::<Instant>);
+    Arc::new(move |p: &Progress| {
+        let now = Instant::now();
+        let Ok(mut last) = last.lock() else { return };
+        if last.is_some_and(|t| now.duration_since(t) < Duration::from_millis(100)) {
+            return;
+        }
+        *last = Some(now);
+        let secs = now.duration_since(start).as_secs_f64().max(1e-3);
+        let _ = write!(
+            io::stderr(),
+            "\r\x1b[2K  exploring: depth {} ({}/{}) | {} distinct | {:.0} states/s | ~{} MiB (Ctrl-C: stop and report)",
+            p.depth,
+            p.expanded,
+            p.frontier,
+            p.distinct_states,
+            p.states as f64 / secs,
+            p.memory_bytes >> 20
+        );
+    })
+}
+
+/// `check FILE` / `check --all`: one configuration to run.
+struct Run {
+    /// How the scenario was named (a built-in name or a path).
+    spec: String,
+    scenario: Scenario,
+    semantics: Semantics,
+    notifiers: Vec<NotifierId>,
+    actors: Vec<Actor>,
+}
+
+/// Differences between a [[verdict]] and a report. A violation found
+/// contradicts `never` whether or not the search finished; `never` found
+/// nothing to contradict, but only a complete search confirms it.
+fn verdict_mismatches(v: &notifier_lab_core::scenario::Verdict, r: &Report) -> Vec<String> {
+    let mut bad = Vec::new();
+    for (id, want) in &v.expected {
+        let got = r.outcome(*id);
+        let decided = r.complete || got == Outcome::Sometimes;
+        if decided && got != *want {
+            bad.push(format!("{}: expected {}, explorer says {}", id.id(), want.id(), got.id()));
+        }
+    }
+    bad
+}
+
+fn verdict_text(location: &str, bad: &[String]) -> String {
+    if bad.is_empty() {
+        format!("verdict {location}: ok\n")
+    } else {
+        let mut s = format!("verdict {location}: FAIL\n");
+        for b in bad {
+            s.push_str(&format!("        {b}\n"));
+        }
+        s
+    }
+}
+
+/// Runs `runs` and prints a table of verdicts, each checked against the
+/// [[verdict]] of its configuration. Status 1 on a mismatch, else 3 when a
+/// search stopped early.
+fn check_table(
+    runs: Vec<Run>,
+    options: &Options,
+    format: Format,
+    out: &mut Out,
+    cancel: &Arc<AtomicBool>,
+) -> Result<ExitCode, Fail> {
     let total = Instant::now();
     let mut rows = Vec::new();
     let mut mismatches = 0;
-    for s in Scenario::all_builtin() {
-        for sem in Semantics::ALL {
-            let start = Instant::now();
-            let r = checker::check(&s, sem, &s.notifiers, &s.actors, options)?;
-            let secs = start.elapsed().as_secs_f64();
-            // The file's [[verdict]] for exactly this configuration, if any.
-            let verdict =
-                s.verdicts.iter().find(|v| v.semantics == sem && v.notifiers == s.notifiers && v.actors == s.actors);
-            let mut bad = Vec::new();
-            if let Some(v) = verdict {
-                for (id, want) in &v.expected {
-                    if r.outcome(*id) != *want || (!r.complete && *want == Outcome::Never) {
-                        bad.push(format!("{}: expected {}, explorer says {}", id.id(), want.id(), r.outcome(*id).id()));
-                    }
-                }
-            }
-            mismatches += bad.len();
-            rows.push((s.name.clone(), r, secs, verdict.map(|v| v.location.clone()), bad));
+    let mut incomplete = false;
+    for run in &runs {
+        if cancel.load(std::sync::atomic::Ordering::Relaxed) {
+            break;
         }
+        let s = &run.scenario;
+        let start = Instant::now();
+        let r = search(s, run.semantics, &run.notifiers, &run.actors, options, cancel)?;
+        let secs = start.elapsed().as_secs_f64();
+        let verdict = s
+            .verdicts
+            .iter()
+            .find(|v| v.semantics == run.semantics && v.notifiers == run.notifiers && v.actors == run.actors);
+        let bad = verdict.map(|v| verdict_mismatches(v, &r)).unwrap_or_default();
+        mismatches += bad.len();
+        incomplete |= !r.complete;
+        rows.push((run, r, secs, verdict.map(|v| v.location.clone()), bad));
     }
+    let stopped = rows.len() < runs.len();
     let secs = total.elapsed().as_secs_f64();
     match format {
         Format::Text => {
@@ -289,41 +646,61 @@ fn check_all(options: Options, format: Format) -> Result<ExitCode, String> {
                 ViolationId::LostWrite => "lost",
                 ViolationId::RangeImbalance => "range",
             };
-            print!("{:<8} {:<9} {:<28}", "scenario", "semantics", "actors");
+            let mut text = format!("{:<8} {:<9} {:<28}", "scenario", "semantics", "actors");
             for id in ViolationId::ALL {
-                print!(" {:<9}", short(id));
+                text.push_str(&format!(" {:<9}", short(id)));
             }
-            println!(" {:>9} {:>8}  verdict", "distinct", "seconds");
-            for (name, r, t, loc, bad) in &rows {
-                let actors =
+            text.push_str(&format!(" {:>9} {:>8}  verdict\n", "distinct", "seconds"));
+            for (run, r, t, loc, bad) in &rows {
+                let mut actors =
                     if r.actors.is_empty() { "(default threads)".to_string() } else { Actor::list_id(&r.actors) };
-                print!("{:<8} {:<9} {:<28}", name, r.semantics.id(), actors);
+                if run.notifiers != run.scenario.notifiers {
+                    let ns: Vec<&str> = run.notifiers.iter().map(|n| n.id()).collect();
+                    actors = format!("[{}] {actors}", if ns.is_empty() { "none".into() } else { ns.join(",") });
+                }
+                text.push_str(&format!("{:<8} {:<9} {:<28}", run.scenario.name, r.semantics.id(), actors));
                 for id in ViolationId::ALL {
-                    print!(" {:<9}", r.outcome(id).id());
+                    // `?`: not found by a search that did not finish.
+                    let o = if r.complete || r.outcome(id) == Outcome::Sometimes { r.outcome(id).id() } else { "?" };
+                    text.push_str(&format!(" {o:<9}"));
                 }
                 let status = match (loc, bad.is_empty()) {
                     (None, _) => "no [[verdict]]".to_string(),
                     (Some(_), true) => "ok".to_string(),
                     (Some(l), false) => format!("FAIL {l}"),
                 };
-                println!(
-                    " {:>9} {:>8.3}  {}{}",
+                text.push_str(&format!(
+                    " {:>9} {:>8.3}  {}{}\n",
                     r.distinct_states,
                     t,
                     status,
-                    if r.complete { "" } else { " (incomplete)" }
-                );
+                    match r.stopped {
+                        Some(why) => format!(" (INCOMPLETE: {}; `?` = not found, not a proof)", why.describe()),
+                        None => String::new(),
+                    }
+                ));
                 for b in bad {
-                    println!("        {b}");
+                    text.push_str(&format!("        {b}\n"));
                 }
             }
-            println!("{} configurations in {:.3} s, {} verdict mismatches", rows.len(), secs, mismatches);
+            text.push_str(&format!(
+                "{} configurations in {:.3} s, {} verdict mismatches{}\n",
+                rows.len(),
+                secs,
+                mismatches,
+                if stopped {
+                    format!(" (INCOMPLETE: interrupted before {} more)", runs.len() - rows.len())
+                } else {
+                    String::new()
+                }
+            ));
+            out.print(&text)?;
         }
         Format::Json => {
             let list: Vec<serde_json::Value> = rows
                 .iter()
-                .map(|(name, r, t, loc, bad)| {
-                    let mut j = r.to_json_with_links(name);
+                .map(|(run, r, t, loc, bad)| {
+                    let mut j = r.to_json_with_links(&run.spec);
                     if let Some(o) = j.as_object_mut() {
                         o.insert("seconds".into(), serde_json::json!(t));
                         o.insert("verdict_location".into(), serde_json::json!(loc));
@@ -332,11 +709,40 @@ fn check_all(options: Options, format: Format) -> Result<ExitCode, String> {
                     j
                 })
                 .collect();
-            let doc = serde_json::json!({ "runs": list, "seconds": secs, "mismatches": mismatches });
-            println!("{}", serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?);
+            let doc = serde_json::json!({
+                "runs": list,
+                "seconds": secs,
+                "mismatches": mismatches,
+                "complete": !incomplete && !stopped,
+            });
+            out.print(&json_text(&doc)?)?;
         }
     }
-    Ok(if mismatches > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if mismatches > 0 {
+        ExitCode::FAILURE
+    } else if incomplete || stopped {
+        ExitCode::from(EXIT_INCOMPLETE)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Loads a counterexample file and its scenario (a relative scenario path
+/// is read relative to the counterexample file's folder), and checks that
+/// the schedule replays and raises the saved violation.
+pub fn load_replay(file: &str) -> Result<(Scenario, Counterexample), String> {
+    let text = read_input(file)?;
+    let shown = escape(file);
+    let cx = Counterexample::parse(&text).map_err(|e| format!("{shown}: {e}"))?;
+    let spec = if is_file_spec(&cx.scenario) && Path::new(&cx.scenario).is_relative() {
+        let dir = Path::new(file).parent().unwrap_or(Path::new(""));
+        dir.join(&cx.scenario).to_string_lossy().into_owned()
+    } else {
+        cx.scenario.clone()
+    };
+    let s = load(&spec).map_err(|e| format!("{shown}: scenario: {e}"))?;
+    cx.trace(&s).map_err(|e| format!("{shown}: {e}"))?;
+    Ok((s, cx))
 }
 
 /// The text of `notifier-lab list`.

@@ -371,7 +371,13 @@ impl Lab {
         if let Some(x) = self.reports.get(&key) {
             return Ok(x.clone());
         }
-        let rep = Rc::new(checker::check(&s, r.semantics, &ns, actors, Options { max_states: 2_000_000 })?);
+        let rep = Rc::new(checker::check(
+            &s,
+            r.semantics,
+            &ns,
+            actors,
+            Options { max_states: 2_000_000, ..Options::default() },
+        )?);
         if !rep.complete {
             return Err(format!(
                 "the exploration of {} under {} with actors {} did not complete (state limit); its verdicts are not proofs",

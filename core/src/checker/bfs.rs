@@ -26,6 +26,12 @@
 //! in the same order). Where threads are unavailable (`wasm32`), one
 //! worker runs on the calling thread.
 //!
+//! Limits: a depth is expanded in batches of frontier states (merged in
+//! frontier order, so the result does not depend on them), each small
+//! enough that its worst case fits `Options::max_states` and the memory
+//! estimate fits `Options::max_memory`; between batches the search checks
+//! `Options::cancel` and reports `Options::progress`.
+//!
 //! Shortest counterexamples: states are expanded in order of their depth,
 //! so the first transition raising a violation id starts from a state of
 //! minimal depth, and the parent chain of that state is a shortest path to
@@ -35,7 +41,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::codec::{Codec, fingerprint_words};
 use super::table::StateTable;
-use super::{Found, Options, Report};
+use super::{Found, Options, Progress, Report, Stop};
 use crate::event::{Event, ViolationId};
 use crate::invariants;
 use crate::machine::{Machine, ThreadId};
@@ -45,8 +51,8 @@ use crate::machine::{Machine, ThreadId};
 struct Shards(Vec<StateTable>);
 
 impl Shards {
-    fn new(n: usize) -> Shards {
-        Shards((0..n).map(|_| StateTable::with_capacity(1 << 15)).collect())
+    fn new(n: usize, capacity: usize) -> Shards {
+        Shards((0..n).map(|_| StateTable::with_capacity(capacity)).collect())
     }
 
     /// The shard of `fp` (a bit range the tables' own slot choice leaves alone).
@@ -71,6 +77,16 @@ impl Shards {
 
     fn len(&self) -> usize {
         self.0.iter().map(StateTable::len).sum()
+    }
+
+    /// Bytes of the tables' slots.
+    fn bytes(&self) -> usize {
+        self.0.iter().map(StateTable::bytes).sum()
+    }
+
+    /// About the bytes of the tables' slots once they hold `n` states.
+    fn bytes_for(&self, n: usize) -> usize {
+        self.0.len() * StateTable::bytes_for(n.div_ceil(self.0.len()))
     }
 
     /// Stores `fp`'s parent unless `fp` is stored; true when it was new.
@@ -171,6 +187,10 @@ const REC_CANDIDATE: u64 = 4;
 /// How many insertions ahead the store prefetches a slot.
 const PREFETCH_AHEAD: usize = 8;
 
+/// Most frontier states expanded at once: between batches the limits and
+/// the cancel flag are checked and progress is reported.
+const BATCH_MAX_STATES: usize = 1 << 18;
+
 /// Frontiers smaller than this many states are expanded on the calling
 /// thread.
 const PARALLEL_MIN_STATES: usize = 512;
@@ -232,10 +252,10 @@ impl Worker {
     /// `parents` (the states of earlier depths and of this one so far) only
     /// to leave out successors already stored, and `found` only to leave
     /// out violations already found; the merge decides everything else.
-    /// Empties the buffers for a new depth.
+    /// Empties the buffers for a new batch (`words`, the next depth's
+    /// records, is emptied for a new depth by the caller).
     fn begin(&mut self) {
         self.out.clear();
-        self.words.clear();
         self.violations.clear();
         self.candidates = 0;
         self.done.clear();
@@ -348,134 +368,215 @@ impl Worker {
 /// serial breadth-first search.
 pub fn explore(initial: Machine, options: Options) -> Result<Report, String> {
     let threads = initial.threads.iter().map(|t| t.kind.id()).collect();
+    let nthreads = initial.threads.len().max(1);
     let semantics = initial.semantics;
     let notifiers = initial.notifier_ids();
     let nworkers = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8);
-    let mut parents = Shards::new(nworkers);
+    let mut stopped = None;
     let mut codec = Codec::new(&initial);
     // The depth being expanded; the initial state's record sits in the
     // first buffer.
     let mut enc: Vec<u64> = Vec::new();
     codec.encode(&initial, &mut enc);
     let fp0 = fingerprint_words(&enc);
-    parents.insert(fp0, fp0);
-    let mut frontier = Frontier { bufs: vec![Vec::new(); nworkers], states: vec![StateRef { worker: 0, at: 0 }] };
-    push_state(&mut frontier.bufs[0], fp0, &enc);
+    // The bytes one new successor may cost while its depth is built: its
+    // record in a worker's buffer (length, fingerprint, encoding, which
+    // grows with the call stacks: twice the initial one), its merge
+    // record, its candidate entry and frontier reference; twice that for
+    // the buffers' growth by doubling.
+    let succ_bytes =
+        2 * (8 * (2 + 2 * enc.len() + 4) + std::mem::size_of::<Candidate>() + std::mem::size_of::<StateRef>());
+    // Tables that start small when the memory budget is (their initial
+    // room is 2^15 states each otherwise).
+    let mut parents = Shards::new(nworkers, (1usize << 15).min(options.max_memory / nworkers / 64));
+    let mut frontier = Frontier { bufs: vec![Vec::new(); nworkers], states: Vec::new() };
+    // Both limits are tested before the very first insertion too.
+    if options.max_states == 0 {
+        stopped = Some(Stop::MaxStates);
+    } else if parents.bytes() > options.max_memory {
+        stopped = Some(Stop::MaxMemory);
+    } else {
+        parents.insert(fp0, fp0);
+        frontier.states.push(StateRef { worker: 0, at: 0 });
+        push_state(&mut frontier.bufs[0], fp0, &enc);
+    }
     let mut next_states: Vec<StateRef> = Vec::new();
     let mut found: Vec<Found> = Vec::new();
     let mut deadlock = None;
     let (mut states, mut transitions, mut terminal, mut max_depth) = (1u64, 0u64, 0u64, 0u32);
-    let mut complete = true;
     let mut workers: Vec<Worker> = (0..nworkers).map(|_| Worker::new(codec.clone(), &initial)).collect();
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut depth = 0u32;
+    let mut peak = 0usize;
+    // Estimated bytes in use: state table, this depth's records and
+    // references, the next depth's so far, the merge's buffers.
+    let in_use =
+        |parents: &Shards, frontier: &Frontier, workers: &[Worker], next: &Vec<StateRef>, c: &Vec<Candidate>| {
+            parents.bytes()
+                + frontier.bufs.iter().map(|b| b.capacity() * 8).sum::<usize>()
+                + (frontier.states.capacity() + next.capacity()) * std::mem::size_of::<StateRef>()
+                + workers.iter().map(|w| (w.words.capacity() + w.out.capacity()) * 8).sum::<usize>()
+                + c.capacity() * std::mem::size_of::<Candidate>()
+        };
     'search: while !frontier.states.is_empty() {
-        let found_ids: Vec<ViolationId> = found.iter().map(|f| f.id).collect();
-        let parallel = frontier.states.len() >= PARALLEL_MIN_STATES;
-        // Many more chunks than workers, taken as workers get free: the
-        // work stays balanced when states cost more in one part of the
-        // frontier, or a core is slowed by something else.
-        let per = if parallel { (frontier.states.len() / (workers.len() * 16)).max(64) } else { frontier.states.len() };
-        let chunks: Vec<&[StateRef]> = frontier.states.chunks(per).collect();
         // Every state of this depth is expanded before the next depth (the
         // search stops inside a depth at most).
         max_depth = depth;
-        {
-            let parents = &parents;
-            let found_ids = &found_ids[..];
-            let frontier = &frontier;
-            let chunks = &chunks[..];
-            let next = AtomicUsize::new(0);
-            let next = &next;
-            let active = if parallel { workers.len() } else { 1 };
-            let (first, rest) = workers.split_at_mut(1);
-            std::thread::scope(|s| {
-                for w in rest.iter_mut().take(active - 1) {
-                    s.spawn(move || w.run(frontier, chunks, next, parents, found_ids));
-                }
-                first[0].run(frontier, chunks, next, parents, found_ids);
-            });
-            for w in rest.iter_mut().skip(active - 1) {
-                w.begin();
-            }
-        }
-        // Where each chunk's records are, in frontier order.
-        let mut order: Vec<(usize, std::ops::Range<usize>, usize)> = vec![(0, 0..0, 0); chunks.len()];
-        for (wi, w) in workers.iter().enumerate() {
-            for d in &w.done {
-                order[d.chunk] = (wi, d.out.clone(), d.violations);
-            }
-        }
-        // The merge: what the serial search does, in frontier order. When
-        // the state limit cannot be reached in this depth, new candidates
-        // are collected and stored afterwards by one thread per shard (each
-        // in frontier order); else they are stored here, one by one, so
-        // the search stops exactly where a serial one does.
-        let ncand: usize = workers.iter().map(|w| w.candidates).sum();
-        let defer = parallel && parents.len() + ncand < options.max_states;
-        candidates.clear();
-        for (wi, range, mut vi) in order {
-            let w = &workers[wi];
-            let out = &w.out[..range.end];
-            let mut i = range.start;
-            while i < out.len() {
-                let head = out[i];
-                match head & 0xff {
-                    REC_TERMINAL => {
-                        terminal += 1;
-                        i += 1;
-                    }
-                    REC_DEADLOCK => {
-                        if deadlock.is_none() {
-                            deadlock = Some(parents.schedule_to(&initial, &mut codec, out[i + 1])?);
-                        }
-                        i += 2;
-                    }
-                    tag => {
-                        let t = (head >> 8) as u8;
-                        let nviol = (head >> 16) as usize;
-                        let fp = out[i + 1];
-                        transitions += 1;
-                        states += 1;
-                        for (id, message) in &w.violations[vi..vi + nviol] {
-                            if !found.iter().any(|f| f.id == *id) {
-                                let mut schedule = parents.schedule_to(&initial, &mut codec, fp)?;
-                                schedule.push(ThreadId(t));
-                                found.push(Found { id: *id, message: message.clone(), schedule });
-                            }
-                        }
-                        vi += nviol;
-                        if tag == REC_KNOWN {
-                            i += 2;
-                            continue;
-                        }
-                        let nfp = out[i + 2];
-                        let at = out[i + 3] as u32;
-                        i += 4;
-                        if defer {
-                            candidates.push(Candidate { fp: nfp, parent: fp, worker: wi as u8, at });
-                        } else if parents.insert(nfp, fp) {
-                            next_states.push(StateRef { worker: wi as u8, at });
-                            if parents.len() >= options.max_states {
-                                complete = false;
-                                break 'search;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        for w in &workers {
-            codec.learn(&w.codec);
-        }
-        if defer {
-            store_candidates(&mut parents, &candidates, &mut next_states);
-        }
-        if let Some(why) = codec.overflow() {
-            return Err(format!("the explorer cannot represent this configuration: {why}"));
-        }
         for w in &mut workers {
-            w.codec.learn(&codec);
+            w.words.clear();
+        }
+        let mut start = 0;
+        while start < frontier.states.len() {
+            if options.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+                stopped = Some(Stop::Cancelled);
+                break 'search;
+            }
+            // The batch: at most as many states as could fill the state
+            // limit if each gave `nthreads` new ones, halved until the
+            // memory estimate for that worst case fits.
+            let used = in_use(&parents, &frontier, &workers, &next_states, &candidates);
+            peak = peak.max(used);
+            let stored = parents.len();
+            if stored >= options.max_states {
+                stopped = Some(Stop::MaxStates);
+                break 'search;
+            }
+            let room = options.max_memory.saturating_sub(used);
+            // Buffers that grow by doubling may double once more.
+            let growable = workers.iter().map(|w| (w.words.capacity() + w.out.capacity()) * 8).sum::<usize>()
+                + next_states.capacity() * std::mem::size_of::<StateRef>()
+                + candidates.capacity() * std::mem::size_of::<Candidate>();
+            let worst = |b: usize| {
+                let new = b * nthreads;
+                new * succ_bytes + parents.bytes_for(stored + new).saturating_sub(parents.bytes()) + growable
+            };
+            let mut b = (frontier.states.len() - start)
+                .min(BATCH_MAX_STATES)
+                .min((options.max_states - stored).div_ceil(nthreads).max(1));
+            while b > 0 && worst(b) > room {
+                b /= 2;
+            }
+            if b == 0 {
+                stopped = Some(Stop::MaxMemory);
+                break 'search;
+            }
+            let batch = &frontier.states[start..start + b];
+            let found_ids: Vec<ViolationId> = found.iter().map(|f| f.id).collect();
+            let parallel = batch.len() >= PARALLEL_MIN_STATES;
+            // Many more chunks than workers, taken as workers get free: the
+            // work stays balanced when states cost more in one part of the
+            // frontier, or a core is slowed by something else.
+            let per = if parallel { (batch.len() / (workers.len() * 16)).max(64) } else { batch.len() };
+            let chunks: Vec<&[StateRef]> = batch.chunks(per).collect();
+            {
+                let parents = &parents;
+                let found_ids = &found_ids[..];
+                let frontier = &frontier;
+                let chunks = &chunks[..];
+                let next = AtomicUsize::new(0);
+                let next = &next;
+                let active = if parallel { workers.len() } else { 1 };
+                let (first, rest) = workers.split_at_mut(1);
+                std::thread::scope(|s| {
+                    for w in rest.iter_mut().take(active - 1) {
+                        s.spawn(move || w.run(frontier, chunks, next, parents, found_ids));
+                    }
+                    first[0].run(frontier, chunks, next, parents, found_ids);
+                });
+                for w in rest.iter_mut().skip(active - 1) {
+                    w.begin();
+                }
+            }
+            // Where each chunk's records are, in frontier order.
+            let mut order: Vec<(usize, std::ops::Range<usize>, usize)> = vec![(0, 0..0, 0); chunks.len()];
+            for (wi, w) in workers.iter().enumerate() {
+                for d in &w.done {
+                    order[d.chunk] = (wi, d.out.clone(), d.violations);
+                }
+            }
+            // The merge: what the serial search does, in frontier order.
+            // When the state limit cannot be reached in this batch, new
+            // candidates are collected and stored afterwards by one thread
+            // per shard (each in frontier order); else they are stored
+            // here, one by one, so the search stops exactly where a serial
+            // one does.
+            let ncand: usize = workers.iter().map(|w| w.candidates).sum();
+            let defer = parallel && parents.len() + ncand < options.max_states;
+            candidates.clear();
+            for (wi, range, mut vi) in order {
+                let w = &workers[wi];
+                let out = &w.out[..range.end];
+                let mut i = range.start;
+                while i < out.len() {
+                    let head = out[i];
+                    match head & 0xff {
+                        REC_TERMINAL => {
+                            terminal += 1;
+                            i += 1;
+                        }
+                        REC_DEADLOCK => {
+                            if deadlock.is_none() {
+                                deadlock = Some(parents.schedule_to(&initial, &mut codec, out[i + 1])?);
+                            }
+                            i += 2;
+                        }
+                        tag => {
+                            let t = (head >> 8) as u8;
+                            let nviol = (head >> 16) as usize;
+                            let fp = out[i + 1];
+                            transitions += 1;
+                            states += 1;
+                            for (id, message) in &w.violations[vi..vi + nviol] {
+                                if !found.iter().any(|f| f.id == *id) {
+                                    let mut schedule = parents.schedule_to(&initial, &mut codec, fp)?;
+                                    schedule.push(ThreadId(t));
+                                    found.push(Found { id: *id, message: message.clone(), schedule });
+                                }
+                            }
+                            vi += nviol;
+                            if tag == REC_KNOWN {
+                                i += 2;
+                                continue;
+                            }
+                            let nfp = out[i + 2];
+                            let at = out[i + 3] as u32;
+                            i += 4;
+                            if defer {
+                                candidates.push(Candidate { fp: nfp, parent: fp, worker: wi as u8, at });
+                            } else if parents.insert(nfp, fp) {
+                                next_states.push(StateRef { worker: wi as u8, at });
+                                if parents.len() >= options.max_states {
+                                    stopped = Some(Stop::MaxStates);
+                                    break 'search;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            for w in &workers {
+                codec.learn(&w.codec);
+            }
+            if defer {
+                store_candidates(&mut parents, &candidates, &mut next_states);
+            }
+            if let Some(why) = codec.overflow() {
+                return Err(format!("the explorer cannot represent this configuration: {why}"));
+            }
+            for w in &mut workers {
+                w.codec.learn(&codec);
+            }
+            start += b;
+            if let Some(progress) = &options.progress {
+                progress(&Progress {
+                    depth,
+                    expanded: start,
+                    frontier: frontier.states.len(),
+                    states,
+                    distinct_states: parents.len() as u64,
+                    memory_bytes: used as u64,
+                });
+            }
         }
         // The next depth's records are in the workers' buffers: hand them
         // to the frontier, and the old frontier's buffers to the workers.
@@ -489,7 +590,9 @@ pub fn explore(initial: Machine, options: Options) -> Result<Report, String> {
     if let Some(why) = codec.overflow().or_else(|| workers.iter().find_map(|w| w.codec.overflow())) {
         return Err(format!("the explorer cannot represent this configuration: {why}"));
     }
+    peak = peak.max(in_use(&parents, &frontier, &workers, &next_states, &candidates));
     found.sort_by_key(|f| f.id);
+    let distinct = parents.len() as u64;
     Ok(Report {
         scenario: String::new(),
         semantics,
@@ -497,11 +600,14 @@ pub fn explore(initial: Machine, options: Options) -> Result<Report, String> {
         actors: Vec::new(),
         threads,
         states,
-        distinct_states: parents.len() as u64,
+        distinct_states: distinct,
         transitions,
         max_depth,
         terminal_states: terminal,
-        complete,
+        complete: stopped.is_none(),
+        stopped,
+        bytes_per_state: peak as u64 / distinct.max(1),
+        memory_bytes: peak as u64,
         violations: found,
         deadlock,
     })

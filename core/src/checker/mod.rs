@@ -30,6 +30,8 @@ pub mod path;
 mod table;
 
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -72,17 +74,99 @@ impl Outcome {
     }
 }
 
-/// Limits of one exploration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Limits of one exploration, a way to stop it, and a way to watch it.
+///
+/// Both limits are checked before any part of a depth is expanded: a depth
+/// is expanded in batches of frontier states, each small enough that, if
+/// every runnable thread of every state in it gave a new state, the
+/// stored states would stay within `max_states` and the estimated memory
+/// (state table, frontier, next depth) within `max_memory`. A search that
+/// stops on a limit or on `cancel` returns its partial report, marked
+/// incomplete ([`Report::stopped`]).
+#[derive(Clone)]
 pub struct Options {
-    /// Stop after storing this many distinct states; the report is then
-    /// marked incomplete and its `never` verdicts are not proofs.
+    /// Stop after storing this many distinct states (0 stores none).
     pub max_states: usize,
+    /// Stop before the estimated memory of the search would pass this many
+    /// bytes (see [`Report::bytes_per_state`]).
+    pub max_memory: usize,
+    /// Checked between batches: set it (from a signal handler, say) to
+    /// stop the search with a partial report.
+    pub cancel: Option<Arc<AtomicBool>>,
+    /// Called after every batch with where the search is.
+    pub progress: Option<ProgressFn>,
 }
+
+/// See [`Options::progress`].
+pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
 
 impl Default for Options {
     fn default() -> Self {
-        Options { max_states: 20_000_000 }
+        Options { max_states: 20_000_000, max_memory: DEFAULT_MAX_MEMORY, cancel: None, progress: None }
+    }
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("max_states", &self.max_states)
+            .field("max_memory", &self.max_memory)
+            .field("cancel", &self.cancel)
+            .field("progress", &self.progress.as_ref().map(|_| "Fn"))
+            .finish()
+    }
+}
+
+/// Default [`Options::max_memory`]: 4 GiB.
+pub const DEFAULT_MAX_MEMORY: usize = 4 << 30;
+
+/// Where a running search is (see [`Options::progress`]). The core has no
+/// clock: a caller that wants a rate divides `states` by its own time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Depth being expanded.
+    pub depth: u32,
+    /// Frontier states of this depth expanded so far, and in all.
+    pub expanded: usize,
+    /// Frontier states of this depth.
+    pub frontier: usize,
+    /// States generated so far (revisits included).
+    pub states: u64,
+    /// Distinct states stored so far.
+    pub distinct_states: u64,
+    /// Estimated bytes in use (state table, frontier, next depth).
+    pub memory_bytes: u64,
+}
+
+/// Why a search stopped before exploring everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stop {
+    /// [`Options::max_states`] distinct states were stored.
+    MaxStates,
+    /// The next batch could pass [`Options::max_memory`].
+    MaxMemory,
+    /// [`Options::cancel`] was set.
+    Cancelled,
+}
+
+impl Stop {
+    /// `max_states`, `max_memory`, `cancelled`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Stop::MaxStates => "max_states",
+            Stop::MaxMemory => "max_memory",
+            Stop::Cancelled => "cancelled",
+        }
+    }
+
+    /// The reason in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Stop::MaxStates => "max states reached",
+            Stop::MaxMemory => "memory limit reached",
+            Stop::Cancelled => "interrupted",
+        }
     }
 }
 
@@ -122,9 +206,16 @@ pub struct Report {
     pub max_depth: u32,
     /// Final states in which every thread finished.
     pub terminal_states: u64,
-    /// The whole reachable state space was explored (else `max_states`
-    /// stopped it).
+    /// The whole reachable state space was explored (else [`Report::stopped`]
+    /// says why not).
     pub complete: bool,
+    /// Why the search stopped early (`None` when complete).
+    pub stopped: Option<Stop>,
+    /// Estimated bytes per stored state at the end: the state table's
+    /// slots, the frontier and the next depth, over the distinct states.
+    pub bytes_per_state: u64,
+    /// Largest estimated memory use of the search, in bytes.
+    pub memory_bytes: u64,
     /// Every violation id found, each with a shortest schedule.
     pub violations: Vec<Found>,
     /// A shortest schedule into a state where no thread can run but some
@@ -133,9 +224,19 @@ pub struct Report {
 }
 
 impl Report {
-    /// `sometimes` when `id` was found, else `never`.
+    /// `sometimes` when `id` was found, else `never` (which proves nothing
+    /// when the search is incomplete: see [`Report::outcome_text`]).
     pub fn outcome(&self, id: ViolationId) -> Outcome {
         if self.violations.iter().any(|f| f.id == id) { Outcome::Sometimes } else { Outcome::Never }
+    }
+
+    /// `sometimes`, `never`, or, for a violation not found by an
+    /// incomplete search, `not found (incomplete: not a proof)`.
+    pub fn outcome_text(&self, id: ViolationId) -> &'static str {
+        match self.outcome(id) {
+            Outcome::Never if !self.complete => NOT_FOUND_INCOMPLETE,
+            o => o.id(),
+        }
     }
 
     /// The found violation with `id`.
@@ -207,6 +308,10 @@ impl Report {
             "max_depth": self.max_depth,
             "terminal_states": self.terminal_states,
             "complete": self.complete,
+            "stopped": self.stopped.map(Stop::id),
+            "bytes_per_state": self.bytes_per_state,
+            "memory_bytes": self.memory_bytes,
+            "outcomes": ViolationId::ALL.iter().map(|&id| (id.id().to_string(), json!(self.outcome_text(id)))).collect::<serde_json::Map<_, _>>(),
             "violations": violations,
             "deadlock": self.deadlock.as_ref().map(|s| json!({"schedule": sched(s)})),
         })
@@ -245,13 +350,18 @@ impl Report {
         );
         let _ = writeln!(
             out,
-            "states {} | distinct {} | transitions {} | depth {} | terminal {}{}",
+            "states {} | distinct {} | transitions {} | depth {} | terminal {} | {} bytes/state{}",
             self.states,
             self.distinct_states,
             self.transitions,
             self.max_depth,
             self.terminal_states,
-            if self.complete { "" } else { " | INCOMPLETE (max states reached)" }
+            self.bytes_per_state,
+            match self.stopped {
+                Some(why) => format!(" | INCOMPLETE ({})", why.describe()),
+                None if !self.complete => " | INCOMPLETE".to_string(),
+                None => String::new(),
+            }
         );
         for id in ViolationId::ALL {
             let _ = match self.found(id) {
@@ -263,18 +373,31 @@ impl Report {
                     schedule_text(&f.schedule),
                     f.message
                 ),
-                None => writeln!(out, "{:<26} never", id.id()),
+                None => writeln!(out, "{:<26} {}", id.id(), self.outcome_text(id)),
             };
             if let Some(fragment) = links.and_then(|spec| self.fragment(id, spec)) {
                 let _ = writeln!(out, "    demo: index.html{fragment}");
             }
         }
-        if let Some(d) = &self.deadlock {
-            let _ = writeln!(out, "deadlock                   reachable ({} steps: {})", d.len(), schedule_text(d));
+        let _ = match &self.deadlock {
+            Some(d) => writeln!(out, "{:<26} sometimes  ({} steps: {})", "deadlock", d.len(), schedule_text(d)),
+            None if self.complete => writeln!(out, "{:<26} never", "deadlock"),
+            None => writeln!(out, "{:<26} {NOT_FOUND_INCOMPLETE}", "deadlock"),
+        };
+        if self.violations.iter().any(|f| !f.schedule.is_empty()) || self.deadlock.is_some() {
+            let _ = writeln!(out, "{SCHEDULE_LEGEND}");
         }
         out
     }
 }
+
+/// What a verdict line says for a violation an incomplete search did not
+/// find.
+pub const NOT_FOUND_INCOMPLETE: &str = "not found (incomplete: not a proof)";
+
+/// The one-line legend printed under schedules written by [`schedule_text`].
+pub const SCHEDULE_LEGEND: &str =
+    "(schedule `0x43 1 2`: thread 0 runs 43 statements, then thread 1 runs one, then thread 2 runs one)";
 
 /// A schedule as run-length text: `0x12 2x3 0` (thread 0 twelve times, ...).
 pub fn schedule_text(s: &[ThreadId]) -> String {

@@ -145,6 +145,9 @@ impl Counterexample {
             .map(|n| NotifierId::parse(n))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| e.to_string())?;
+        if let Some((i, n)) = notifiers.iter().enumerate().find(|(i, n)| notifiers[..*i].contains(n)) {
+            return Err(format!("notifiers[{i}]: duplicate notifier `{n}`: each may be listed once"));
+        }
         let actors =
             raw.actors.iter().map(|a| Actor::parse(a)).collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())?;
         let violation = match raw.violation {
@@ -173,6 +176,16 @@ impl Counterexample {
     /// when the saved violation does not occur.
     pub fn trace(&self, scenario: &Scenario) -> Result<Trace, String> {
         let m = scenario.machine_with(self.semantics, &self.notifiers, &self.actors)?;
+        // `threads` is informative, but a file whose threads are not the
+        // replay's was saved for another configuration.
+        let kinds: Vec<&str> = m.threads.iter().map(|t| t.kind.id()).collect();
+        if !self.threads.is_empty() && self.threads != kinds {
+            return Err(format!(
+                "threads = [{}] but the replay runs [{}] (wrong scenario file or edited actors?)",
+                self.threads.iter().map(|t| format!("{:?}", crate::names::escape(t))).collect::<Vec<_>>().join(", "),
+                kinds.iter().map(|t| format!("{t:?}")).collect::<Vec<_>>().join(", ")
+            ));
+        }
         let trace =
             Trace::replay(&scenario.name, m, &self.schedule).map_err(|e| format!("{e} (wrong scenario file?)"))?;
         if let Some(v) = self.violation {

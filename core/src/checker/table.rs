@@ -31,6 +31,17 @@ impl StateTable {
         StateTable { slots: vec![[0, 0]; slots], len: 0 }
     }
 
+    /// Bytes of its slots.
+    pub(crate) fn bytes(&self) -> usize {
+        self.slots.capacity() * 16
+    }
+
+    /// Bytes of the slots a table holding `n` states has (doubling from
+    /// the initial size, at most 3/4 full).
+    pub(crate) fn bytes_for(n: usize) -> usize {
+        (n.max(8) * 4 / 3 + 1).next_power_of_two() * 16
+    }
+
     /// Number of states stored.
     pub(crate) fn len(&self) -> usize {
         self.len

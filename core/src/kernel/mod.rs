@@ -125,12 +125,6 @@ impl FuncId {
 
     /// How many functions there are: the rows of the listing table.
     pub const COUNT: usize = FuncId::ALL.len();
-
-    /// The old, misspelt name of [`FuncId::TryToMergeOnePage`], kept only
-    /// until `scenario.rs` (being rewritten concurrently) says the new one.
-    #[doc(hidden)]
-    #[allow(non_upper_case_globals)]
-    pub const TryToMergeOneOage: FuncId = FuncId::TryToMergeOnePage;
 }
 
 /// Which page argument an operation acts on.

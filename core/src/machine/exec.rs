@@ -21,7 +21,9 @@ impl Machine {
     /// `get_page`: one more reference.
     pub(crate) fn get_page(&mut self, pfn: Pfn, ev: &mut Vec<Event>) {
         if let Some(p) = self.page_mut(pfn) {
-            p.refcount += 1;
+            // Scenario files bound refcounts far below this; saturate
+            // rather than wrap if a model change ever gets here.
+            p.refcount = p.refcount.saturating_add(1);
             let refcount = p.refcount;
             ev.push(Event::PageRef { pfn, refcount });
         }

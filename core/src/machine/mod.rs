@@ -511,7 +511,7 @@ impl Machine {
             return Err(format!("{} actors: at most 250 are supported", actors.len()));
         }
         self.threads.retain(|t| t.kind == ThreadKind::Host);
-        let mut next_pfn = self.pages.iter().map(|p| p.pfn).max().unwrap_or(0) / 0x100 * 0x100 + 0x100;
+        let mut next_pfn = self.pages.iter().map(|p| p.pfn).max().unwrap_or(0) / 0x100 * 0x100;
         for a in actors {
             let tid = self.threads.len() as u8;
             let notifier = match a.needs() {
@@ -528,6 +528,7 @@ impl Machine {
             };
             let mut locals = Locals::default();
             if a.writes() {
+                next_pfn = next_pfn.checked_add(0x100).ok_or("the actors' pool pages would pass the largest pfn")?;
                 self.pages.push(Page {
                     pfn: next_pfn,
                     name: format!("pool{tid}").into(),
@@ -541,7 +542,6 @@ impl Machine {
                     content: 0,
                 });
                 locals.kpage = next_pfn;
-                next_pfn += 0x100;
             }
             let op = Some(GuestOp { write: a.writes(), value: a.value(tid) });
             let (kind, entry) = match a {

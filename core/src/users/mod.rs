@@ -447,14 +447,21 @@ impl NotifierId {
         })
     }
 
-    /// Parses a comma-separated list (`kvm,gru`). Duplicates are dropped.
-    pub fn parse_list(s: &str) -> Result<Vec<NotifierId>, UnknownName> {
+    /// Parses a comma-separated list (`kvm,gru`), `none` (no notifier) or
+    /// `all` ([`NotifierId::ALL`]). Duplicates are an error.
+    pub fn parse_list(s: &str) -> Result<Vec<NotifierId>, String> {
+        match s.trim() {
+            "none" => return Ok(Vec::new()),
+            "all" => return Ok(NotifierId::ALL.to_vec()),
+            _ => {}
+        }
         let mut out = Vec::new();
         for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let n = NotifierId::parse(part)?;
-            if !out.contains(&n) {
-                out.push(n);
+            let n = NotifierId::parse(part).map_err(|e| e.to_string())?;
+            if out.contains(&n) {
+                return Err(format!("duplicate notifier `{n}`: each may be listed once"));
             }
+            out.push(n);
         }
         Ok(out)
     }
