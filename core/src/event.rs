@@ -68,6 +68,35 @@ impl ViolationId {
     }
 }
 
+/// Whether a violation can happen (herd7's `Sometimes` / `Never`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// No interleaving raises it.
+    Never,
+    /// At least one interleaving raises it.
+    Sometimes,
+}
+
+impl Outcome {
+    /// `never` / `sometimes`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Outcome::Never => "never",
+            Outcome::Sometimes => "sometimes",
+        }
+    }
+
+    /// Parses `never` / `sometimes`.
+    pub fn parse(s: &str) -> Option<Outcome> {
+        match s {
+            "never" => Some(Outcome::Never),
+            "sometimes" => Some(Outcome::Sometimes),
+            _ => None,
+        }
+    }
+}
+
 /// A broken invariant, with the plain-language explanation of this instance.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Violation {

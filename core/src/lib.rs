@@ -44,6 +44,7 @@ pub mod present;
 pub mod scenario;
 pub mod semantics;
 pub mod source;
+pub mod summary;
 pub mod tag;
 pub mod trace;
 pub mod users;

@@ -53,8 +53,12 @@
 //! still shows the nearest valid view with a short explanation.
 
 use crate::actor::Actor;
+use crate::checker::{Counterexample, Report};
+use crate::event::ViolationId;
 use crate::notifier::NotifierId;
+use crate::scenario::{BUILTIN, Scenario};
 use crate::semantics::Semantics;
+use crate::walk::Walk;
 
 /// The format version this page writes.
 pub const VERSION: u32 = 1;
@@ -361,6 +365,78 @@ pub fn to_fragment(link: &Link) -> String {
         out.push_str(&s);
     }
     out
+}
+
+// The explorer's counterexamples as demo links. These are written here, not
+// in `checker`, so that the explorer depends on neither the walkthrough nor
+// the link format.
+
+impl Counterexample {
+    /// The browser demo's view of this counterexample (see [`crate::link`]):
+    /// both sides under its semantics, the left one replaying the schedule
+    /// up to its last step (the one that raises the violation), the right
+    /// one running the default schedule, at the position the walkthrough
+    /// gives it next to that step (so the demo shows the link unchanged in
+    /// its address bar). `None` when no link can name it:
+    /// a scenario given as a path (the demo has only the built-in ones),
+    /// more than [`MAX_THREADS`] threads, or notifiers not in
+    /// [`NotifierId::ALL`] order (a link registers them in that order, and
+    /// the order of the callbacks, hence the schedule, depends on it).
+    pub fn link(&self) -> Option<Link> {
+        let builtin = BUILTIN.iter().any(|(name, _, _)| *name == self.scenario);
+        let threads = self.threads.len().max(self.actors.len() + 1);
+        let wide = threads > MAX_THREADS || self.schedule.iter().any(|&t| usize::from(t) >= MAX_THREADS);
+        let ordered: Vec<NotifierId> = NotifierId::ALL.into_iter().filter(|n| self.notifiers.contains(n)).collect();
+        if !builtin || wide || ordered != self.notifiers {
+            return None;
+        }
+        let scenario = Scenario::builtin(&self.scenario).ok()?;
+        let mut walk =
+            Walk::replay(scenario, self.semantics, self.semantics, &self.notifiers, &self.actors, &self.schedule)
+                .ok()?;
+        walk.set_positions(self.schedule.len(), self.schedule.len());
+        let (l, r) = (walk.left.pos, walk.right.pos);
+        Some(Link {
+            scenario: self.scenario.clone(),
+            left: self.semantics,
+            right: self.semantics,
+            notifiers: self.notifiers.clone(),
+            left_step: l,
+            right_step: (l != r).then_some(r),
+            actors: self.actors.clone(),
+            schedule: Some(self.schedule.clone()),
+        })
+    }
+
+    /// [`Counterexample::link`] as a URL fragment (`#v1/...`), to append to
+    /// the demo's address.
+    pub fn fragment(&self) -> Option<String> {
+        self.link().map(|l| to_fragment(&l))
+    }
+}
+
+impl Report {
+    /// The browser demo's fragment (`#v1/...`) of the counterexample for
+    /// `id`, if it was found and a link can name it
+    /// ([`Counterexample::fragment`]). `scenario` is how the scenario was
+    /// named (see [`Report::counterexample`]): only a built-in name has a
+    /// link.
+    pub fn fragment(&self, id: ViolationId, scenario: &str) -> Option<String> {
+        self.counterexample(id, scenario)?.fragment()
+    }
+
+    /// [`Report::to_text`] with a line `demo: index.html#v1/...` under each
+    /// violation that has a link ([`Report::fragment`]): the fragment
+    /// appended to the browser demo's page (`web/dist/index.html`).
+    pub fn to_text_with_links(&self, scenario: &str) -> String {
+        self.text_with(Some(&|id| self.fragment(id, scenario)))
+    }
+
+    /// [`Report::to_json`] with a `link` in each `violations[]` entry
+    /// ([`Report::fragment`], `null` when there is none).
+    pub fn to_json_with_links(&self, scenario: &str) -> serde_json::Value {
+        self.json_with(Some(&|id| self.fragment(id, scenario)))
+    }
 }
 
 #[cfg(test)]

@@ -2,20 +2,18 @@
 //! runs, what the guest does, and, like a herd7 litmus test, the expected
 //! result per semantics. See `scenarios/README.md` for the format.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::actor::Actor;
-use crate::checker::Outcome;
-use crate::event::ViolationId;
+use crate::event::{Outcome, ViolationId};
 use crate::kernel::FuncId;
 use crate::machine::{GuestOp, HostArgs, Machine, MmapSem};
 use crate::notifier::{GruTlbEntry, NotifierId, Secondary, Spte};
 use crate::page::{Page, Pte};
 use crate::semantics::Semantics;
-use crate::trace::Trace;
 
 /// The built-in scenarios, embedded at compile time (so the browser build
 /// needs no file access): `(name, file name, TOML text)`.
@@ -234,15 +232,6 @@ pub struct Verdict {
     pub expected: Vec<(ViolationId, Outcome)>,
     /// `file:line:column` of the table, for reports.
     pub location: String,
-}
-
-/// The outcome of checking one expectation.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ExpectationCheck {
-    /// The expectation.
-    pub expectation: Expectation,
-    /// Differences, empty when the model agrees.
-    pub mismatches: Vec<String>,
 }
 
 /// A parsed, validated scenario.
@@ -659,20 +648,6 @@ impl Scenario {
     ) -> Result<Machine, String> {
         self.machine(semantics, notifiers).with_actors(actors)
     }
-
-    /// Runs every `[[expect]]` and reports disagreements.
-    pub fn check_expectations(&self) -> Vec<ExpectationCheck> {
-        self.expect
-            .iter()
-            .map(|e| {
-                let trace = Trace::run(self, e.semantics, &e.notifiers);
-                let actual = trace.summary.to_json();
-                let mut mismatches = Vec::new();
-                compare_subset("", &e.expected, &actual, &mut mismatches);
-                ExpectationCheck { expectation: e.clone(), mismatches }
-            })
-            .collect()
-    }
 }
 
 fn parse_expectation(
@@ -722,7 +697,7 @@ fn parse_expectation(
         Err(err) => return cx.err(span, format!("[[expect]]: {err}")),
     };
     // Validate keys against the summary shape of this notifier set.
-    let shape = crate::trace::Summary::shape(&notifiers);
+    let shape = crate::summary::Summary::shape(&notifiers);
     let mut problems = Vec::new();
     check_keys("", &expected, &shape, &mut problems);
     if let Some(p) = problems.into_iter().next() {
@@ -873,38 +848,5 @@ fn check_keys(path: &str, expected: &serde_json::Value, shape: &serde_json::Valu
                 )),
             }
         }
-    }
-}
-
-fn compare_subset(path: &str, expected: &serde_json::Value, actual: &serde_json::Value, out: &mut Vec<String>) {
-    use serde_json::Value;
-    if path == "violations" {
-        let want: BTreeSet<String> =
-            expected.as_array().into_iter().flatten().filter_map(|v| v.as_str().map(String::from)).collect();
-        let got: BTreeSet<String> = actual
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|v| v.get("id").and_then(Value::as_str).map(String::from))
-            .collect();
-        if want != got {
-            out.push(format!("violations: expected {want:?}, model says {got:?}"));
-        }
-        return;
-    }
-    match (expected, actual) {
-        (Value::Object(e), Value::Object(a)) => {
-            for (k, v) in e {
-                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
-                match a.get(k) {
-                    Some(av) => compare_subset(&p, v, av, out),
-                    None => out.push(format!("{p}: not in the summary")),
-                }
-            }
-        }
-        (e, a) if e == a => {}
-        // Integers compare exactly (`e == a` above); a float never equals
-        // the summary's integers (parsing rejects them anyway).
-        (e, a) => out.push(format!("{path}: expected {e}, model says {a}")),
     }
 }

@@ -43,36 +43,8 @@ use crate::notifier::NotifierId;
 use crate::scenario::Scenario;
 use crate::semantics::Semantics;
 
+pub use crate::event::Outcome;
 pub use path::{COUNTEREXAMPLE_FORMAT_VERSION, Counterexample, Path};
-
-/// Whether a violation can happen (herd7's `Sometimes` / `Never`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// No interleaving raises it.
-    Never,
-    /// At least one interleaving raises it.
-    Sometimes,
-}
-
-impl Outcome {
-    /// `never` / `sometimes`.
-    pub fn id(self) -> &'static str {
-        match self {
-            Outcome::Never => "never",
-            Outcome::Sometimes => "sometimes",
-        }
-    }
-
-    /// Parses `never` / `sometimes`.
-    pub fn parse(s: &str) -> Option<Outcome> {
-        match s {
-            "never" => Some(Outcome::Never),
-            "sometimes" => Some(Outcome::Sometimes),
-            _ => None,
-        }
-    }
-}
 
 /// Limits of one exploration, a way to stop it, and a way to watch it.
 ///
@@ -266,19 +238,13 @@ impl Report {
     /// `violations[] {id, message, schedule}` and the rest; `schedule` is
     /// a list of thread indices into `threads`.
     pub fn to_json(&self) -> Value {
-        self.json(None)
+        self.json_with(None)
     }
 
-    /// [`Report::to_json`] with a `link` in each `violations[]` entry: the
-    /// browser demo's fragment of its counterexample
-    /// ([`Counterexample::fragment`], `null` when there is none).
-    /// `scenario` is how the scenario was named (see
-    /// [`Report::counterexample`]): only a built-in name has a link.
-    pub fn to_json_with_links(&self, scenario: &str) -> Value {
-        self.json(Some(scenario))
-    }
-
-    fn json(&self, links: Option<&str>) -> Value {
+    /// [`Report::to_json`], with a `link` in each `violations[]` entry when
+    /// `link` is given (the demo's links are written by [`crate::link`],
+    /// which the explorer does not depend on).
+    pub(crate) fn json_with(&self, link: Option<&dyn Fn(ViolationId) -> Option<String>>) -> Value {
         let sched = |s: &[ThreadId]| s.iter().map(|t| t.0).collect::<Vec<_>>();
         let violations: Vec<Value> = self
             .violations
@@ -289,8 +255,8 @@ impl Report {
                     "message": f.message,
                     "schedule": sched(&f.schedule),
                 });
-                if let (Some(spec), Some(o)) = (links, v.as_object_mut()) {
-                    o.insert("link".into(), json!(self.fragment(f.id, spec)));
+                if let (Some(link), Some(o)) = (link, v.as_object_mut()) {
+                    o.insert("link".into(), json!(link(f.id)));
                 }
                 v
             })
@@ -317,26 +283,14 @@ impl Report {
         })
     }
 
-    /// The browser demo's fragment (`#v1/...`) of the counterexample for
-    /// `id`, if it was found and a link can name it
-    /// ([`Counterexample::fragment`]).
-    pub fn fragment(&self, id: ViolationId, scenario: &str) -> Option<String> {
-        self.counterexample(id, scenario)?.fragment()
-    }
-
     /// The text report (without timing, which the caller adds).
     pub fn to_text(&self) -> String {
-        self.text(None)
+        self.text_with(None)
     }
 
-    /// [`Report::to_text`] with a line `demo: index.html#v1/...` under each
-    /// violation that has a link ([`Report::fragment`]): the fragment
-    /// appended to the browser demo's page (`web/dist/index.html`).
-    pub fn to_text_with_links(&self, scenario: &str) -> String {
-        self.text(Some(scenario))
-    }
-
-    fn text(&self, links: Option<&str>) -> String {
+    /// [`Report::to_text`], with a line `demo: index.html#v1/...` under
+    /// each violation `link` names (see `json_with`).
+    pub(crate) fn text_with(&self, link: Option<&dyn Fn(ViolationId) -> Option<String>>) -> String {
         use std::fmt::Write;
         let mut out = String::new();
         let _ = writeln!(
@@ -375,7 +329,7 @@ impl Report {
                 ),
                 None => writeln!(out, "{:<26} {}", id.id(), self.outcome_text(id)),
             };
-            if let Some(fragment) = links.and_then(|spec| self.fragment(id, spec)) {
+            if let Some(fragment) = link.and_then(|link| link(id)) {
                 let _ = writeln!(out, "    demo: index.html{fragment}");
             }
         }

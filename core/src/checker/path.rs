@@ -27,13 +27,11 @@ use serde::{Deserialize, Serialize};
 use super::fingerprint;
 use crate::actor::Actor;
 use crate::event::{Event, ViolationId};
-use crate::link::{self, Link};
 use crate::machine::{Machine, StepOutcome, ThreadId};
 use crate::notifier::NotifierId;
-use crate::scenario::{BUILTIN, Scenario};
+use crate::scenario::Scenario;
 use crate::semantics::Semantics;
 use crate::trace::Trace;
-use crate::walk::Walk;
 
 /// Version of the counterexample file format.
 pub const COUNTEREXAMPLE_FORMAT_VERSION: u32 = 1;
@@ -196,47 +194,5 @@ impl Counterexample {
             }
         }
         Ok(trace)
-    }
-
-    /// The browser demo's view of this counterexample (see [`crate::link`]):
-    /// both sides under its semantics, the left one replaying the schedule
-    /// up to its last step (the one that raises the violation), the right
-    /// one running the default schedule, at the position the walkthrough
-    /// gives it next to that step (so the demo shows the link unchanged in
-    /// its address bar). `None` when no link can name it:
-    /// a scenario given as a path (the demo has only the built-in ones),
-    /// more than [`link::MAX_THREADS`] threads, or notifiers not in
-    /// [`NotifierId::ALL`] order (a link registers them in that order, and
-    /// the order of the callbacks, hence the schedule, depends on it).
-    pub fn link(&self) -> Option<Link> {
-        let builtin = BUILTIN.iter().any(|(name, _, _)| *name == self.scenario);
-        let threads = self.threads.len().max(self.actors.len() + 1);
-        let wide = threads > link::MAX_THREADS || self.schedule.iter().any(|&t| usize::from(t) >= link::MAX_THREADS);
-        let ordered: Vec<NotifierId> = NotifierId::ALL.into_iter().filter(|n| self.notifiers.contains(n)).collect();
-        if !builtin || wide || ordered != self.notifiers {
-            return None;
-        }
-        let scenario = Scenario::builtin(&self.scenario).ok()?;
-        let mut walk =
-            Walk::replay(scenario, self.semantics, self.semantics, &self.notifiers, &self.actors, &self.schedule)
-                .ok()?;
-        walk.set_positions(self.schedule.len(), self.schedule.len());
-        let (l, r) = (walk.left.pos, walk.right.pos);
-        Some(Link {
-            scenario: self.scenario.clone(),
-            left: self.semantics,
-            right: self.semantics,
-            notifiers: self.notifiers.clone(),
-            left_step: l,
-            right_step: (l != r).then_some(r),
-            actors: self.actors.clone(),
-            schedule: Some(self.schedule.clone()),
-        })
-    }
-
-    /// [`Counterexample::link`] as a URL fragment (`#v1/...`), to append to
-    /// the demo's address.
-    pub fn fragment(&self) -> Option<String> {
-        self.link().map(|l| link::to_fragment(&l))
     }
 }
