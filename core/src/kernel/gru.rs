@@ -93,7 +93,7 @@ const INSTRUCTION: &[Stmt] = &[Stmt::new(
 const USER_DROPIN: &[Stmt] = &[
     Stmt::new(631, "wait_event(gms->ms_wait_queue, atomic_read(&gms->ms_range_active) == 0);", gru(GruOp::WaitEvent))
         .at("loop"),
-    Stmt::new(634, "ret = gru_try_dropin(gts, tfh, cb);", Call(GruTryDropin)),
+    Stmt::new(634, "ret = gru_try_dropin(gts->ts_gru, gts, tfh, cb);", Call(GruTryDropin)),
     Stmt::new(
         635,
         "if (ret <= 0) return ret;  /* 1: range active, loop to while (1) at 630 */",
