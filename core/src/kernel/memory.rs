@@ -221,12 +221,12 @@ pub static USER_STORE_V3_6: Function = Function {
     id: FuncId::UserStore,
     name: "user store",
     file: F,
-    tag: Tag::V3_6,
+    tag: Tag::ACTOR_V3_6,
     line: 3434,
     base_line: 3434,
     body: &[Stmt::new(
         3434,
-        "*(u32 *)addr = value;  /* user space; a read-only or absent pte traps to handle_mm_fault -> handle_pte_fault */",
+        "not kernel code: user space stores *(u32 *)addr = value;  /* a read-only or absent pte traps to handle_mm_fault -> handle_pte_fault */",
         HostStore,
     )
     .ms("host-store")],
@@ -237,12 +237,12 @@ pub static USER_STORE_V3_13: Function = Function {
     id: FuncId::UserStore,
     name: "user store",
     file: F,
-    tag: Tag::V3_13,
+    tag: Tag::ACTOR_V3_13,
     line: 3633,
     base_line: 3633,
     body: &[Stmt::new(
         3633,
-        "*(u32 *)addr = value;  /* user space; a read-only or absent pte traps to handle_mm_fault -> handle_pte_fault */",
+        "not kernel code: user space stores *(u32 *)addr = value;  /* a read-only or absent pte traps to handle_mm_fault -> handle_pte_fault */",
         HostStore,
     )
     .ms("host-store")],
