@@ -13,9 +13,11 @@ pub enum Semantics {
     /// notifier list is walked under RCU and a notifier without `change_pte`
     /// gets `invalidate_page` instead. No range bracket.
     Original,
-    /// Linux v3.7 … v3.13 (commit 6bdb913f0a70): every caller brackets the
-    /// update with `invalidate_range_start/end` outside the PT lock;
-    /// `change_pte` runs before `set_pte_at`; SRCU; no fallback.
+    /// Linux v3.7 … v3.13: every caller brackets the update with
+    /// `invalidate_range_start/end` outside the PT lock and there is no
+    /// `invalidate_page` fallback (6bdb913f0a70); `change_pte` runs before
+    /// `set_pte_at` (48af0d7cb3c8); the list is walked under SRCU
+    /// (21a92735f660).
     Wrapped,
     /// Mike Rapoport's January 2014 patch on v3.13, as posted: bracket removed
     /// from `write_protect_page`, `do_wp_page` and `__replace_page` (not from
@@ -57,7 +59,7 @@ impl Semantics {
                 "v3.6: set_pte_at, then change_pte (or invalidate_page fallback) under the PT lock, RCU walk"
             }
             Semantics::Wrapped => {
-                "v3.7-v3.13 (6bdb913f): range_start/end bracket outside the PT lock, change_pte before set_pte_at, SRCU"
+                "v3.7-v3.13: range_start/end bracket outside the PT lock, no invalidate_page fallback (6bdb913f); change_pte before set_pte_at (48af0d7c); SRCU walk (21a92735)"
             }
             Semantics::Patched => {
                 "Rapoport 2014 patch: no bracket (but KSM replace_page keeps it), invalidate_page after unlock for notifiers lacking change_pte"

@@ -30,14 +30,29 @@ impl Source {
         format!("https://elixir.bootlin.com/linux/{}/source/{}#L{}", self.tag.elixir, self.file, self.base_line)
     }
 
-    /// `mm/ksm.c:855 @ v3.13`
+    /// `mm/ksm.c:855 @ v3.13`; for a line that is not kernel code, what the
+    /// cited line is to it comes first (`hypothetical, implements
+    /// include/linux/mmu_notifier.h:138 @ v3.13`).
     pub fn short(&self) -> String {
-        format!("{}:{} @ {}", self.file, self.line, self.tag)
+        format!("{}{}:{} @ {}", self.prefix(), self.file, self.line, self.tag)
+    }
+
+    /// `mm/ksm.c:855` without the tag, prefixed like [`Source::short`]
+    /// for lines that are not kernel code.
+    pub fn place(&self) -> String {
+        format!("{}{}:{}", self.prefix(), self.file, self.line)
+    }
+
+    /// `hypothetical, implements ` for lines that are not kernel code, else empty.
+    fn prefix(&self) -> String {
+        self.tag.not_kernel.map(|p| format!("{p} ")).unwrap_or_default()
     }
 }
 
+/// `mm/ksm.c:855@v3.13` (trace text); not-kernel lines are prefixed as in
+/// [`Source::short`].
 impl std::fmt::Display for Source {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}@{}", self.file, self.line, self.tag)
+        write!(f, "{}{}:{}@{}", self.prefix(), self.file, self.line, self.tag)
     }
 }

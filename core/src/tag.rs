@@ -12,18 +12,36 @@ pub struct Tag {
     pub name: &'static str,
     /// The elixir tag its links point at (`v3.13`).
     pub elixir: &'static str,
+    /// For lines that are not kernel code (the hypothetical driver, an
+    /// actor's access): what the cited kernel line is to them, printed
+    /// before the citation (`hypothetical, implements`). `None` for kernel
+    /// code.
+    pub not_kernel: Option<&'static str>,
 }
 
 impl Tag {
     /// Linux v3.6.
-    pub const V3_6: Tag = Tag { name: "v3.6", elixir: "v3.6" };
+    pub const V3_6: Tag = Tag { name: "v3.6", elixir: "v3.6", not_kernel: None };
     /// Linux v3.13.
-    pub const V3_13: Tag = Tag { name: "v3.13", elixir: "v3.13" };
+    pub const V3_13: Tag = Tag { name: "v3.13", elixir: "v3.13", not_kernel: None };
     /// Mike Rapoport's January 2014 patch over v3.13, as posted (elixir
     /// has no patched tree, so links point into v3.13).
-    pub const V3_13_PATCH: Tag = Tag { name: "v3.13+patch", elixir: "v3.13" };
+    pub const V3_13_PATCH: Tag = Tag { name: "v3.13+patch", elixir: "v3.13", not_kernel: None };
     /// A design alternative over v3.13 (links point into v3.13).
-    pub const V3_13_ALT: Tag = Tag { name: "v3.13+alt", elixir: "v3.13" };
+    pub const V3_13_ALT: Tag = Tag { name: "v3.13+alt", elixir: "v3.13", not_kernel: None };
+    /// The hypothetical sleeping driver at v3.6: not kernel code; its lines
+    /// cite the `struct mmu_notifier_ops` member each callback implements.
+    pub const HYPOTHETICAL_V3_6: Tag =
+        Tag { name: "v3.6", elixir: "v3.6", not_kernel: Some("hypothetical, implements") };
+    /// The hypothetical sleeping driver at v3.13.
+    pub const HYPOTHETICAL_V3_13: Tag =
+        Tag { name: "v3.13", elixir: "v3.13", not_kernel: Some("hypothetical, implements") };
+    /// An actor's access at v3.6 (a user-space store, a guest access, a GRU
+    /// instruction): not kernel code; its line cites the kernel function
+    /// its fault goes to.
+    pub const ACTOR_V3_6: Tag = Tag { name: "v3.6", elixir: "v3.6", not_kernel: Some("not kernel code, faults to") };
+    /// An actor's access at v3.13.
+    pub const ACTOR_V3_13: Tag = Tag { name: "v3.13", elixir: "v3.13", not_kernel: Some("not kernel code, faults to") };
 }
 
 impl std::fmt::Display for Tag {

@@ -226,6 +226,11 @@ impl Trace {
                 if let (Some(m), Value::Object(o)) = (&s.milestone, &mut o) {
                     o.insert("milestone".into(), json!(m));
                 }
+                if let (Some(n), Value::Object(o)) = (src.tag.not_kernel, &mut o) {
+                    if let Some(Value::Object(so)) = o.get_mut("source") {
+                        so.insert("not_kernel".into(), json!(n));
+                    }
+                }
                 o
             }).collect::<Vec<_>>(),
             "summary": self.summary.to_json(),

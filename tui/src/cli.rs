@@ -758,7 +758,7 @@ pub fn list_text() -> String {
     out.push_str("notifiers (default: kvm,gru):\n");
     for n in NotifierId::ALL {
         let ops: Vec<&str> = n.ops().list().iter().map(|c| c.id()).collect();
-        out.push_str(&format!("  {:<12} ops: {}\n               {}\n", n.id(), ops.join(", "), n.describe()));
+        out.push_str(&format!("  {:<12} ops used: {}\n               {}\n", n.id(), ops.join(", "), n.describe()));
     }
     out.push_str("actors (check --actors, repeats allowed):\n");
     for a in Actor::ALL {

@@ -495,7 +495,7 @@ impl App {
             <section class="listing" aria-label={format!("{} listing", side.name())}>
                 <h3>
                     <code>{ f.name }</code>{" "}
-                    <a href={head.url()} target="_blank" rel="noopener noreferrer">{ format!("{}:{}", head.file, head.line) }</a>
+                    <a href={head.url()} target="_blank" rel="noopener noreferrer">{ head.place() }</a>
                 </h3>
                 <p class="cite">
                     {"Current statement: "}

@@ -85,7 +85,7 @@ pub static INVALIDATE_PAGE_V3_13: Function = Function {
 
 const INSTRUCTION: &[Stmt] = &[Stmt::new(
     622,
-    "GRU instruction accesses addr through the GRU TLB (miss: the TFH reports it, user context calls gru_user_dropin)",
+    "not kernel code: a GRU instruction accesses addr through the GRU TLB  /* on a miss the TFH reports it and user context calls gru_user_dropin */",
     gru(GruOp::Access),
 )
 .ms("gru-access")];
@@ -93,7 +93,7 @@ const INSTRUCTION: &[Stmt] = &[Stmt::new(
 const USER_DROPIN: &[Stmt] = &[
     Stmt::new(631, "wait_event(gms->ms_wait_queue, atomic_read(&gms->ms_range_active) == 0);", gru(GruOp::WaitEvent))
         .at("loop"),
-    Stmt::new(634, "ret = gru_try_dropin(gts, tfh, cb);", Call(GruTryDropin)),
+    Stmt::new(634, "ret = gru_try_dropin(gts->ts_gru, gts, tfh, cb);", Call(GruTryDropin)),
     Stmt::new(
         635,
         "if (ret <= 0) return ret;  /* 1: range active, loop to while (1) at 630 */",
@@ -138,7 +138,7 @@ pub static INSTRUCTION_V3_6: Function = Function {
     id: FuncId::GruInstruction,
     name: "gru",
     file: FAULT,
-    tag: Tag::V3_6,
+    tag: Tag::ACTOR_V3_6,
     line: 622,
     base_line: 622,
     body: INSTRUCTION,
@@ -149,7 +149,7 @@ pub static INSTRUCTION_V3_13: Function = Function {
     id: FuncId::GruInstruction,
     name: "gru",
     file: FAULT,
-    tag: Tag::V3_13,
+    tag: Tag::ACTOR_V3_13,
     line: 622,
     base_line: 622,
     body: INSTRUCTION,

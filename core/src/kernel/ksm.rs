@@ -25,10 +25,10 @@ pub static TRY_TO_MERGE_ONE_PAGE_V3_6: Function = Function {
     body: &[
         Stmt::new(881, "if (!trylock_page(page)) goto out;", TrylockPage { which: Page, fail: "out" }),
         Stmt::new(889, "if (write_protect_page(vma, page, &orig_pte) == 0) {", Call(WriteProtectPage)),
-        Stmt::new(897, "} else if (pages_identical(page, kpage))", IfWriteProtectedAndIdentical { else_: "unlock" }),
+        Stmt::new(899, "} else if (pages_identical(page, kpage))", IfWriteProtectedAndIdentical { else_: "unlock" }),
         Stmt::new(900, "err = replace_page(vma, page, kpage, orig_pte);", Call(ReplacePage)),
-        Stmt::new(911, "unlock_page(page);", UnlockPage(Page)).at("unlock"),
-        Stmt::new(913, "return err;", Return).at("out"),
+        Stmt::new(913, "unlock_page(page);", UnlockPage(Page)).at("unlock"),
+        Stmt::new(915, "return err;", Return).at("out"),
     ],
 };
 
@@ -41,12 +41,12 @@ pub static TRY_TO_MERGE_ONE_PAGE_V3_13: Function = Function {
     line: 1016,
     base_line: 1016,
     body: &[
-        Stmt::new(1038, "if (!trylock_page(page)) goto out;", TrylockPage { which: Page, fail: "out" }),
-        Stmt::new(1046, "if (write_protect_page(vma, page, &orig_pte) == 0) {", Call(WriteProtectPage)),
-        Stmt::new(1056, "} else if (pages_identical(page, kpage))", IfWriteProtectedAndIdentical { else_: "unlock" }),
-        Stmt::new(1057, "err = replace_page(vma, page, kpage, orig_pte);", Call(ReplacePage)),
-        Stmt::new(1070, "unlock_page(page);", UnlockPage(Page)).at("unlock"),
-        Stmt::new(1072, "return err;", Return).at("out"),
+        Stmt::new(1040, "if (!trylock_page(page)) goto out;", TrylockPage { which: Page, fail: "out" }),
+        Stmt::new(1048, "if (write_protect_page(vma, page, &orig_pte) == 0) {", Call(WriteProtectPage)),
+        Stmt::new(1058, "} else if (pages_identical(page, kpage))", IfWriteProtectedAndIdentical { else_: "unlock" }),
+        Stmt::new(1059, "err = replace_page(vma, page, kpage, orig_pte);", Call(ReplacePage)),
+        Stmt::new(1072, "unlock_page(page);", UnlockPage(Page)).at("unlock"),
+        Stmt::new(1074, "return err;", Return).at("out"),
     ],
 };
 

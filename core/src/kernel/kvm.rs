@@ -209,18 +209,20 @@ pub static SET_PTE_RMAPP_V3_13: Function = Function {
     ],
 };
 
-/// The vCPU: guest accesses through the EPT/NPT. Not kernel code: the line
-/// cites `tdp_page_fault`, which handles the exit when no spte is usable.
+/// The vCPU: guest accesses through the EPT/NPT. Not kernel code: the text
+/// says so and the citation ([`Tag::ACTOR_V3_6`]) reads "not kernel code,
+/// faults to" `tdp_page_fault`, which handles the exit when no spte is
+/// usable. The text covers both outcomes: the step's events say which.
 pub static GUEST_ACCESS_V3_6: Function = Function {
     id: FuncId::KvmVcpuRun,
     name: "guest",
     file: M,
-    tag: Tag::V3_6,
+    tag: Tag::ACTOR_V3_6,
     line: 3256,
     base_line: 3256,
     body: &[Stmt::new(
         3256,
-        "access gfn through the EPT (no usable spte: EPT violation exit to tdp_page_fault)",
+        "not kernel code: the guest reads or writes gfn through its spte  /* if none is usable: EPT violation exit to tdp_page_fault */",
         kvm(KvmOp::GuestAccess),
     )
     .ms("guest-access")],
@@ -231,12 +233,12 @@ pub static GUEST_ACCESS_V3_13: Function = Function {
     id: FuncId::KvmVcpuRun,
     name: "guest",
     file: M,
-    tag: Tag::V3_13,
+    tag: Tag::ACTOR_V3_13,
     line: 3359,
     base_line: 3359,
     body: &[Stmt::new(
         3359,
-        "access gfn through the EPT (no usable spte: EPT violation exit to tdp_page_fault)",
+        "not kernel code: the guest reads or writes gfn through its spte  /* if none is usable: EPT violation exit to tdp_page_fault */",
         kvm(KvmOp::GuestAccess),
     )
     .ms("guest-access")],

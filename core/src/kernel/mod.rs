@@ -441,9 +441,17 @@ const fn listings(f: FuncId) -> [&'static Function; Semantics::COUNT] {
             [&xen_gntdev::RANGE_START_V3_6, &xen_gntdev::RANGE_START_V3_13, &xen_gntdev::RANGE_START_V3_13]
         }
         GntdevInvlPage => [&xen_gntdev::INVL_PAGE_V3_6, &xen_gntdev::INVL_PAGE_V3_13, &xen_gntdev::INVL_PAGE_V3_13],
-        SleepInvalidatePage => [&sleepable::INVALIDATE_PAGE, &sleepable::INVALIDATE_PAGE, &sleepable::INVALIDATE_PAGE],
-        SleepInvalidateRangeStart => [&sleepable::RANGE_START, &sleepable::RANGE_START, &sleepable::RANGE_START],
-        SleepInvalidateRangeEnd => [&sleepable::RANGE_END, &sleepable::RANGE_END, &sleepable::RANGE_END],
+        // Not kernel code: cites the ops member it implements, per era (the
+        // patched era keeps v3.13's header lines, like every unpatched function).
+        SleepInvalidatePage => {
+            [&sleepable::INVALIDATE_PAGE_V3_6, &sleepable::INVALIDATE_PAGE_V3_13, &sleepable::INVALIDATE_PAGE_V3_13]
+        }
+        SleepInvalidateRangeStart => {
+            [&sleepable::RANGE_START_V3_6, &sleepable::RANGE_START_V3_13, &sleepable::RANGE_START_V3_13]
+        }
+        SleepInvalidateRangeEnd => {
+            [&sleepable::RANGE_END_V3_6, &sleepable::RANGE_END_V3_13, &sleepable::RANGE_END_V3_13]
+        }
     }
 }
 

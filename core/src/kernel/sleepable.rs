@@ -1,10 +1,16 @@
 //! A hypothetical notifier whose callbacks may sleep: the kind of driver
 //! (device page tables behind a blocking command queue) that motivated
-//! 6bdb913f. It is not kernel code, so each line cites the ops-table
-//! member of include/linux/mmu_notifier.h (v3.13) whose contract it follows.
+//! 6bdb913f. It is not kernel code: every line's text starts with
+//! `hypothetical:`, and its citation ([`Tag::HYPOTHETICAL_V3_6`],
+//! [`Tag::HYPOTHETICAL_V3_13`]) reads "hypothetical, implements" the
+//! `struct mmu_notifier_ops` member of include/linux/mmu_notifier.h the
+//! callback implements: `invalidate_page` 90, `invalidate_range_start` 137,
+//! `invalidate_range_end` 140 at v3.6; 91, 138, 141 at v3.13 (the patched
+//! era shows the v3.13 listing, like every function the patch leaves alone).
 
 use super::Op::*;
 use super::{FuncId, Function, Stmt};
+use crate::tag::Tag;
 use crate::users::UserOp;
 use crate::users::sleepable::SleepableOp;
 
@@ -12,55 +18,123 @@ use crate::users::sleepable::SleepableOp;
 const fn sleepable(o: SleepableOp) -> super::Op {
     super::Op::User(UserOp::Sleepable(o))
 }
-use crate::tag::Tag;
 
 const F: &str = "include/linux/mmu_notifier.h";
 
-/// `invalidate_page`: may sleep from v3.7 on (SRCU walk, no PT lock).
-pub static INVALIDATE_PAGE: Function = Function {
+/// `invalidate_page`'s body, cited at the ops member `line`.
+macro_rules! invalidate_page {
+    ($line:expr) => {
+        &[
+            Stmt::new(
+                $line,
+                "hypothetical: mutex_lock(&drv->mutex);  /* may sleep */",
+                sleepable(SleepableOp::MutexLock),
+            ),
+            Stmt::new(
+                $line,
+                "hypothetical: drv_invalidate_and_wait(drv, address, PAGE_SIZE);  /* blocks on the device */",
+                sleepable(SleepableOp::Invalidate),
+            ),
+            Stmt::new($line, "hypothetical: mutex_unlock(&drv->mutex);", sleepable(SleepableOp::MutexUnlock)),
+        ]
+    };
+}
+
+macro_rules! range_start {
+    ($line:expr) => {
+        &[
+            Stmt::new(
+                $line,
+                "hypothetical: mutex_lock(&drv->mutex);  /* may sleep */",
+                sleepable(SleepableOp::MutexLock),
+            ),
+            Stmt::new(
+                $line,
+                "hypothetical: drv_invalidate_and_wait(drv, start, end - start);",
+                sleepable(SleepableOp::Invalidate),
+            ),
+            Stmt::new($line, "hypothetical: mutex_unlock(&drv->mutex);", sleepable(SleepableOp::MutexUnlock)),
+        ]
+    };
+}
+
+macro_rules! range_end {
+    ($line:expr) => {
+        &[
+            Stmt::new(
+                $line,
+                "hypothetical: mutex_lock(&drv->mutex);  /* may sleep */",
+                sleepable(SleepableOp::MutexLock),
+            ),
+            Stmt::new($line, "hypothetical: drv->invalidating = false;", Nop),
+            Stmt::new($line, "hypothetical: mutex_unlock(&drv->mutex);", sleepable(SleepableOp::MutexUnlock)),
+        ]
+    };
+}
+
+/// `invalidate_page` at v3.6 (ops member at line 90). Called under the PT
+/// lock and RCU (the `change_pte` fallback), where it must not sleep.
+pub static INVALIDATE_PAGE_V3_6: Function = Function {
     id: FuncId::SleepInvalidatePage,
     name: "sleepable_invalidate_page",
     file: F,
-    tag: Tag::V3_13,
-    line: 91,
-    base_line: 91,
-    body: &[
-        Stmt::new(91, "mutex_lock(&drv->mutex);  /* may sleep */", sleepable(SleepableOp::MutexLock)),
-        Stmt::new(
-            91,
-            "drv_invalidate_and_wait(drv, address, PAGE_SIZE);  /* blocks on the device */",
-            sleepable(SleepableOp::Invalidate),
-        ),
-        Stmt::new(91, "mutex_unlock(&drv->mutex);", sleepable(SleepableOp::MutexUnlock)),
-    ],
+    tag: Tag::HYPOTHETICAL_V3_6,
+    line: 90,
+    base_line: 90,
+    body: invalidate_page!(90),
 };
 
-/// `invalidate_range_start`: may sleep.
-pub static RANGE_START: Function = Function {
+/// `invalidate_page` at v3.13 (line 91): may sleep (SRCU walk, no PT lock).
+pub static INVALIDATE_PAGE_V3_13: Function = Function {
+    id: FuncId::SleepInvalidatePage,
+    name: "sleepable_invalidate_page",
+    file: F,
+    tag: Tag::HYPOTHETICAL_V3_13,
+    line: 91,
+    base_line: 91,
+    body: invalidate_page!(91),
+};
+
+/// `invalidate_range_start` at v3.6 (line 137).
+pub static RANGE_START_V3_6: Function = Function {
     id: FuncId::SleepInvalidateRangeStart,
     name: "sleepable_invalidate_range_start",
     file: F,
-    tag: Tag::V3_13,
-    line: 138,
-    base_line: 138,
-    body: &[
-        Stmt::new(138, "mutex_lock(&drv->mutex);  /* may sleep */", sleepable(SleepableOp::MutexLock)),
-        Stmt::new(138, "drv_invalidate_and_wait(drv, start, end - start);", sleepable(SleepableOp::Invalidate)),
-        Stmt::new(138, "mutex_unlock(&drv->mutex);", sleepable(SleepableOp::MutexUnlock)),
-    ],
+    tag: Tag::HYPOTHETICAL_V3_6,
+    line: 137,
+    base_line: 137,
+    body: range_start!(137),
 };
 
-/// `invalidate_range_end`.
-pub static RANGE_END: Function = Function {
+/// `invalidate_range_start` at v3.13 (line 138): may sleep.
+pub static RANGE_START_V3_13: Function = Function {
+    id: FuncId::SleepInvalidateRangeStart,
+    name: "sleepable_invalidate_range_start",
+    file: F,
+    tag: Tag::HYPOTHETICAL_V3_13,
+    line: 138,
+    base_line: 138,
+    body: range_start!(138),
+};
+
+/// `invalidate_range_end` at v3.6 (line 140).
+pub static RANGE_END_V3_6: Function = Function {
     id: FuncId::SleepInvalidateRangeEnd,
     name: "sleepable_invalidate_range_end",
     file: F,
-    tag: Tag::V3_13,
+    tag: Tag::HYPOTHETICAL_V3_6,
+    line: 140,
+    base_line: 140,
+    body: range_end!(140),
+};
+
+/// `invalidate_range_end` at v3.13 (line 141).
+pub static RANGE_END_V3_13: Function = Function {
+    id: FuncId::SleepInvalidateRangeEnd,
+    name: "sleepable_invalidate_range_end",
+    file: F,
+    tag: Tag::HYPOTHETICAL_V3_13,
     line: 141,
     base_line: 141,
-    body: &[
-        Stmt::new(141, "mutex_lock(&drv->mutex);  /* may sleep */", sleepable(SleepableOp::MutexLock)),
-        Stmt::new(141, "drv->invalidating = false;", Nop),
-        Stmt::new(141, "mutex_unlock(&drv->mutex);", sleepable(SleepableOp::MutexUnlock)),
-    ],
+    body: range_end!(141),
 };

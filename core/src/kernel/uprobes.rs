@@ -52,7 +52,7 @@ pub static UPROBE_WRITE_OPCODE_V3_13: Function = Function {
         Stmt::new(295, "ret = __replace_page(vma, vaddr, old_page, new_page);", Call(UprobeReplacePage)),
         Stmt::new(298, "page_cache_release(new_page);", PutPage(Kpage)),
         Stmt::new(300, "put_page(old_page);", PutPage(Page)),
-        Stmt::new(303, "return ret;", Return),
+        Stmt::new(304, "return ret;", Return),
     ],
 };
 

@@ -2,6 +2,7 @@
 //! kernel-facts §4 and §10).
 
 use super::FuncId::GntdevInvlRangeStart;
+use super::Op::Nop;
 use super::{FuncId, Function, Stmt};
 use crate::users::UserOp;
 use crate::users::xen_gntdev::GntdevOp;
@@ -48,6 +49,10 @@ pub static RANGE_START_V3_13: Function = Function {
             "list_for_each_entry(map, &priv->maps, next) unmap_if_in_range(map, start, end);",
             gntdev(GntdevOp::UnmapInRange),
         ),
+        // The model keeps one count of grant maps in range, reported by the
+        // walk above; maps already on the freeable list are not modelled, so
+        // this second walk changes nothing the model tracks.
+        Stmt::new(440, "list_for_each_entry(map, &priv->freeable_maps, next) unmap_if_in_range(map, start, end);", Nop),
         Stmt::new(443, "spin_unlock(&priv->lock);", gntdev(GntdevOp::Unlock)),
     ],
 };

@@ -175,7 +175,7 @@ fn listing(f: &mut Frame, area: Rect, s: &SideRun) -> Option<ListingHit> {
     let head = func.head();
     let title = Line::from(vec![
         Span::styled(format!(" {} ", func.name), Style::new().add_modifier(Modifier::BOLD)),
-        Span::styled(format!("{}:{} ", head.file, head.line), theme::DIM),
+        Span::styled(format!("{} ", head.place()), theme::DIM),
     ]);
     let body_h = usize::from(area.height.saturating_sub(1));
     let len = func.body.len();
