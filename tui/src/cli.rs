@@ -403,7 +403,7 @@ fn run(cli: Cli, out: &mut Out) -> Result<ExitCode, Fail> {
             let secs = start.elapsed().as_secs_f64();
             // The file's [[verdict]] for exactly this configuration, if any.
             let verdict = s.verdicts.iter().find(|v| v.semantics == sem && v.notifiers == n && v.actors == a);
-            let bad = verdict.map(|v| verdict_mismatches(v, &r)).unwrap_or_default();
+            let bad = verdict.map(|v| v.mismatches(&r)).unwrap_or_default();
             // `spec`, not the scenario's name: a file named like a built-in
             // scenario may differ from it, and only built-ins have demo links.
             match format {
@@ -577,21 +577,6 @@ struct Run {
     actors: Vec<Actor>,
 }
 
-/// Differences between a [[verdict]] and a report. A violation found
-/// contradicts `never` whether or not the search finished; `never` found
-/// nothing to contradict, but only a complete search confirms it.
-fn verdict_mismatches(v: &notifier_lab_core::scenario::Verdict, r: &Report) -> Vec<String> {
-    let mut bad = Vec::new();
-    for (id, want) in &v.expected {
-        let got = r.outcome(*id);
-        let decided = r.complete || got == Outcome::Sometimes;
-        if decided && got != *want {
-            bad.push(format!("{}: expected {}, explorer says {}", id.id(), want.id(), got.id()));
-        }
-    }
-    bad
-}
-
 fn verdict_text(location: &str, bad: &[String]) -> String {
     if bad.is_empty() {
         format!("verdict {location}: ok\n")
@@ -630,7 +615,7 @@ fn check_table(
             .verdicts
             .iter()
             .find(|v| v.semantics == run.semantics && v.notifiers == run.notifiers && v.actors == run.actors);
-        let bad = verdict.map(|v| verdict_mismatches(v, &r)).unwrap_or_default();
+        let bad = verdict.map(|v| v.mismatches(&r)).unwrap_or_default();
         mismatches += bad.len();
         incomplete |= !r.complete;
         rows.push((run, r, secs, verdict.map(|v| v.location.clone()), bad));

@@ -345,6 +345,26 @@ impl Report {
     }
 }
 
+/// A scenario file's `[[verdict]]` table against a search's report: one
+/// line per difference. A violation found contradicts `never` whether or
+/// not the search finished; `never` found nothing to contradict, but only a
+/// complete search confirms it, so an incomplete one contradicts nothing.
+impl crate::scenario::Verdict {
+    /// The differences between this verdict and `r` (empty: it holds, or
+    /// an incomplete search could not decide it).
+    pub fn mismatches(&self, r: &Report) -> Vec<String> {
+        let mut bad = Vec::new();
+        for (id, want) in &self.expected {
+            let got = r.outcome(*id);
+            let decided = r.complete || got == Outcome::Sometimes;
+            if decided && got != *want {
+                bad.push(format!("{}: expected {}, explorer says {}", id.id(), want.id(), got.id()));
+            }
+        }
+        bad
+    }
+}
+
 /// What a verdict line says for a violation an incomplete search did not
 /// find.
 pub const NOT_FOUND_INCOMPLETE: &str = "not found (incomplete: not a proof)";
