@@ -30,6 +30,7 @@
 pub mod actor;
 pub mod checker;
 pub mod compare;
+pub mod diagram;
 pub mod event;
 pub mod invariants;
 pub mod kernel;
@@ -44,6 +45,7 @@ pub mod scenario;
 pub mod semantics;
 pub mod source;
 pub mod tag;
+pub mod timeline;
 pub mod trace;
 pub mod users;
 pub mod view;
