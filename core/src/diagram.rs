@@ -59,7 +59,7 @@ impl Class {
 pub struct Arrow {
     /// The state view's key (`pte 0x7f0000010000`, `kvm spte gfn 0x10`).
     pub key: String,
-    /// Who holds it (`process`, `KVM`, `GRU`).
+    /// Who holds it (`process`, or the user's short name: `KVM`, `GRU`).
     pub owner: String,
     /// The user, for a secondary mapping.
     pub user: Option<NotifierId>,
@@ -218,7 +218,7 @@ pub fn diagram(m: &Machine, before: Option<&Machine>) -> Diagram {
                     .any(|o| o.key == mp.key && o.pfn == mp.pfn && o.writable == mp.writable);
             secondaries.push(Arrow {
                 key: mp.key,
-                owner: id.label().to_string(),
+                owner: id.info().short.to_string(),
                 user: Some(id),
                 label: mp.label,
                 pfn: mp.pfn,
