@@ -306,7 +306,7 @@ impl Diagram {
                 let who = if a.user.is_some() { format!("{} {}", a.owner, a.label) } else { a.label.clone() };
                 let page = a.pfn.and_then(|p| self.pages.iter().find(|b| b.pfn == p));
                 let to = match page {
-                    Some(b) => format!("{} {}{}", a.target(), b.name, if b.free { " (freed)" } else { "" }),
+                    Some(b) => format!("{} {}{}", a.target(), b.name, if b.free { " (free)" } else { "" }),
                     None => a.target(),
                 };
                 DiagramRow {
@@ -342,12 +342,12 @@ impl Diagram {
     /// The diagram as an SVG element (boxes and arrows), with `role="img"`
     /// and the [`Diagram::summary`] as its `aria-label`.
     pub fn to_svg(&self) -> String {
-        const W: i32 = 560;
+        const W: i32 = 580;
         const ROW: i32 = 40;
         const LX: i32 = 8;
-        const LW: i32 = 232;
-        const PX: i32 = 360;
-        const PW: i32 = 190;
+        const LW: i32 = 262;
+        const PX: i32 = 380;
+        const PW: i32 = 192;
         let arrows: Vec<&Arrow> = self.arrows().collect();
         let left_rows = arrows.len() as i32;
         let page_rows = self.pages.len() as i32;
@@ -385,7 +385,7 @@ impl Diagram {
                 y + 20,
                 hex(p.pfn),
                 esc(&p.name),
-                if p.free { " (freed)" } else { "" }
+                if p.free { " (free)" } else { "" }
             ));
         }
         for (i, a) in arrows.iter().enumerate() {

@@ -443,8 +443,7 @@ impl App {
                         }
                     </p>
                 </header>
-                if replay { { violations_box.clone() } }
-                { self.timeline(ctx, side) }
+                if replay { { violations_box.clone() } { self.timeline(ctx, side) } }
                 <nav class="breadcrumb" aria-label={format!("{name} call stack")}>
                     <ol>{ for crumb.iter().map(|f| html! { <li>{ *f }</li> }) }</ol>
                 </nav>
@@ -472,6 +471,7 @@ impl App {
                     </div>
                 </section>
                 { self.listing(ctx, side) }
+                if !replay { { self.timeline(ctx, side) } }
                 <section class="mappings" aria-label={format!("{name} mapping diagram")}>
                     <h3>{"Mappings"}</h3>
                     <div class="svg-box">{ Html::from_html_unchecked(AttrValue::from(diagram.to_svg())) }</div>
