@@ -163,8 +163,9 @@ impl Timeline {
             .collect()
     }
 
-    /// The timeline as an SVG element: a lane per thread, a focusable mark
-    /// (`data-step`) per executed step, a vertical line at every context
+    /// The timeline as an SVG element: a lane per thread, a mark
+    /// (`data-step`) per executed step (the newest one in the tab order,
+    /// the others focusable by script: a roving tab stop), a vertical line at every context
     /// switch, the violating step labelled; `role="img"` is not used
     /// because the marks are interactive: the root is a `group` with the
     /// [`Timeline::summary`] as its `aria-label`.
@@ -224,10 +225,12 @@ impl Timeline {
                 _ => format!("step {}: {}", m.step, m.what),
             };
             s.push_str(&format!(
-                "<rect class=\"mark{}{}\" data-step=\"{}\" tabindex=\"0\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"18\" fill=\"{fill}\"><title>{}</title></rect>",
+                "<rect class=\"mark{}{}\" data-step=\"{}\" tabindex=\"{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"18\" fill=\"{fill}\"><title>{}</title></rect>",
                 if m.switch { " switch" } else { "" },
                 if m.violation { " violation" } else { "" },
                 m.step,
+                // One tab stop (the newest mark); arrows move between marks.
+                if k + 1 == self.marks.len() { "0" } else { "-1" },
                 x + 1,
                 y,
                 (step_w - 1).max(2),
@@ -291,7 +294,8 @@ mod tests {
         let svg = t.to_svg();
         assert_eq!(svg.matches("<rect class=\"mark").count(), 45);
         assert_eq!(svg.matches("<line class=\"switch\"").count(), 2);
-        assert!(svg.contains("data-step=\"45\""));
+        assert!(svg.contains("data-step=\"45\" tabindex=\"0\""));
+        assert_eq!(svg.matches("tabindex=\"0\"").count(), 1, "one tab stop");
         let lines = t.lines(30);
         assert_eq!(lines.len(), 3);
         assert!(lines[2].ends_with('!'), "{lines:?}");

@@ -478,6 +478,15 @@ try {
   await page.waitForFunction(() => document.querySelector("#left output.pos")?.textContent.trim().startsWith("3/"), null, { timeout: 5000 }).catch(() => {});
   check("timeline: Enter on focused mark 3 goes to step 3", (await pos("left")).startsWith("3/"), await pos("left"));
   check("timeline: after the jump only 3 marks are drawn", (await tl.locator("rect.mark").count()) === 3);
+  check("timeline: the marks are one tab stop, the newest", (await tl.locator('rect.mark[tabindex="0"]').count()) === 1 && (await tl.locator('rect.mark[tabindex="0"]').getAttribute("data-step")) === "3");
+  await tl.locator('rect.mark[tabindex="0"]').focus();
+  await page.keyboard.press("ArrowLeft");
+  const focusedStep = await page.evaluate(() => document.activeElement?.getAttribute("data-step"));
+  check("timeline: ← moves the focus to the previous mark", focusedStep === "2", String(focusedStep));
+  check("timeline: ← on a mark does not step the walkthrough back", (await pos("left")).startsWith("3/"), await pos("left"));
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.querySelector("#left output.pos")?.textContent.trim().startsWith("2/"), null, { timeout: 5000 }).catch(() => {});
+  check("timeline: Enter there goes to step 2", (await pos("left")).startsWith("2/"), await pos("left"));
 
   check("no console errors, failed requests or foreign hosts", problems.length === 0, problems.join(" | "));
 } catch (e) {

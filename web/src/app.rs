@@ -80,6 +80,10 @@ fn typing_target(e: &KeyboardEvent) -> bool {
     let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
         return false;
     };
+    // A timeline mark takes the arrows (to the next mark) and Enter/Space.
+    if el.has_attribute("data-step") {
+        return matches!(e.key().as_str(), "ArrowLeft" | "ArrowRight" | "Enter" | " ");
+    }
     match el.tag_name().to_ascii_lowercase().as_str() {
         "select" | "textarea" => true,
         "input" => {
@@ -525,6 +529,20 @@ impl App {
                 e.prevent_default();
                 Some(Msg::Act(Action::SetStep(side, n)))
             }
+            k @ ("ArrowLeft" | "ArrowRight") => {
+                // The marks are one tab stop; the arrows move between them.
+                let mut el = e.target()?.dyn_into::<web_sys::Element>().ok()?;
+                el.get_attribute("data-step")?;
+                e.prevent_default();
+                e.stop_propagation();
+                loop {
+                    el = if k == "ArrowLeft" { el.previous_element_sibling() } else { el.next_element_sibling() }?;
+                    if el.has_attribute("data-step") {
+                        let _ = el.unchecked_ref::<HtmlElement>().focus();
+                        return None;
+                    }
+                }
+            }
             _ => None,
         });
         let legend = if side == Side::Left { d.schedule_legend() } else { None };
@@ -540,7 +558,7 @@ impl App {
                 if let Some((sched, legend)) = legend {
                     <p class="schedule"><code>{ sched }</code>{" "}<span class="dim">{ legend }</span></p>
                 }
-                <p class="dim timeline-help">{"Click a mark, or Tab to it and press Enter, to move this side to that step."}</p>
+                <p class="dim timeline-help">{"Click a mark, or Tab to the newest, ←/→ to another and Enter, to move this side to that step."}</p>
             </section>
         }
     }
