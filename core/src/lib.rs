@@ -30,6 +30,7 @@
 pub mod actor;
 pub mod checker;
 pub mod compare;
+pub mod diagram;
 pub mod event;
 pub mod fuzzing;
 pub mod invariants;
@@ -46,6 +47,7 @@ pub mod semantics;
 pub mod source;
 pub mod summary;
 pub mod tag;
+pub mod timeline;
 pub mod trace;
 pub mod users;
 pub mod view;

@@ -61,6 +61,22 @@ fn normal_view_every_size() {
 }
 
 #[test]
+fn mappings_and_timeline_panes_every_size() {
+    let mut km = Keymap::default_preset();
+    let mut w = Walkthrough::new_default();
+    for k in ['n', 'n', 's', 's', 'm', 't'] {
+        handle_key(&mut w, &mut km, Key::Char(k));
+    }
+    assert!(w.show_mappings && w.show_timeline);
+    check(&w, &km, "mappings and timeline", 2);
+    // Where they fit, both panes are drawn with their titles.
+    for (wd, ht) in [(80, 24), (120, 36), (200, 60)] {
+        let text = render_to_string(&w, &km, wd, ht);
+        assert!(text.contains(" mappings") && text.contains(" timeline ·"), "{wd}x{ht}:\n{text}");
+    }
+}
+
+#[test]
 fn overlays_every_size() {
     let scripts: [(&str, &[Key]); 6] = [
         ("help", &[Key::Char('?')]),
@@ -102,6 +118,8 @@ fn random_key_walk_never_panics_and_keeps_the_walkthrough_on_screen() {
         Key::Esc,
         Key::Char('r'),
         Key::Char('R'),
+        Key::Char('m'),
+        Key::Char('t'),
     ];
     let mut w = Walkthrough::new_default();
     let mut km = Keymap::default_preset();

@@ -180,3 +180,53 @@ fn changed_values_are_highlighted_and_differences_marked() {
     assert_eq!(w.focus, Side::Right);
     assert!(render_to_string(&w, &km, 160, 48).contains("▶ right: patched"));
 }
+
+/// Haggai Eran's race (the demo's counterexample link): the left side
+/// replays the explorer's schedule to the GRU read of the old page.
+fn haggai_eran() -> Walkthrough {
+    use notifier_lab_core::Actor;
+    let sched: Vec<u8> = "000000000000000000000000000000000000000000012".bytes().map(|b| b - b'0').collect();
+    let actors = [Actor::parse("host_write").expect("actor"), Actor::parse("gru_read").expect("actor")];
+    let mut walk = notifier_lab_core::Walk::replay(
+        Scenario::builtin("cow").expect("cow"),
+        Semantics::Patched,
+        Semantics::Patched,
+        &NotifierId::DEFAULT,
+        &actors,
+        &sched,
+    )
+    .expect("replay");
+    walk.set_positions(sched.len(), 0);
+    let all = Scenario::all_builtin();
+    let i = all.iter().position(|s| s.name == "cow").expect("cow");
+    Walkthrough::from_walk(walk, all, i)
+}
+
+#[test]
+fn mappings_and_timeline_panes() {
+    let mut w = haggai_eran();
+    let mut km = Keymap::default_preset();
+    let before = render_to_string(&w, &km, 80, 24);
+    assert!(!before.contains(" mappings") && !before.contains(" timeline ·"), "both panes start hidden");
+    press(&mut w, &mut km, &[Key::Char('m'), Key::Char('t')]);
+    assert!(w.show_mappings && w.show_timeline);
+    for (wd, ht) in SIZES {
+        let buf = render_buffer(&w, &km, wd, ht);
+        let text = display::buffer_to_string(&buf);
+        assert!(text.contains(" mappings"), "{wd}x{ht}:\n{text}");
+        assert!(text.contains(" timeline · 45 steps, 2 switches"), "{wd}x{ht}:\n{text}");
+        // The GRU entry still maps the old page, drawn red, while the pte
+        // maps the new one.
+        let (row, line) = text.lines().enumerate().find(|(_, l)| l.contains("GRU TLB 0x")).expect("GRU row");
+        assert!(line.contains("0x200"), "{line}");
+        let x = line[..line.find("GRU TLB 0x").unwrap()].chars().count() as u16;
+        assert_eq!(buf[(x, row as u16)].fg, Color::Red, "{line}");
+        assert!(text.contains("pte 0x7f0000010000 → 0x300"), "{wd}x{ht}:\n{text}");
+        for lane in ["host ", "host_write", "gru "] {
+            assert!(text.lines().any(|l| l.contains(&format!("│{lane}"))), "lane {lane} at {wd}x{ht}:\n{text}");
+        }
+        insta::assert_snapshot!(format!("panes_haggai_eran_{wd}x{ht}"), text);
+    }
+    press(&mut w, &mut km, &[Key::Char('m'), Key::Char('t')]);
+    assert!(!render_to_string(&w, &km, 80, 24).contains(" timeline ·"), "t hides the timeline again");
+}

@@ -425,6 +425,69 @@ try {
   check("the call stack is not link-coloured", colours.crumb !== colours.link, JSON.stringify(colours));
   check("the legend explains the blue milestone lines", colours.legend === colours.ms && /milestone/.test(colours.legendText ?? ""), JSON.stringify(colours));
 
+  // ---- Issue 12 "See it, don't read it": the mapping diagram and the
+  // thread timeline of Haggai Eran's race, by their content. ----
+  const haggai =
+    "#v1/cow/patched/patched/kvm,gru/step=45,65&actors=host_write,gru_read&schedule=000000000000000000000000000000000000000000012";
+  for (const vp of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+    await open(haggai, vp);
+    const inView = await page.evaluate(() => {
+      const r = document.querySelector("#left .violations")?.getBoundingClientRect();
+      return r && { top: r.top, bottom: r.bottom, h: innerHeight, ok: r.top >= 0 && r.bottom <= innerHeight && r.height > 0 };
+    });
+    check(`replay ${vp.width}x${vp.height}: the violation box is in the viewport without scrolling`, inView?.ok, JSON.stringify(inView));
+    check(`replay ${vp.width}x${vp.height}: no horizontal page scroll`, await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth + 1));
+  }
+  await open(haggai);
+  const diagram = page.locator("#left .mappings svg");
+  const dlabel = (await diagram.getAttribute("aria-label")) ?? "";
+  check("diagram: an image named the mapping diagram", (await diagram.getAttribute("role")) === "img" && dlabel.startsWith("Mapping diagram: "), dlabel);
+  check("diagram: the pte points at the new page 0x300", dlabel.includes("pte 0x7f0000010000 → page 0x300"), dlabel);
+  check("diagram: the GRU arrow points at the old page 0x200, marked stale", dlabel.includes("GRU TLB 0x7f0000010000 → page 0x200 (stale: the process maps 0x300)"), dlabel);
+  const gruArrow = diagram.locator('g.arrow[data-key^="gru tlb"]');
+  check("diagram: the drawn GRU arrow is stale and targets 0x200", (await gruArrow.getAttribute("data-class")) === "stale" && (await gruArrow.getAttribute("data-pfn")) === "0x200");
+  check("diagram: the drawn pte arrow targets 0x300", (await diagram.locator('g.arrow[data-key^="pte "]').getAttribute("data-pfn")) === "0x300");
+  const gruStroke = await gruArrow.locator("line").getAttribute("stroke");
+  const pteStroke = await diagram.locator('g.arrow[data-key^="pte "] line').getAttribute("stroke");
+  check("diagram: the stale arrow is drawn in the violation colour, unlike the pte's", gruStroke === "#c62828" && pteStroke !== gruStroke, `${gruStroke} ${pteStroke}`);
+  check("diagram: its text names the stale mapping", (await diagram.textContent()).includes("stale: the process maps 0x300"));
+  const tl = page.locator('#left section[aria-label="left thread timeline"]');
+  check("timeline: a section named the thread timeline", (await tl.count()) === 1);
+  const tlabel = (await tl.locator("svg").getAttribute("aria-label")) ?? "";
+  check("timeline: its SVG is named the thread timeline", tlabel.startsWith("Thread timeline: 45 of 45 steps, 2 context switches"), tlabel);
+  const lanes = await tl.locator("g.lane text[font-weight=bold]").allTextContents();
+  check("timeline: lanes host, host_write, gru", JSON.stringify(lanes) === JSON.stringify(["host", "host_write", "gru"]), JSON.stringify(lanes));
+  check("timeline: the switches are drawn", (await tl.locator("line.switch").count()) === 2 && tlabel.includes("switches: step 44 to host_write, step 45 to gru"), tlabel);
+  const where = await tl.locator(".lanes").innerText();
+  check("timeline: every thread's position is printed (the host mid-way while GRU reads)", /host \(thread 0\) at (?!done)\S+:\d+/.test(where) && /gru \(thread 2\) at done/.test(where), where);
+  const legendText = await tl.locator(".schedule").innerText();
+  check("timeline: the schedule is printed with its legend", legendText.includes("schedule 0×43 1 2") && legendText.includes("0 = host, 1 = host_write, 2 = gru"), legendText);
+  check("timeline: the violating mark is labelled", (await tl.locator("rect.mark.violation").getAttribute("data-step")) === "45" && (await tl.locator(".violation-label").textContent()).includes("step 45"));
+  if (screenshot) {
+    const dir = dirname(screenshot);
+    await page.locator("#left .mappings .svg-box").screenshot({ path: join(dir, "web-diagram.png") });
+    await tl.screenshot({ path: join(dir, "web-timeline.png") });
+    console.log(`screenshots: ${join(dir, "web-diagram.png")} ${join(dir, "web-timeline.png")}`);
+  }
+  // Clicking a mark moves the side to that step; Enter on a focused mark too.
+  await tl.locator('rect.mark[data-step="10"]').click();
+  await page.waitForFunction(() => document.querySelector("#left output.pos")?.textContent.trim().startsWith("10/"), null, { timeout: 5000 }).catch(() => {});
+  check("timeline: clicking mark 10 goes to step 10", (await pos("left")).startsWith("10/"), await pos("left"));
+  await tl.locator('rect.mark[data-step="3"]').focus();
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.querySelector("#left output.pos")?.textContent.trim().startsWith("3/"), null, { timeout: 5000 }).catch(() => {});
+  check("timeline: Enter on focused mark 3 goes to step 3", (await pos("left")).startsWith("3/"), await pos("left"));
+  check("timeline: after the jump only 3 marks are drawn", (await tl.locator("rect.mark").count()) === 3);
+  check("timeline: the marks are one tab stop, the newest", (await tl.locator('rect.mark[tabindex="0"]').count()) === 1 && (await tl.locator('rect.mark[tabindex="0"]').getAttribute("data-step")) === "3");
+  await tl.locator('rect.mark[tabindex="0"]').focus();
+  await page.keyboard.press("ArrowLeft");
+  const focusedStep = await page.evaluate(() => document.activeElement?.getAttribute("data-step"));
+  check("timeline: ← moves the focus to the previous mark", focusedStep === "2", String(focusedStep));
+  check("timeline: ← on a mark does not step the walkthrough back", (await pos("left")).startsWith("3/"), await pos("left"));
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.querySelector("#left output.pos")?.textContent.trim().startsWith("2/"), null, { timeout: 5000 }).catch(() => {});
+  check("timeline: Enter there goes to step 2", (await pos("left")).startsWith("2/"), await pos("left"));
+
   check("no console errors, failed requests or foreign hosts", problems.length === 0, problems.join(" | "));
 } catch (e) {
   failed++;

@@ -80,6 +80,10 @@ fn typing_target(e: &KeyboardEvent) -> bool {
     let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
         return false;
     };
+    // A timeline mark takes the arrows (to the next mark) and Enter/Space.
+    if el.has_attribute("data-step") {
+        return matches!(e.key().as_str(), "ArrowLeft" | "ArrowRight" | "Enter" | " ");
+    }
     match el.tag_name().to_ascii_lowercase().as_str() {
         "select" | "textarea" => true,
         "input" => {
@@ -192,6 +196,16 @@ impl Component for App {
             self.focus_goto = false;
             if let Some(el) = self.goto.cast::<HtmlElement>() {
                 let _ = el.focus();
+            }
+        }
+        if first_render && self.demo.schedule.is_some() {
+            // A counterexample opens on its violation: scrolled to the
+            // middle of the viewport (clear of the sticky bar), at every
+            // width.
+            if let Some(el) = win.document().and_then(|d| d.query_selector("#left .violations").ok().flatten()) {
+                let opts = web_sys::ScrollIntoViewOptions::new();
+                opts.set_block(web_sys::ScrollLogicalPosition::Center);
+                el.scroll_into_view_with_scroll_into_view_options(&opts);
             }
         }
         if first_render {
@@ -379,6 +393,27 @@ impl App {
         let violations = d.violations(side);
         let (log_title, log) = d.log(side);
         let title_id = format!("{name}-title");
+        // In a counterexample replay the violation and the threads come
+        // first: they are the point of the link.
+        let replay = d.schedule.is_some();
+        let violations_box = if violations.is_empty() {
+            html! {}
+        } else {
+            html! {
+                <section class="violations" aria-label={format!("{name} invariant violations")}>
+                    <h3>{"Invariant violations so far"}</h3>
+                    <ul>
+                    { for violations.iter().map(|(at, id, msg, rule)| html! {
+                        <li>
+                            <strong>{ *id }</strong>{ format!(" at step {at}: {msg}") }
+                            <br /><span class="rule">{ format!("The rule: {rule}.") }</span>
+                        </li>
+                    }) }
+                    </ul>
+                </section>
+            }
+        };
+        let diagram = d.diagram(side);
         html! {
             <section class={classes!("column", focused.then_some("focused"))} id={name.to_string()}
                 aria-labelledby={title_id.clone()} onfocusin={link.callback(move |_| Msg::Act(Action::Focus(side)))}>
@@ -412,6 +447,7 @@ impl App {
                         }
                     </p>
                 </header>
+                if replay { { violations_box.clone() } { self.timeline(ctx, side) } }
                 <nav class="breadcrumb" aria-label={format!("{name} call stack")}>
                     <ol>{ for crumb.iter().map(|f| html! { <li>{ *f }</li> }) }</ol>
                 </nav>
@@ -439,6 +475,12 @@ impl App {
                     </div>
                 </section>
                 { self.listing(ctx, side) }
+                if !replay { { self.timeline(ctx, side) } }
+                <section class="mappings" aria-label={format!("{name} mapping diagram")}>
+                    <h3>{"Mappings"}</h3>
+                    <div class="svg-box">{ Html::from_html_unchecked(AttrValue::from(diagram.to_svg())) }</div>
+                    <p class="diagram-legend dim">{"Each arrow is a translation to a page: the process's pte and every secondary mapping. Red: stale (maps a page the process no longer maps), writable while the pte is not, or a freed page; dashed: stale; yellow: changed by the last move."}</p>
+                </section>
                 <section class="state" aria-label={format!("{name} state")}>
                     <h3>{"State"}</h3>
                     { for d.panes(side).into_iter().map(|sec| html! {
@@ -465,19 +507,58 @@ impl App {
                         </div>
                     }) }
                 </section>
-                if !violations.is_empty() {
-                    <section class="violations" aria-label={format!("{name} invariant violations")}>
-                        <h3>{"Invariant violations so far"}</h3>
-                        <ul>
-                        { for violations.into_iter().map(|(at, id, msg, rule)| html! {
-                            <li>
-                                <strong>{ id }</strong>{ format!(" at step {at}: {msg}") }
-                                <br /><span class="rule">{ format!("The rule: {rule}.") }</span>
-                            </li>
-                        }) }
-                        </ul>
-                    </section>
+                if !replay { { violations_box.clone() } }
+            </section>
+        }
+    }
+
+    /// The thread timeline of `side`: the core's SVG (a lane per thread, a
+    /// mark per executed step), each thread's position in words, and in a
+    /// replay the schedule with its legend. Clicking a mark, or Enter on a
+    /// focused one, moves this side to that step.
+    fn timeline(&self, ctx: &Context<Self>, side: Side) -> Html {
+        let d = &self.demo;
+        let t = d.timeline(side);
+        let name = side.name();
+        let onclick = ctx
+            .link()
+            .batch_callback(move |e: MouseEvent| step_of(e.target()).map(|n| Msg::Act(Action::SetStep(side, n))));
+        let onkeydown = ctx.link().batch_callback(move |e: KeyboardEvent| match e.key().as_str() {
+            "Enter" | " " => {
+                let n = step_of(e.target())?;
+                e.prevent_default();
+                Some(Msg::Act(Action::SetStep(side, n)))
+            }
+            k @ ("ArrowLeft" | "ArrowRight") => {
+                // The marks are one tab stop; the arrows move between them.
+                let mut el = e.target()?.dyn_into::<web_sys::Element>().ok()?;
+                el.get_attribute("data-step")?;
+                e.prevent_default();
+                e.stop_propagation();
+                loop {
+                    el = if k == "ArrowLeft" { el.previous_element_sibling() } else { el.next_element_sibling() }?;
+                    if el.has_attribute("data-step") {
+                        let _ = el.unchecked_ref::<HtmlElement>().focus();
+                        return None;
+                    }
                 }
+            }
+            _ => None,
+        });
+        let legend = if side == Side::Left { d.schedule_legend() } else { None };
+        html! {
+            <section class="timeline" aria-label={format!("{name} thread timeline")} {onclick} {onkeydown}>
+                <h3>{ format!("Threads · {} of {} steps, {} switch{}", t.marks.len(), t.total, t.switches(), if t.switches() == 1 { "" } else { "es" }) }</h3>
+                <div class="svg-box">{ Html::from_html_unchecked(AttrValue::from(t.to_svg())) }</div>
+                <ul class="lanes">
+                { for t.lanes.iter().map(|l| html! {
+                    <li><strong>{ l.name.clone() }</strong>{ format!(" (thread {}) at {}", l.thread, l.at) }</li>
+                }) }
+                </ul>
+                if let Some((sched, legend)) = legend {
+                    <p class="schedule"><code>{ sched }</code>{" "}<span class="dim">{ legend }</span></p>
+                }
+                <p class="dim timeline-help">{"Click a mark, or Tab to the newest, ←/→ to another and Enter, to move this side to that step."}</p>
             </section>
         }
     }
@@ -570,6 +651,14 @@ fn line_key(e: &KeyboardEvent, side: Side, pc: usize) -> Option<Msg> {
         }
         _ => None,
     }
+}
+
+/// The step a timeline mark names (`data-step`), from a click or key
+/// event's target.
+fn step_of(target: Option<web_sys::EventTarget>) -> Option<usize> {
+    let el = target?.dyn_into::<web_sys::Element>().ok()?;
+    let mark = el.closest("[data-step]").ok()??;
+    mark.get_attribute("data-step")?.parse().ok()
 }
 
 fn key_label(k: &str) -> &str {

@@ -238,6 +238,42 @@ impl Demo {
         ))
     }
 
+    /// The legend of the schedule notation, shown wherever the page
+    /// prints a schedule: the schedule itself, run-length compressed
+    /// (`0×43 1 2`), and what each digit names (`0 = host, 1 = host_write,
+    /// 2 = gru`).
+    pub fn schedule_legend(&self) -> Option<(String, String)> {
+        let schedule = self.schedule.as_ref()?;
+        let mut runs: Vec<(u8, usize)> = Vec::new();
+        for &t in schedule {
+            match runs.last_mut() {
+                Some((x, n)) if *x == t => *n += 1,
+                _ => runs.push((t, 1)),
+            }
+        }
+        let compact: Vec<String> =
+            runs.iter().map(|(t, n)| if *n == 1 { t.to_string() } else { format!("{t}×{n}") }).collect();
+        let lanes = self.timeline(Side::Left).lanes;
+        let names: Vec<String> = lanes.iter().map(|l| format!("{} = {}", l.thread, l.name)).collect();
+        Some((
+            format!("schedule {}", compact.join(" ")),
+            format!(
+                "Schedule notation: one digit per step, the index of the thread that runs it ({}); d×n repeats d n times.",
+                names.join(", ")
+            ),
+        ))
+    }
+
+    /// The mapping diagram of `side` ([`notifier_lab_core::diagram`]).
+    pub fn diagram(&self, side: Side) -> notifier_lab_core::diagram::Diagram {
+        notifier_lab_core::diagram::of_side(&self.walk, side)
+    }
+
+    /// The thread timeline of `side` ([`notifier_lab_core::timeline`]).
+    pub fn timeline(&self, side: Side) -> notifier_lab_core::timeline::Timeline {
+        notifier_lab_core::timeline::of_side(&self.walk, side)
+    }
+
     /// Puts the sides where a link says; returns notes about what had to be
     /// adjusted.
     fn place_from_link(&mut self, left: usize, right: Option<usize>) -> Vec<String> {
@@ -787,6 +823,24 @@ mod tests {
             assert!(n < 200);
         }
         assert_eq!(d.violations(Side::Left).len(), 1);
+    }
+
+    #[test]
+    fn haggai_erans_link_draws_the_stale_gru_arrow_and_names_every_thread() {
+        let d = at(
+            "#v1/cow/patched/patched/kvm,gru/step=45,65&actors=host_write,gru_read&schedule=000000000000000000000000000000000000000000012",
+        );
+        assert_eq!(d.message, None);
+        let svg = d.diagram(Side::Left).to_svg();
+        assert!(svg.contains("data-key=\"gru tlb 0x7f0000010000\" data-class=\"stale\" data-pfn=\"0x200\""), "{svg}");
+        assert!(svg.contains("data-key=\"pte 0x7f0000010000\" data-class=\"ok\" data-pfn=\"0x300\""), "{svg}");
+        let t = d.timeline(Side::Left);
+        let names: Vec<&str> = t.lanes.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names, ["host", "host_write", "gru"]);
+        let (sched, legend) = d.schedule_legend().expect("a replay has a legend");
+        assert_eq!(sched, "schedule 0×43 1 2");
+        assert!(legend.contains("0 = host, 1 = host_write, 2 = gru"), "{legend}");
+        assert_eq!(at("#v1/cow/patched/patched/kvm,gru/step=4").schedule_legend(), None);
     }
 
     #[test]

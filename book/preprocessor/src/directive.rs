@@ -16,6 +16,8 @@
 //! | `users <scenario> [notifiers=..]` | every notifier's callbacks and effects × semantics |
 //! | `trace <scenario> <semantics> [from=M] [to=M] [within=F] [depth=N] [thread=T] [right=S] [events=only] [notifiers=..]` | a trace excerpt with citations and demo links (`within=F`: the first call of function `F`) |
 //! | `msc <scenario> <semantics> [from=M] [to=M] [notifiers=..]` | a message-sequence chart (inline SVG) |
+//! | `diagram <scenario> <semantics> at=M [notifiers=..] [actors=A,B schedule=D..]` | the mapping diagram after step `M` (inline SVG, the demo's), marking what that step changed |
+//! | `timeline <scenario> <semantics> at=M [notifiers=..] [actors=A,B schedule=D..]` | the thread timeline up to step `M` (inline SVG, the demo's) |
 //! | `compare <scenario> <left> <right> [notifiers=..]` | the two runs aligned at milestones |
 //! | `states <scenario> [notifiers=..]` | the state after each milestone, three semantics side by side |
 //! | `check <scenario> <semantics> actors=A,B [violation=V] [notifiers=..]` | explorer result and a shortest counterexample, with the demo link that replays it |
@@ -166,6 +168,20 @@ pub enum Directive {
         from: Option<Bound>,
         /// Last step drawn.
         to: Option<Bound>,
+    },
+    /// The mapping diagram (`timeline: false`) or the thread timeline
+    /// after a step of a run, the default schedule or a counterexample's.
+    Picture {
+        /// The run.
+        run: Run,
+        /// The step or milestone.
+        at: Bound,
+        /// The explorer's actors (empty: the default threads).
+        actors: Vec<Actor>,
+        /// The thread of each step (`None`: the default schedule).
+        schedule: Option<Vec<u8>>,
+        /// The timeline instead of the diagram.
+        timeline: bool,
     },
     /// Two runs aligned at milestones.
     Compare {
@@ -427,6 +443,29 @@ pub fn parse(body: &str) -> Result<Directive, String> {
                 to: a.opt("to").map(Bound::parse),
             }
         }
+        "diagram" | "timeline" => {
+            a.only_opts(&["notifiers", "at", "actors", "schedule"])?;
+            let usage = "diagram|timeline <scenario> <semantics> at=M [notifiers=..] [actors=A,B schedule=D..]";
+            a.positional(2, usage)?;
+            let at = a.opt("at").ok_or_else(|| format!("`{}` needs `at=<milestone|step>`", a.name))?;
+            let actors = if a.opt("actors").is_some() { a.actors()? } else { Vec::new() };
+            let schedule = match a.opt("schedule") {
+                None => None,
+                Some(d) => Some(
+                    d.bytes()
+                        .map(|b| b.is_ascii_digit().then(|| b - b'0'))
+                        .collect::<Option<Vec<u8>>>()
+                        .ok_or_else(|| format!("schedule=`{d}`: expected thread digits"))?,
+                ),
+            };
+            Directive::Picture {
+                run: run(&a, 0)?,
+                at: Bound::parse(at),
+                actors,
+                schedule,
+                timeline: a.name == "timeline",
+            }
+        }
         "compare" => {
             a.only_opts(&["notifiers"])?;
             a.positional(3, "compare <scenario> <left> <right> [notifiers=..]")?;
@@ -482,7 +521,7 @@ pub fn parse(body: &str) -> Result<Directive, String> {
         }
         other => {
             return Err(format!(
-                "unknown directive `{other}`; expected one of: ops, scenarios, summary, calls, users, trace, msc, compare, states, check, verdicts, value, assert, assert-check"
+                "unknown directive `{other}`; expected one of: ops, scenarios, summary, calls, users, trace, msc, diagram, timeline, compare, states, check, verdicts, value, assert, assert-check"
             ));
         }
     };

@@ -213,6 +213,20 @@ pub fn run_value(t: &Trace, path: &str) -> Result<Value, String> {
     lookup(&t.summary.to_json(), path).cloned()
 }
 
+/// The mapping diagram after step `n` of `t` (marking what that step
+/// changed), or its thread timeline up to step `n`: the SVG the demo draws.
+pub fn picture(t: &Trace, n: usize, timeline: bool) -> String {
+    let (class, svg) = if timeline {
+        ("nl-timeline-figure", notifier_lab_core::timeline::timeline(t, n).to_svg())
+    } else {
+        (
+            "nl-diagram-figure",
+            notifier_lab_core::diagram::diagram(t.state_at(n), Some(t.state_at(n.saturating_sub(1)))).to_svg(),
+        )
+    };
+    format!("<figure class=\"{class}\">\n{svg}\n</figure>")
+}
+
 /// Resolves a trace bound to a 1-based step number.
 pub fn resolve(t: &Trace, b: &Bound) -> Result<usize, String> {
     match b {
@@ -427,6 +441,23 @@ impl Lab {
                 let t = self.run_trace(run)?;
                 let (f, l) = range(&t, from, to)?;
                 Ok(block(&msc::svg(&t, f, l)))
+            }
+            Directive::Picture { run, at, actors, schedule, timeline } => {
+                let t = match schedule {
+                    Some(sched) => {
+                        let picks: Vec<ThreadId> = sched.iter().map(|&t| ThreadId(t)).collect();
+                        Rc::new(self.replay(run, actors, &picks)?)
+                    }
+                    None if actors.is_empty() => self.run_trace(run)?,
+                    None => {
+                        let s = scenario(&run.scenario)?;
+                        let ns = run.notifiers.clone().unwrap_or_else(|| s.notifiers.clone());
+                        let m = s.machine_with(run.semantics, &ns, actors)?;
+                        Rc::new(Trace::run_with(&s.name, m, |r, _| r.first().copied()))
+                    }
+                };
+                let n = resolve(&t, at)?;
+                Ok(block(&picture(&t, n, *timeline)))
             }
             Directive::Compare { scenario, left, right, notifiers } => {
                 self.compare(scenario, *left, *right, notifiers.as_deref())
@@ -1017,6 +1048,31 @@ mod tests {
         assert!(e.contains("0 `spte_zapped` event"), "{e}");
         let e = render("assert ksm wrapped kvm.guest_faults == one").unwrap_err();
         assert!(e.contains("is not"), "{e}");
+    }
+
+    #[test]
+    fn diagram_and_timeline_directives_draw_the_demos_svg() {
+        let haggai = "cow patched notifiers=kvm,gru actors=host_write,gru_read schedule=000000000000000000000000000000000000000000012 at=45";
+        let d = render(&format!("diagram {haggai}")).unwrap();
+        assert!(d.contains("<figure class=\"nl-diagram-figure\">\n<svg"), "{d}");
+        assert!(d.contains("role=\"img\" aria-label=\"Mapping diagram: pte 0x7f0000010000 → page 0x300"), "{d}");
+        assert!(d.contains("GRU TLB 0x7f0000010000 → page 0x200 (stale: the process maps 0x300)"), "{d}");
+        let t = render(&format!("timeline {haggai}")).unwrap();
+        assert!(t.contains("aria-label=\"Thread timeline: 45 of 45 steps, 2 context switches"), "{t}");
+        // The default schedule at a milestone: the pte is set, nothing is stale.
+        let k = render("diagram ksm patched at=write_protect_page:ptl-released").unwrap();
+        assert!(k.contains("Mapping diagram: ") && !k.contains("stale"), "{k}");
+        // What the ksm chapter says of its two diagrams.
+        let o = render("diagram ksm original at=replace_page:ptl-released").unwrap();
+        assert!(o.contains("pte 0x7f0000010000 → page 0x200; KVM spte gfn 0x10 → page 0x200;"), "{o}");
+        let w = render("diagram ksm wrapped at=replace_page:ptl-released").unwrap();
+        assert!(w.contains("pte 0x7f0000010000 → page 0x200; KVM spte gfn 0x10 → none;"), "{w}");
+        let e = render("diagram ksm patched").unwrap_err();
+        assert!(e.contains("at="), "{e}");
+        let e = render("diagram ksm patched at=nowhere").unwrap_err();
+        assert!(e.contains("nowhere"), "{e}");
+        let e = render("diagram cow patched actors=host_write schedule=0x at=1").unwrap_err();
+        assert!(e.contains("thread digits"), "{e}");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use super::kvm::rw_short;
-use super::{Access, Counter, Fold, User, UserEvent, UserInfo};
+use super::{Access, Counter, Fold, Mapping, User, UserEvent, UserInfo};
 use crate::event::{Event, Violation, ViolationId};
 use crate::invariants::StateViolation;
 use crate::kernel::FuncId;
@@ -418,6 +418,21 @@ impl User for GruState {
         }
         out.push(Item::new("gru", "ms_range_active".into(), self.ms_range_active.to_string()));
         out.push(Item::new("gru", "waiters".into(), self.waiters.len().to_string()));
+    }
+
+    fn mappings(&self, m: &Machine, out: &mut Vec<Mapping>) {
+        let mut addrs: Vec<u64> = self.tlb.iter().map(|e| e.addr).chain([m.host.addr]).collect();
+        addrs.sort_unstable();
+        addrs.dedup();
+        for addr in addrs {
+            let e = self.tlb.iter().find(|e| e.addr == addr);
+            out.push(Mapping {
+                key: format!("gru tlb {}", hex(addr)),
+                label: format!("TLB {}", hex(addr)),
+                pfn: e.map(|e| e.pfn),
+                writable: e.is_some_and(|e| e.writable),
+            });
+        }
     }
 
     fn encoded_len(&self) -> usize {

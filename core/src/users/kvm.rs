@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::{Access, Counter, Fold, User, UserEvent, UserInfo};
+use super::{Access, Counter, Fold, Mapping, User, UserEvent, UserInfo, UserLock};
 use crate::event::{Event, Violation, ViolationId};
 use crate::invariants::StateViolation;
 use crate::kernel::FuncId;
@@ -536,6 +536,26 @@ impl User for KvmState {
         out.push(Item::new("kvm", "mmu_notifier_seq".into(), self.mmu_notifier_seq.to_string()));
         out.push(Item::new("kvm", "mmu_notifier_count".into(), self.mmu_notifier_count.to_string()));
         out.push(Item::new("kvm", "mmu_lock".into(), m.holder_name(self.mmu_lock)));
+    }
+
+    fn mappings(&self, m: &Machine, out: &mut Vec<Mapping>) {
+        let mut gfns: Vec<u64> = self.sptes.iter().map(|s| s.gfn).chain([m.gfn]).collect();
+        gfns.sort_unstable();
+        gfns.dedup();
+        for gfn in gfns {
+            let label = format!("spte gfn {}", hex(gfn));
+            let spte = self.sptes.iter().find(|s| s.gfn == gfn);
+            out.push(Mapping {
+                key: format!("kvm {label}"),
+                label,
+                pfn: spte.map(|s| s.pfn),
+                writable: spte.is_some_and(|s| s.writable),
+            });
+        }
+    }
+
+    fn locks(&self, out: &mut Vec<UserLock>) {
+        out.push(UserLock { name: "kvm->mmu_lock", holder: self.mmu_lock });
     }
 
     fn encoded_len(&self) -> usize {

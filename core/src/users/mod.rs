@@ -66,6 +66,30 @@ pub struct Access {
     pub value: u32,
 }
 
+/// One secondary mapping a user holds, as the mapping diagram draws it:
+/// what it translates and the page it points at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mapping {
+    /// Stable key, the same as the state view's (`kvm spte gfn 0x10`), so
+    /// change marks line up with the state pane's.
+    pub key: String,
+    /// What it translates (`spte gfn 0x10`, `TLB 0x7f0000010000`).
+    pub label: String,
+    /// The page it maps (`None`: no entry).
+    pub pfn: Option<Pfn>,
+    /// Writable in the secondary MMU.
+    pub writable: bool,
+}
+
+/// A lock of a user the mapping diagram shows with its holder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UserLock {
+    /// Its name (`kvm->mmu_lock`).
+    pub name: &'static str,
+    /// The holding thread's index.
+    pub holder: Option<u8>,
+}
+
 /// How a summary counter folds events.
 #[derive(Debug)]
 pub enum Fold<E: 'static> {
@@ -150,6 +174,14 @@ pub(crate) trait User: Sized {
     /// Its section of the state view, in display order. `m` gives the
     /// thread names of lock holders and the scenario's gfn and address.
     fn section(&self, m: &Machine, out: &mut Vec<Item>);
+
+    /// Its secondary mappings of the scenario's page, in display order
+    /// (the mapping diagram's arrows). A user that maps nothing (it walks
+    /// the process page table itself, or keeps only counters) has none.
+    fn mappings(&self, _m: &Machine, _out: &mut Vec<Mapping>) {}
+
+    /// Its locks the mapping diagram shows with their holders.
+    fn locks(&self, _out: &mut Vec<UserLock>) {}
 
     /// How many words [`User::encode`] writes.
     fn encoded_len(&self) -> usize {
@@ -278,6 +310,20 @@ macro_rules! registry {
             pub fn section(&self, m: &Machine, out: &mut Vec<Item>) {
                 match self {
                     $( Secondary::$variant(s) => s.section(m, out), )*
+                }
+            }
+
+            /// Its secondary mappings, in display order ([`Mapping`]).
+            pub fn mappings(&self, m: &Machine, out: &mut Vec<Mapping>) {
+                match self {
+                    $( Secondary::$variant(s) => s.mappings(m, out), )*
+                }
+            }
+
+            /// Its locks the mapping diagram shows ([`UserLock`]).
+            pub fn locks(&self, out: &mut Vec<UserLock>) {
+                match self {
+                    $( Secondary::$variant(s) => s.locks(out), )*
                 }
             }
 

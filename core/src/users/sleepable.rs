@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::{Counter, Fold, NotifierId, User, UserEvent, UserInfo};
+use super::{Counter, Fold, NotifierId, User, UserEvent, UserInfo, UserLock};
 use crate::event::{Event, Violation, ViolationId};
 use crate::kernel::FuncId;
 use crate::machine::{Flow, Frame, Machine, ThreadId};
@@ -125,6 +125,10 @@ impl User for SleepableState {
                 }
             }
         }
+    }
+
+    fn locks(&self, out: &mut Vec<UserLock>) {
+        out.push(UserLock { name: "sleepable mutex", holder: self.mutex });
     }
 
     fn section(&self, m: &Machine, out: &mut Vec<Item>) {

@@ -131,6 +131,8 @@ pub fn apply(w: &mut Walkthrough, keymap: &mut Keymap, action: Action) -> Contro
         Action::ChooseScenario => w.open_scenario_picker(),
         Action::ChooseNotifiers => w.open_notifier_picker(),
         Action::Summary => w.toggle_summary(),
+        Action::Mappings => w.show_mappings = !w.show_mappings,
+        Action::Timeline => w.show_timeline = !w.show_timeline,
         Action::Help => w.mode = Mode::Help,
         Action::ScrollLogUp => w.scroll_log(w.focus, SCROLL_STEP),
         Action::ScrollLogDown => w.scroll_log(w.focus, -SCROLL_STEP),

@@ -89,6 +89,10 @@ pub enum Action {
     ChooseNotifiers,
     /// Summary view on/off.
     Summary,
+    /// The mapping diagram pane on/off.
+    Mappings,
+    /// The thread timeline pane on/off.
+    Timeline,
     /// Help overlay.
     Help,
     /// Older event log lines (focused side).
@@ -103,7 +107,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order help lists them.
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 20] = [
         Action::Next,
         Action::StepInto,
         Action::Finish,
@@ -117,6 +121,8 @@ impl Action {
         Action::ChooseScenario,
         Action::ChooseNotifiers,
         Action::Summary,
+        Action::Mappings,
+        Action::Timeline,
         Action::Help,
         Action::ScrollLogUp,
         Action::ScrollLogDown,
@@ -137,6 +143,10 @@ impl Action {
             }
             Action::ChooseNotifiers => "choose the registered notifiers",
             Action::Summary => "summary view on/off (opens by itself when both runs end)",
+            Action::Mappings => {
+                "mappings pane on/off: the pte and each secondary mapping as arrows to pages, stale ones marked"
+            }
+            Action::Timeline => "timeline pane on/off: one lane per thread, a mark per executed step",
             Action::Help => "this help",
             Action::ScrollLogUp => "scroll the focused side's event log up",
             Action::ScrollLogDown => "scroll the focused side's event log down",
@@ -182,6 +192,8 @@ impl Action {
             Action::ChooseScenario => "scenario",
             Action::ChooseNotifiers => "notifiers",
             Action::Summary => "summary",
+            Action::Mappings => "mappings",
+            Action::Timeline => "timeline",
             Action::Help => "help",
             Action::ScrollLogUp => "log up",
             Action::ScrollLogDown => "log down",
@@ -226,6 +238,8 @@ impl Keymap {
                 (Char('c'), ChooseScenario),
                 (Char('N'), ChooseNotifiers),
                 (Char('S'), Summary),
+                (Char('m'), Mappings),
+                (Char('t'), Timeline),
                 (Char('?'), Help),
                 (PageUp, ScrollLogUp),
                 (Up, ScrollLogUp),
@@ -270,6 +284,8 @@ impl Keymap {
                 (Char('c'), ChooseScenario),
                 (Char('N'), ChooseNotifiers),
                 (Char('S'), Summary),
+                (Char('m'), Mappings),
+                (Char('t'), Timeline),
                 (Char('?'), Help),
                 (Ctrl('u'), ScrollLogUp),
                 (PageUp, ScrollLogUp),
@@ -335,11 +351,15 @@ mod tests {
         assert_eq!(d.action(Key::Char('R')), Some(Action::Restart));
         assert_eq!(d.action(Key::Char('r')), Some(Action::RunToEnd));
         assert_eq!(d.action(Key::Ctrl('c')), Some(Action::Quit));
+        assert_eq!(d.action(Key::Char('m')), Some(Action::Mappings));
+        assert_eq!(d.action(Key::Char('t')), Some(Action::Timeline));
         let v = Keymap::vim_preset();
         assert_eq!(v.action(Key::Char('h')), Some(Action::Back));
         assert_eq!(v.action(Key::Char('j')), Some(Action::StepInto));
         assert_eq!(v.action(Key::Char('k')), Some(Action::Finish));
         assert_eq!(v.action(Key::Char('l')), Some(Action::Next));
+        assert_eq!(v.action(Key::Char('m')), Some(Action::Mappings));
+        assert_eq!(v.action(Key::Char('t')), Some(Action::Timeline));
         assert_eq!(d.switched().name, "vim");
         assert_eq!(v.switched().name, "default");
         assert_eq!(Keymap::by_name("vim"), Some(v));

@@ -183,6 +183,8 @@ pub fn replay_walkthrough(
         }
     };
     let mut w = Walkthrough::from_walk(walk, scenarios, index);
+    // A counterexample is about its interleaving: the timeline starts open.
+    w.show_timeline = true;
     let what = cx.violation.map(|v| v.id()).unwrap_or("a schedule");
     w.message =
         Some(format!("replay: left = saved schedule ({} steps, {what}), right = default schedule", cx.schedule.len()));
@@ -256,6 +258,9 @@ mod tests {
         assert!(w.left.at_end());
         assert_eq!(w.left.violations_so_far(), 1);
         assert_eq!(w.right.violations_so_far(), 0);
+        assert!(w.show_timeline && !w.show_mappings, "a replay opens with the timeline, not the mappings");
+        let text = crate::display::render_to_string(&w, &crate::app::keymap::Keymap::default_preset(), 160, 48);
+        assert!(text.contains(" timeline · 45 steps, 2 switches") && text.contains("host_write"), "{text}");
         // A schedule that does not fit the scenario is an error, not a panic.
         let mut bad = cx.clone();
         bad.schedule.push(7);

@@ -62,6 +62,10 @@ pub struct Walkthrough {
     pub mode: Mode,
     /// One-line feedback for the status bar (cleared by the next action).
     pub message: Option<String>,
+    /// The `mappings` pane (the mapping diagram) is shown.
+    pub show_mappings: bool,
+    /// The `timeline` pane (the thread timeline) is shown.
+    pub show_timeline: bool,
     /// Event log scroll per side (index [`Side::index`]), in lines up from
     /// the newest line.
     log_scroll: [u16; 2],
@@ -109,6 +113,8 @@ impl Walkthrough {
             focus: Side::Left,
             mode: Mode::Normal,
             message: None,
+            show_mappings: false,
+            show_timeline: false,
             log_scroll: [0; 2],
         }
     }

@@ -21,6 +21,10 @@ pub struct Heights {
     pub state: u16,
     /// Event log.
     pub events: u16,
+    /// The `mappings` pane (0: hidden or no room).
+    pub mappings: u16,
+    /// The `timeline` pane (0: hidden or no room).
+    pub timeline: u16,
 }
 
 /// Lines a column's header takes.
@@ -33,6 +37,29 @@ const HEADER: u16 = 3;
 pub fn plan(w: &Walkthrough, inner: [Rect; 2]) -> Heights {
     let h = inner[0].height.min(inner[1].height);
     let avail = h.saturating_sub(HEADER);
+    // The toggled panes (`m`, `t`) come out of the space first, but take at
+    // most half of it; each needs its title and one line to be drawn.
+    let want = |lines: &dyn Fn(Side, usize) -> usize| {
+        Side::BOTH.iter().zip(inner).map(|(s, r)| lines(*s, usize::from(r.width)) as u16 + 1).max().unwrap_or(1)
+    };
+    let mut budget = avail / 2;
+    let mut take = |on: bool, want: u16| {
+        let n = if on { want.min(budget) } else { 0 };
+        let n = if n < 2 { 0 } else { n };
+        budget -= n;
+        n
+    };
+    let timeline =
+        take(w.show_timeline, if w.show_timeline { want(&|s, c| panes::timeline_lines(w, s, c).len()) } else { 0 });
+    let mappings =
+        take(w.show_mappings, if w.show_mappings { want(&|s, c| panes::mapping_lines(w, s, c).len()) } else { 0 });
+    let mut heights = plan_main(w, inner, avail - timeline - mappings);
+    heights.timeline = timeline;
+    heights.mappings = mappings;
+    heights
+}
+
+fn plan_main(w: &Walkthrough, inner: [Rect; 2], avail: u16) -> Heights {
     let state_want = Side::BOTH
         .iter()
         .zip(inner)
@@ -50,11 +77,11 @@ pub fn plan(w: &Walkthrough, inner: [Rect; 2]) -> Heights {
         // Tiny: thirds, listing first.
         let events = (avail / 3).min(avail);
         let state = (avail / 3).min(avail - events);
-        return Heights { listing: avail - events - state, state, events };
+        return Heights { listing: avail - events - state, state, events, mappings: 0, timeline: 0 };
     }
     let state = state_want.min(avail - events_min - listing_min).max(3);
     let listing = listing_want.clamp(listing_min, avail - events_min - state);
-    Heights { listing, state, events: avail - state - listing }
+    Heights { listing, state, events: avail - state - listing, mappings: 0, timeline: 0 }
 }
 
 /// Draws `side` into `area` with pane heights `heights`; returns where
@@ -73,8 +100,8 @@ pub fn draw(f: &mut Frame, area: Rect, w: &Walkthrough, side: Side, heights: Hei
     let hh = HEADER.min(inner.height);
     f.render_widget(Paragraph::new(header), Rect { height: hh, ..inner });
     let avail = inner.height - hh;
-    let Heights { listing: lh, state: sh, events: eh } = heights;
-    if lh + sh + eh > avail {
+    let Heights { listing: lh, state: sh, events: eh, mappings: mh, timeline: th } = heights;
+    if lh + sh + eh + mh + th > avail {
         return None;
     }
     let y0 = inner.y + hh;
@@ -90,6 +117,11 @@ pub fn draw(f: &mut Frame, area: Rect, w: &Walkthrough, side: Side, heights: Hei
     let max_scroll = (lines.len() as u16).saturating_sub(body);
     let top = max_scroll - w.log_scroll(side).min(max_scroll);
     pane(f, events_area, title, lines, top);
+    let mappings_area = Rect { y: y0 + lh + sh + eh, height: mh, ..inner };
+    let timeline_area = Rect { y: y0 + lh + sh + eh + mh, height: th, ..inner };
+    pane(f, mappings_area, panes::mapping_title(w, side), panes::mapping_lines(w, side, cols), 0);
+    // The timeline's newest steps are at the right; its lanes from the top.
+    pane(f, timeline_area, panes::timeline_title(w, side), panes::timeline_lines(w, side, cols), 0);
     hit
 }
 

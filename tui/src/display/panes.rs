@@ -189,3 +189,84 @@ pub fn summary_lines(w: &Walkthrough, side: Side, cols: usize) -> Vec<Line<'stat
     }
     lines
 }
+
+/// The `mappings` pane of `side`: the core's mapping diagram as rows
+/// (`from → to`), a violating mapping in the violation colour with its
+/// reason on the next line, what the last move changed marked.
+pub fn mapping_lines(w: &Walkthrough, side: Side, cols: usize) -> Vec<Line<'static>> {
+    use notifier_lab_core::diagram;
+    let d = diagram::of_side(&w.walk, side);
+    let mut out = Vec::new();
+    for r in d.rows() {
+        let style = if r.class.is_violation() {
+            theme::VIOLATION
+        } else if r.changed {
+            theme::CHANGED
+        } else if r.class == diagram::Class::None {
+            theme::DIM
+        } else {
+            Style::new()
+        };
+        let arrow = if r.from == "locks" { ": " } else { " → " };
+        let mark = if r.class.is_violation() { "✗ " } else { "" };
+        let text = super::text::truncate_right(&format!("{mark}{}{arrow}{}", r.from, r.to), cols);
+        out.push(Line::from(Span::styled(text, style)));
+        if let Some(n) = r.note {
+            out.push(Line::from(Span::styled(super::text::truncate_right(&format!("  {n}"), cols), theme::VIOLATION)));
+        }
+    }
+    out
+}
+
+/// The `mappings` pane's title.
+pub fn mapping_title(w: &Walkthrough, side: Side) -> Line<'static> {
+    let d = notifier_lab_core::diagram::of_side(&w.walk, side);
+    let bad = d.violations().count();
+    let mut spans = vec![Span::styled(" mappings", Style::new().add_modifier(Modifier::BOLD))];
+    if bad > 0 {
+        spans.push(Span::styled(format!(" · {bad} wrong "), theme::VIOLATION));
+    } else {
+        spans.push(Span::raw(" "));
+    }
+    Line::from(spans)
+}
+
+/// The `timeline` pane of `side`: a lane per thread, one cell per
+/// executed step (the newest that fit), `!` the violating step.
+pub fn timeline_lines(w: &Walkthrough, side: Side, cols: usize) -> Vec<Line<'static>> {
+    let t = notifier_lab_core::timeline::of_side(&w.walk, side);
+    t.lines(cols)
+        .into_iter()
+        .map(|l| {
+            let (name, marks) = l.split_once(' ').unwrap_or((l.as_str(), ""));
+            let mut spans = vec![Span::styled(format!("{name} "), theme::FOCUS)];
+            for c in marks.chars() {
+                spans.push(match c {
+                    '!' => Span::styled("!", theme::VIOLATION),
+                    '◆' => Span::styled("◆", theme::MILESTONE),
+                    '·' => Span::styled("·", theme::DIM),
+                    ' ' => Span::raw(" "),
+                    c => Span::raw(c.to_string()),
+                });
+            }
+            Line::from(spans)
+        })
+        .collect()
+}
+
+/// The `timeline` pane's title: steps and context switches.
+pub fn timeline_title(w: &Walkthrough, side: Side) -> Line<'static> {
+    let t = notifier_lab_core::timeline::of_side(&w.walk, side);
+    Line::from(vec![
+        Span::styled(" timeline", Style::new().add_modifier(Modifier::BOLD)),
+        Span::styled(
+            format!(
+                " · {} steps, {} switch{} ",
+                t.marks.len(),
+                t.switches(),
+                if t.switches() == 1 { "" } else { "es" }
+            ),
+            theme::DIM,
+        ),
+    ])
+}
