@@ -516,24 +516,12 @@ pub(crate) fn esc(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::actor::Actor;
     use crate::scenario::Scenario;
     use crate::semantics::Semantics;
 
     /// Haggai Eran's race: the demo link's schedule, at step 45.
     fn haggai() -> Walk {
-        let sched: Vec<u8> = "000000000000000000000000000000000000000000012".bytes().map(|b| b - b'0').collect();
-        let mut w = Walk::replay(
-            Scenario::builtin("cow").expect("cow"),
-            Semantics::Patched,
-            Semantics::Patched,
-            &NotifierId::DEFAULT,
-            &[Actor::parse("host_write").expect("actor"), Actor::parse("gru_read").expect("actor")],
-            &sched,
-        )
-        .expect("replay");
-        w.set_positions(sched.len(), 0);
-        w
+        crate::walk::haggai_eran_replay()
     }
 
     #[test]

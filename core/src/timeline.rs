@@ -258,24 +258,13 @@ fn short(s: &str, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::actor::Actor;
     use crate::notifier::NotifierId;
     use crate::scenario::Scenario;
     use crate::semantics::Semantics;
 
     #[test]
     fn haggai_erans_replay_names_every_thread_and_the_switches() {
-        let sched: Vec<u8> = "000000000000000000000000000000000000000000012".bytes().map(|b| b - b'0').collect();
-        let mut w = Walk::replay(
-            Scenario::builtin("cow").expect("cow"),
-            Semantics::Patched,
-            Semantics::Patched,
-            &NotifierId::DEFAULT,
-            &[Actor::parse("host_write").expect("actor"), Actor::parse("gru_read").expect("actor")],
-            &sched,
-        )
-        .expect("replay");
-        w.set_positions(sched.len(), 0);
+        let w = crate::walk::haggai_eran_replay();
         let t = of_side(&w, Side::Left);
         let names: Vec<&str> = t.lanes.iter().map(|l| l.name.as_str()).collect();
         assert_eq!(names, ["host", "host_write", "gru"]);

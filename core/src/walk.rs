@@ -753,6 +753,20 @@ fn default_run(
     Ok(Trace::run_with(&scenario.name, m, |runnable, _| runnable.first().copied()))
 }
 
+/// Haggai Eran's race (the cow scenario under `patched`, a host writer and
+/// a GRU reader, the explorer's shortest schedule), replayed on the left
+/// and standing at its last step: the fixture of the pictures' tests.
+#[cfg(test)]
+pub(crate) fn haggai_eran_replay() -> Walk {
+    let sched: Vec<u8> = "000000000000000000000000000000000000000000012".bytes().map(|b| b - b'0').collect();
+    let actors = [Actor::HostWrite, Actor::GruRead];
+    let cow = Scenario::builtin("cow").expect("cow");
+    let mut w = Walk::replay(cow, Semantics::Patched, Semantics::Patched, &NotifierId::DEFAULT, &actors, &sched)
+        .expect("replay");
+    w.set_positions(sched.len(), 0);
+    w
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
