@@ -26,7 +26,7 @@ pub const MAX_STEPS: usize = 5_000;
 pub struct Step {
     /// Thread that ran.
     pub thread: ThreadId,
-    /// `host` or `vcpu`.
+    /// The kind of the thread that ran (`host`, `vcpu`, `host_write`, `gru`).
     pub thread_kind: &'static str,
     /// Call depth (0 = the thread's outermost function).
     pub depth: usize,
