@@ -21,54 +21,48 @@ const fn sleepable(o: SleepableOp) -> super::Op {
 
 const F: &str = "include/linux/mmu_notifier.h";
 
-/// `invalidate_page`'s body, cited at the ops member `line`.
+/// Every callback's body, cited at the ops member `line`: take the
+/// driver's mutex (which may sleep), do `$code`, release it.
+macro_rules! locked_body {
+    ($line:expr, $code:expr, $op:expr) => {
+        &[
+            Stmt::new(
+                $line,
+                "hypothetical: mutex_lock(&drv->mutex);  /* may sleep */",
+                sleepable(SleepableOp::MutexLock),
+            ),
+            Stmt::new($line, $code, $op),
+            Stmt::new($line, "hypothetical: mutex_unlock(&drv->mutex);", sleepable(SleepableOp::MutexUnlock)),
+        ]
+    };
+}
+
+/// `invalidate_page`'s body.
 macro_rules! invalidate_page {
     ($line:expr) => {
-        &[
-            Stmt::new(
-                $line,
-                "hypothetical: mutex_lock(&drv->mutex);  /* may sleep */",
-                sleepable(SleepableOp::MutexLock),
-            ),
-            Stmt::new(
-                $line,
-                "hypothetical: drv_invalidate_and_wait(drv, address, PAGE_SIZE);  /* blocks on the device */",
-                sleepable(SleepableOp::Invalidate),
-            ),
-            Stmt::new($line, "hypothetical: mutex_unlock(&drv->mutex);", sleepable(SleepableOp::MutexUnlock)),
-        ]
+        locked_body!(
+            $line,
+            "hypothetical: drv_invalidate_and_wait(drv, address, PAGE_SIZE);  /* blocks on the device */",
+            sleepable(SleepableOp::Invalidate)
+        )
     };
 }
 
+/// `invalidate_range_start`'s body.
 macro_rules! range_start {
     ($line:expr) => {
-        &[
-            Stmt::new(
-                $line,
-                "hypothetical: mutex_lock(&drv->mutex);  /* may sleep */",
-                sleepable(SleepableOp::MutexLock),
-            ),
-            Stmt::new(
-                $line,
-                "hypothetical: drv_invalidate_and_wait(drv, start, end - start);",
-                sleepable(SleepableOp::Invalidate),
-            ),
-            Stmt::new($line, "hypothetical: mutex_unlock(&drv->mutex);", sleepable(SleepableOp::MutexUnlock)),
-        ]
+        locked_body!(
+            $line,
+            "hypothetical: drv_invalidate_and_wait(drv, start, end - start);",
+            sleepable(SleepableOp::Invalidate)
+        )
     };
 }
 
+/// `invalidate_range_end`'s body.
 macro_rules! range_end {
     ($line:expr) => {
-        &[
-            Stmt::new(
-                $line,
-                "hypothetical: mutex_lock(&drv->mutex);  /* may sleep */",
-                sleepable(SleepableOp::MutexLock),
-            ),
-            Stmt::new($line, "hypothetical: drv->invalidating = false;", Nop),
-            Stmt::new($line, "hypothetical: mutex_unlock(&drv->mutex);", sleepable(SleepableOp::MutexUnlock)),
-        ]
+        locked_body!($line, "hypothetical: drv->invalidating = false;", Nop)
     };
 }
 
