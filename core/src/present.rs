@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::event::Event;
-use crate::notifier::NotifierId;
+use crate::notifier::{Callback, NotifierId};
 use crate::semantics::Semantics;
 use crate::trace::Trace;
 use crate::view;
@@ -31,6 +31,10 @@ pub struct Item {
     pub differs: bool,
     /// A notifier callback running now.
     pub running: bool,
+    /// For a notifier of the list: the callbacks of its ops table the
+    /// model calls (`value` says the same in words), so a narrow face can
+    /// abbreviate them without parsing `value` back.
+    pub ops: Vec<Callback>,
 }
 
 /// What a [`Section`] shows.
@@ -72,6 +76,7 @@ pub fn state(walk: &Walk, side: Side) -> Vec<Section> {
         changed: changed.contains(&i.key),
         differs: differs.contains(&i.key),
         running: false,
+        ops: Vec::new(),
         key: i.key,
         label: i.label,
         value: i.value,
@@ -134,25 +139,27 @@ fn notifier_list(walk: &Walk, side: Side) -> Section {
                 .map(move |(i, _, cb)| (i, m.threads[usize::from(t.0)].kind.id(), cb.id()))
         })
         .collect();
-    let line = |label: String, value: String, running: bool| Item {
+    let line = |label: String, value: String, running: bool, ops: Vec<Callback>| Item {
         key: String::new(),
         label,
         value,
         changed: false,
         differs: false,
         running,
+        ops,
     };
     let mut items = Vec::new();
     for (i, n) in m.notifiers.iter().enumerate() {
         let id = n.id();
-        let ops: Vec<&str> = id.ops().list().iter().map(|c| c.id()).collect();
-        items.push(line(id.id().into(), format!("ops: {}", ops.join(", ")), false));
+        let ops = id.ops().list();
+        let words: Vec<&str> = ops.iter().map(|c| c.id()).collect();
+        items.push(line(id.id().into(), format!("ops: {}", words.join(", ")), false, ops));
         for (_, thread, cb) in running.iter().filter(|(j, _, _)| *j == i) {
-            items.push(line(String::new(), format!("▶ {} {cb} running ({thread})", id.id()), true));
+            items.push(line(String::new(), format!("▶ {} {cb} running ({thread})", id.id()), true, Vec::new()));
         }
     }
     if items.is_empty() {
-        items.push(line(String::new(), "no notifier registered".into(), false));
+        items.push(line(String::new(), "no notifier registered".into(), false, Vec::new()));
     }
     Section { kind: SectionKind::NotifierList, title: "notifier list".into(), short: "list", items }
 }
@@ -473,6 +480,11 @@ mod tests {
         let secs = state(&w, Side::Left);
         let kinds: Vec<SectionKind> = secs.iter().map(|s| s.kind).collect();
         assert_eq!(kinds[..2], [SectionKind::Mm, SectionKind::NotifierList]);
+        let list = &secs[1].items;
+        for n in NotifierId::ALL {
+            let row = list.iter().find(|i| i.label == n.id()).expect("every registered notifier is listed");
+            assert_eq!(row.ops, n.ops().list(), "{n}: the ops a narrow face abbreviates");
+        }
         assert_eq!(kinds.last(), Some(&SectionKind::Pages));
         let keys: BTreeSet<&str> =
             secs.iter().flat_map(|s| &s.items).map(|i| i.key.as_str()).filter(|k| !k.is_empty()).collect();

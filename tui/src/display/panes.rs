@@ -76,16 +76,12 @@ pub fn state_lines(w: &Walkthrough, side: Side, cols: usize) -> Vec<Line<'static
             SectionKind::NotifierList => {
                 one_per_line = !compact;
                 for i in &sec.items {
-                    let value = match i.value.strip_prefix("ops: ") {
-                        Some(ops) => {
-                            let ops: Vec<String> =
-                                ops.split(", ").map(|c| if compact { initials(c) } else { short_cb(c) }).collect();
-                            ops.join(if compact { " " } else { "," })
-                        }
-                        None => i.value.clone(),
-                    };
                     let mut it = styled(i, i.label.clone());
-                    it.value = value;
+                    if !i.ops.is_empty() {
+                        let ops: Vec<String> =
+                            i.ops.iter().map(|c| if compact { initials(c.id()) } else { short_cb(c.id()) }).collect();
+                        it.value = ops.join(if compact { " " } else { "," });
+                    }
                     items.push(it);
                 }
             }
