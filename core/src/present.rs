@@ -151,7 +151,7 @@ fn notifier_list(walk: &Walk, side: Side) -> Section {
     let mut items = Vec::new();
     for (i, n) in m.notifiers.iter().enumerate() {
         let id = n.id();
-        let ops = id.ops().list();
+        let ops = id.ops(m.semantics).list();
         let words: Vec<&str> = ops.iter().map(|c| c.id()).collect();
         items.push(line(id.id().into(), format!("ops: {}", words.join(", ")), false, ops));
         for (_, thread, cb) in running.iter().filter(|(j, _, _)| *j == i) {
@@ -483,7 +483,7 @@ mod tests {
         let list = &secs[1].items;
         for n in NotifierId::ALL {
             let row = list.iter().find(|i| i.label == n.id()).expect("every registered notifier is listed");
-            assert_eq!(row.ops, n.ops().list(), "{n}: the ops a narrow face abbreviates");
+            assert_eq!(row.ops, n.ops(Semantics::Wrapped).list(), "{n}: the ops a narrow face abbreviates");
         }
         assert_eq!(kinds.last(), Some(&SectionKind::Pages));
         let keys: BTreeSet<&str> =

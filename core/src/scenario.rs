@@ -639,13 +639,15 @@ impl Scenario {
 
     /// The initial machine with `actors` as the threads after the host path
     /// (see [`Machine::with_actors`]); an empty list keeps the default
-    /// threads. Errors when an actor's notifier is not in `notifiers`.
+    /// threads. Errors when a notifier does not exist at `semantics`' tag
+    /// or an actor's notifier is not in `notifiers`.
     pub fn machine_with(
         &self,
         semantics: Semantics,
         notifiers: &[NotifierId],
         actors: &[Actor],
     ) -> Result<Machine, String> {
+        NotifierId::check_at(semantics, notifiers)?;
         self.machine(semantics, notifiers).with_actors(actors)
     }
 }
@@ -662,7 +664,7 @@ fn parse_expectation(
             Ok(s) => s,
             Err(err) => return cx.err(span, format!("[[expect]]: {err}")),
         },
-        _ => return cx.err(span, "[[expect]] needs `semantics = \"original\" | \"wrapped\" | \"patched\"`"),
+        _ => return cx.err(span, format!("[[expect]] needs `semantics = ` one of {}", semantics_choices())),
     };
     let notifiers = match table.remove("notifiers") {
         None => default.to_vec(),
@@ -696,8 +698,11 @@ fn parse_expectation(
         Ok(v) => v,
         Err(err) => return cx.err(span, format!("[[expect]]: {err}")),
     };
+    if let Err(e) = NotifierId::check_at(sem, &notifiers) {
+        return cx.err(span, format!("[[expect]]: {e}"));
+    }
     // Validate keys against the summary shape of this notifier set.
-    let shape = crate::summary::Summary::shape(&notifiers);
+    let shape = crate::summary::Summary::shape(sem, &notifiers);
     let mut problems = Vec::new();
     check_keys("", &expected, &shape, &mut problems);
     if let Some(p) = problems.into_iter().next() {
@@ -742,6 +747,11 @@ fn string_list(v: toml::Value, what: &str) -> Result<Vec<String>, String> {
         .collect()
 }
 
+/// `"original" | "wrapped" | ...`: every semantics id, for errors.
+fn semantics_choices() -> String {
+    Semantics::ALL.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(" | ")
+}
+
 fn parse_verdict(
     cx: &Ctx<'_>,
     v: &Spanned<toml::Table>,
@@ -755,7 +765,7 @@ fn parse_verdict(
             Ok(s) => s,
             Err(err) => return cx.err(span, format!("[[verdict]]: {err}")),
         },
-        _ => return cx.err(span, "[[verdict]] needs `semantics = \"original\" | \"wrapped\" | \"patched\"`"),
+        _ => return cx.err(span, format!("[[verdict]] needs `semantics = ` one of {}", semantics_choices())),
     };
     let notifiers = match table.remove("notifiers") {
         None => default_notifiers.to_vec(),
@@ -789,6 +799,9 @@ fn parse_verdict(
             out
         }
     };
+    if let Err(e) = NotifierId::check_at(semantics, &notifiers) {
+        return cx.err(span, format!("[[verdict]]: {e}"));
+    }
     if let Err(e) = actors_fit(&actors, &notifiers) {
         return cx.err(span, format!("[[verdict]]: {e}"));
     }

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 
 use crate::event::{Event, Violation};
 use crate::notifier::{Callback, NotifierId};
+use crate::semantics::Semantics;
 
 /// Counts a run produced, computed from its events.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -46,8 +47,10 @@ pub struct CounterRow {
 
 impl Summary {
     /// Computes the summary of a run's `events` (`steps` statements) for
-    /// `notifiers`.
+    /// `notifiers` under `semantics` (whose ops tables give the callbacks
+    /// counted, zero or not).
     pub fn from_events<'a>(
+        semantics: Semantics,
         notifiers: &[NotifierId],
         events: impl IntoIterator<Item = &'a Event>,
         steps: usize,
@@ -63,7 +66,7 @@ impl Summary {
             violations: Vec::new(),
         };
         for n in notifiers {
-            let zero: BTreeMap<Callback, u32> = n.ops().list().into_iter().map(|c| (c, 0)).collect();
+            let zero: BTreeMap<Callback, u32> = n.ops(semantics).list().into_iter().map(|c| (c, 0)).collect();
             s.calls.insert(*n, zero.clone());
             s.calls_under_ptl.insert(*n, zero);
         }
@@ -135,7 +138,7 @@ impl Summary {
 
     /// The summary JSON shape for a notifier set (all counters zero); used to
     /// validate the keys of `[[expect]]` tables.
-    pub fn shape(notifiers: &[NotifierId]) -> Value {
-        Summary::from_events(notifiers, [], 0, None).to_json()
+    pub fn shape(semantics: Semantics, notifiers: &[NotifierId]) -> Value {
+        Summary::from_events(semantics, notifiers, [], 0, None).to_json()
     }
 }

@@ -139,7 +139,8 @@ impl Trace {
                 }
             }
         }
-        let summary = Summary::from_events(&notifiers, steps.iter().flat_map(|s| &s.events), steps.len(), stopped);
+        let summary =
+            Summary::from_events(semantics, &notifiers, steps.iter().flat_map(|s| &s.events), steps.len(), stopped);
         Trace { scenario: scenario.to_string(), semantics, notifiers, initial, steps, summary }
     }
 

@@ -686,7 +686,11 @@ impl Walk {
     /// reached, so the columns stay comparable. Both sides then run the
     /// default schedule: a replayed schedule only fits the semantics it was
     /// found under, so a walk from [`Walk::replay`] becomes an ordinary one.
-    pub fn set_semantics(&mut self, side: Side, semantics: Semantics) -> Moved {
+    ///
+    /// Errors (and changes nothing) when a registered notifier does not
+    /// exist at `semantics`' tag.
+    pub fn set_semantics(&mut self, side: Side, semantics: Semantics) -> Result<Moved, String> {
+        NotifierId::check_at(semantics, &self.notifiers)?;
         let (l, r) = match side {
             Side::Left => (semantics, self.right.semantics),
             Side::Right => (self.left.semantics, semantics),
@@ -700,16 +704,21 @@ impl Walk {
         let m = self.place(side, to);
         let s = self.side_mut(side);
         s.last_from = s.pos;
-        m
+        Ok(m)
     }
 
-    /// Semantics `side` would get from cycling original → wrapped →
-    /// patched (`forward`) or the other way round.
+    /// Semantics `side` would get from cycling through
+    /// [`Semantics::ALL`] (`forward`, or the other way round), skipping
+    /// those at whose tag a registered notifier does not exist.
     pub fn cycled_semantics(&self, side: Side, forward: bool) -> Semantics {
         let all = Semantics::ALL;
-        let i = all.iter().position(|s| *s == self.side(side).semantics).unwrap_or(0);
+        let cur = self.side(side).semantics;
+        let i = all.iter().position(|s| *s == cur).unwrap_or(0);
         let n = all.len();
-        all[if forward { (i + 1) % n } else { (i + n - 1) % n }]
+        (1..n)
+            .map(|k| all[if forward { (i + k) % n } else { (i + n - k) % n }])
+            .find(|s| NotifierId::check_at(*s, &self.notifiers).is_ok())
+            .unwrap_or(cur)
     }
 
     /// Switches to `scenario`; both runs restart.
@@ -721,7 +730,8 @@ impl Walk {
     /// re-runs both sides with the default schedule. Both go back to the
     /// last milestone both had reached if the new runs still have it, else
     /// to the start. Actors whose notifier is no longer registered are left
-    /// out of [`Walk::actors`].
+    /// out of [`Walk::actors`]; notifiers that do not exist at either
+    /// side's tag are left out of [`Walk::notifiers`].
     pub fn set_notifiers(&mut self, notifiers: &[NotifierId]) {
         let keep = self
             .sync_points()
@@ -729,7 +739,9 @@ impl Walk {
             .rev()
             .find(|p| self.left.pos >= p.left && self.right.pos >= p.right)
             .map(|p| p.name);
-        let ordered: Vec<NotifierId> = NotifierId::ALL.into_iter().filter(|n| notifiers.contains(n)).collect();
+        let (l, r) = (self.left.semantics, self.right.semantics);
+        let ordered: Vec<NotifierId> =
+            NotifierId::ALL.into_iter().filter(|n| notifiers.contains(n) && n.exists_at(l) && n.exists_at(r)).collect();
         *self = self.rebuilt(self.scenario.clone(), self.left.semantics, self.right.semantics, &ordered);
         if let Some(p) = keep.and_then(|k| self.sync_points().into_iter().find(|p| p.name == k)) {
             self.left.pos = p.left;
@@ -902,10 +914,10 @@ mod tests {
         w.goto_milestone("write_protect_page:pte-set").unwrap();
         let next = w.cycled_semantics(Side::Left, true);
         assert_eq!(next, Semantics::Patched);
-        w.set_semantics(Side::Left, Semantics::Original);
+        w.set_semantics(Side::Left, Semantics::Original).unwrap();
         assert_eq!(w.left.semantics, Semantics::Original);
         assert_eq!(w.common_milestone().as_deref(), Some("write_protect_page:pte-set"));
-        assert_eq!(w.cycled_semantics(Side::Left, false), Semantics::Patched);
+        assert_eq!(w.cycled_semantics(Side::Left, false), Semantics::V6_10);
         w.set_notifiers(&[NotifierId::Sleepable, NotifierId::Kvm]);
         assert_eq!(w.notifiers, vec![NotifierId::Kvm, NotifierId::Sleepable]);
         assert!(w.consistent());
@@ -954,7 +966,7 @@ mod tests {
         let kinds = |w: &Walk| w.left.trace.initial.threads.iter().map(|t| t.kind.id()).collect::<Vec<_>>();
         assert_eq!(kinds(&w), ["host", "host_write", "gru"]);
         assert_eq!(w.actors, actors);
-        w.set_semantics(Side::Left, Semantics::Original);
+        w.set_semantics(Side::Left, Semantics::Original).unwrap();
         w.set_scenario(cow.clone());
         assert_eq!((w.actors.as_slice(), kinds(&w)), (&actors[..], vec!["host", "host_write", "gru"]));
         // Without GRU the GRU instruction cannot exist: it is left out.

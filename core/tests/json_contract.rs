@@ -21,6 +21,9 @@ fn trace_json_follows_the_contract() {
     for s in Scenario::all_builtin() {
         for sem in Semantics::ALL {
             for set in subsets() {
+                if NotifierId::check_at(sem, &set).is_err() {
+                    continue;
+                }
                 let j = Trace::run(&s, sem, &set).to_json();
                 runs += 1;
                 check(&j, &s.name, sem, &set);
@@ -69,7 +72,7 @@ fn check(j: &Value, scenario: &str, sem: Semantics, set: &[NotifierId]) {
         assert_eq!(calls.len(), set.len(), "{ctx}: {key} has one entry per registered notifier");
         for n in set {
             let per = calls[n.id()].as_object().expect("per-notifier calls");
-            let want: Vec<&str> = n.ops().list().iter().map(|c| c.id()).collect();
+            let want: Vec<&str> = n.ops(sem).list().iter().map(|c| c.id()).collect();
             let mut got: Vec<&str> = per.keys().map(String::as_str).collect();
             got.sort();
             let mut want_sorted = want.clone();
@@ -107,7 +110,7 @@ fn check(j: &Value, scenario: &str, sem: Semantics, set: &[NotifierId]) {
     // A notifier never receives a callback its ops table lacks.
     for n in set {
         for cb in Callback::ALL {
-            if !n.ops().has(cb) {
+            if !n.ops(sem).has(cb) {
                 assert!(sum["calls"][n.id()].get(cb.id()).is_none());
             }
         }

@@ -22,6 +22,13 @@ fn sleeps_in_atomic(sem: Semantics) -> bool {
         Semantics::Wrapped => false,
         // The fallback runs after the PT lock is dropped.
         Semantics::Patched => false,
+        // A sleeping driver has range callbacks and no change_pte, so the
+        // bracket stays, outside the PT lock.
+        Semantics::BracketIfMissing => false,
+        // The bracket stays for everyone.
+        Semantics::EventAware => false,
+        // No invalidate_page; its range callbacks run outside the PT lock.
+        Semantics::V4_15 | Semantics::V6_9 | Semantics::V6_10 => false,
     }
 }
 

@@ -738,12 +738,19 @@ pub fn list_text() -> String {
     }
     out.push_str("semantics:\n");
     for s in Semantics::ALL {
-        out.push_str(&format!("  {:<8} {}\n", s.id(), s.describe()));
+        out.push_str(&format!("  {:<18} {}\n", s.id(), s.describe()));
     }
     out.push_str("notifiers (default: kvm,gru):\n");
     for n in NotifierId::ALL {
-        let ops: Vec<&str> = n.ops().list().iter().map(|c| c.id()).collect();
-        out.push_str(&format!("  {:<12} ops used: {}\n               {}\n", n.id(), ops.join(", "), n.describe()));
+        out.push_str(&format!("  {:<12} {}\n", n.id(), n.describe()));
+        for (sems, ops) in n.ops_by_era() {
+            let tags: Vec<&str> = sems.iter().map(|s| s.id()).collect();
+            let ops = match ops {
+                Some(ops) => ops.list().iter().map(|c| c.id()).collect::<Vec<_>>().join(", "),
+                None => "does not exist".to_string(),
+            };
+            out.push_str(&format!("               {}: {ops}\n", tags.join(", ")));
+        }
     }
     out.push_str("actors (check --actors, repeats allowed):\n");
     for a in Actor::ALL {

@@ -468,10 +468,14 @@ impl Demo {
     }
 
     fn set_semantics(&mut self, side: Side, sem: Semantics) {
-        let m = self.walk.set_semantics(side, sem);
-        self.moved(m);
-        let closed = self.leave_replay();
-        self.message = Some(format!("{} side: {} ({}){closed}", side.name(), sem.id(), sem.tag()));
+        match self.walk.set_semantics(side, sem) {
+            Ok(m) => {
+                self.moved(m);
+                let closed = self.leave_replay();
+                self.message = Some(format!("{} side: {} ({}){closed}", side.name(), sem.id(), sem.tag()));
+            }
+            Err(e) => self.message = Some(e),
+        }
     }
 
     /// After the runs were rebuilt for another scenario, semantics or

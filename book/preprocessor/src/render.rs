@@ -72,6 +72,8 @@ fn cb_short(c: Callback) -> &'static str {
         Callback::InvalidatePage => "invalidate_page",
         Callback::InvalidateRangeStart => "range_start",
         Callback::InvalidateRangeEnd => "range_end",
+        Callback::InvalidateRange => "invalidate_range",
+        Callback::ArchInvalidateSecondaryTlbs => "arch_inv_sec_tlbs",
     }
 }
 
@@ -361,6 +363,7 @@ impl Lab {
     ) -> Result<Rc<Trace>, String> {
         let s = scenario(scenario_name)?;
         let ns = notifiers.map(<[NotifierId]>::to_vec).unwrap_or_else(|| s.notifiers.clone());
+        NotifierId::check_at(sem, &ns)?;
         let key = (scenario_name.to_string(), sem, ns.clone());
         if let Some(t) = self.traces.get(&key) {
             return Ok(t.clone());
@@ -511,19 +514,27 @@ impl Lab {
         let mut head = vec!["notifier".to_string()];
         head.extend(Callback::ALL.iter().map(|c| code(c.id())));
         head.push("what it is".into());
+        head.insert(1, "at".into());
         let rows: Vec<Vec<String>> = NotifierId::ALL
             .iter()
-            .map(|n| {
-                let ops = n.ops();
-                let mut r = vec![format!("{}<br>{}", esc(n.label()), code(n.id()))];
-                r.extend(Callback::ALL.iter().map(|c| if ops.has(*c) { "yes".to_string() } else { "—".to_string() }));
-                r.push(esc(n.describe()));
-                r
+            .flat_map(|n| {
+                n.ops_by_era().into_iter().map(move |(sems, ops)| {
+                    let at: Vec<String> = sems.iter().map(|s| code(s.id())).collect();
+                    let mut r = vec![format!("{}<br>{}", esc(n.label()), code(n.id())), at.join(" ")];
+                    match ops {
+                        Some(ops) => r.extend(
+                            Callback::ALL.iter().map(|c| if ops.has(*c) { "yes".to_string() } else { "—".to_string() }),
+                        ),
+                        None => r.extend(Callback::ALL.iter().map(|_| "absent".to_string())),
+                    }
+                    r.push(esc(n.describe()));
+                    r
+                })
             })
             .collect();
         table(
             "nl-ops",
-            Some("Which callbacks each notifier user implements (<code>NotifierId::ops()</code>)"),
+            Some("Which callbacks each notifier user implements at each tag (<code>NotifierId::ops_by_era()</code>)"),
             &head,
             &rows,
         )
@@ -541,8 +552,28 @@ impl Lab {
         Ok(table("nl-scenarios", None, &head, &rows))
     }
 
+    /// One run per semantics at whose tag every notifier of the run exists.
     fn per_semantics(&mut self, scenario: &str, notifiers: Option<&[NotifierId]>) -> Result<Vec<Rc<Trace>>, String> {
-        Semantics::ALL.iter().map(|s| self.trace(scenario, *s, notifiers)).collect()
+        let ns = match notifiers {
+            Some(ns) => ns.to_vec(),
+            None => crate::render::scenario(scenario)?.notifiers,
+        };
+        Semantics::ALL
+            .iter()
+            .filter(|s| NotifierId::check_at(**s, &ns).is_ok())
+            .map(|s| self.trace(scenario, *s, notifiers))
+            .collect()
+    }
+
+    /// The callbacks any of `ts` has for `n`, in [`Callback::ALL`] order.
+    fn callbacks_in(ts: &[Rc<Trace>], n: NotifierId) -> Vec<Callback> {
+        Callback::ALL.into_iter().filter(|c| ts.iter().any(|t| n.ops(t.semantics).has(*c))).collect()
+    }
+
+    /// `n`'s calls of `c` in `t` and how many were under the PT lock;
+    /// `None` when `n` has no `c` at `t`'s tag.
+    fn count(t: &Trace, n: NotifierId, c: Callback) -> Option<(u32, u32)> {
+        Some((*t.summary.calls.get(&n)?.get(&c)?, *t.summary.calls_under_ptl.get(&n)?.get(&c)?))
     }
 
     fn sem_head(first: &str, traces: &[Rc<Trace>]) -> Vec<String> {
@@ -564,13 +595,13 @@ impl Lab {
             rows.push(r);
         };
         for n in &ts[0].notifiers {
-            for c in n.ops().list() {
+            for c in Self::callbacks_in(&ts, *n) {
                 let cells = ts
                     .iter()
-                    .map(|t| {
-                        let k = t.summary.calls[n][&c];
-                        let u = t.summary.calls_under_ptl[n][&c];
-                        if u > 0 { format!("{k} ({u} under PT lock)") } else { k.to_string() }
+                    .map(|t| match Self::count(t, *n, c) {
+                        Some((k, u)) if u > 0 => format!("{k} ({u} under PT lock)"),
+                        Some((k, _)) => k.to_string(),
+                        None => "—".to_string(),
                     })
                     .collect();
                 push(format!("{} {}", esc(n.label()), code(c.id())), cells);
@@ -601,12 +632,13 @@ impl Lab {
             return Err(format!("notifier `{n}` is not registered in this run (notifiers {})", ids(&ts[0].notifiers)));
         }
         let mut rows = Vec::new();
-        for c in n.ops().list() {
+        for c in Self::callbacks_in(&ts, n) {
             let mut r = vec![code(c.id())];
             for t in &ts {
-                let k = t.summary.calls[&n][&c];
-                let u = t.summary.calls_under_ptl[&n][&c];
-                r.push(format!("{k} <small>({u} under PT lock)</small>"));
+                r.push(match Self::count(t, n, c) {
+                    Some((k, u)) => format!("{k} <small>({u} under PT lock)</small>"),
+                    None => "—".to_string(),
+                });
             }
             rows.push(r);
         }
@@ -634,9 +666,8 @@ impl Lab {
             for t in &ts {
                 let j = t.summary.to_json();
                 let mut lines = Vec::new();
-                for c in n.ops().list() {
-                    let k = t.summary.calls[n][&c];
-                    let u = t.summary.calls_under_ptl[n][&c];
+                for c in Callback::ALL {
+                    let Some((k, u)) = Self::count(t, *n, c) else { continue };
                     if k > 0 {
                         lines.push(format!(
                             "{} {k}{}",

@@ -222,9 +222,12 @@ impl Codec {
         let l = &th.locals;
         let depth = self.narrow(th.stack.len() as u64, 8, "a call stack's depth");
         let mmu_seq = self.narrow(l.mmu_seq, 16, "a vCPU's mmu_seq");
+        let rcu = self.narrow(u64::from(th.rcu), 4, "an RCU read-side nesting depth");
         out.push(
             depth
-                | u64::from(th.rcu) << 8
+                | rcu << 8
+                | u64::from(l.only_end) << 12
+                | u64::from(l.range_change_pte) << 13
                 | u64::from(th.srcu) << 16
                 | u64::from(th.ranges_open as u8) << 24
                 | u64::from(l.access) << 32
@@ -329,11 +332,13 @@ impl Codec {
     fn decode_thread(&self, words: &[u64], th: &mut Thread) -> usize {
         let w = words[0];
         let depth = field(w, 0, 8) as usize;
-        th.rcu = (w >> 8) as u8;
+        th.rcu = field(w, 8, 4) as u8;
         th.srcu = (w >> 16) as u8;
         th.ranges_open = (w >> 24) as u8 as i8;
         let l = &mut th.locals;
         l.access = (w >> 32) as u8;
+        l.only_end = bit(w, 12);
+        l.range_change_pte = bit(w, 13);
         l.dropin_ret = (w >> 40) as u8 as i8;
         l.mmu_seq = w >> 48;
         let b = words[1];

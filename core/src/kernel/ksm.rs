@@ -247,3 +247,182 @@ pub static REPLACE_PAGE_V3_13: Function = Function {
         Stmt::new(977, "return err;", Return),
     ],
 };
+
+// --- design alternatives over v3.13 (hypothetical code) ---
+//
+// Each line cites the v3.13 line it is or modifies; the lines the design
+// adds say `hypothetical` in their code too.
+
+/// `write_protect_page` under `bracket_if_missing` (Haggai Eran,
+/// 2014-04-02): the bracket only when some range notifier lacks
+/// `change_pte`.
+pub static WRITE_PROTECT_PAGE_IF_MISSING: Function = Function {
+    id: FuncId::WriteProtectPage,
+    name: "write_protect_page",
+    file: F,
+    tag: Tag::HYPOTHETICAL_V3_13_ALT,
+    line: 855,
+    base_line: 855,
+    body: &[
+        Stmt::new(867, "addr = page_address_in_vma(page, vma);", Nop),
+        Stmt::new(875, "range_needed = mmu_notifier_range_needed(mm);  /* hypothetical */", Call(MnRangeNeeded)),
+        Stmt::new(875, "if (range_needed)  /* hypothetical */", IfNotifyMissing { else_: "check" }),
+        Stmt::new(
+            875,
+            "mmu_notifier_invalidate_range_start(mm, addr, addr + PAGE_SIZE);",
+            Call(MnInvalidateRangeStart),
+        ),
+        Stmt::new(877, "ptep = page_check_address(page, mm, addr, &ptl, 0);", PageCheckAddress { fail: "out_mn" })
+            .at("check")
+            .ms("ptl-taken"),
+        Stmt::new(881, "if (pte_write(*ptep) || pte_dirty(*ptep)) {", IfPteWriteOrDirty { else_: "orig" }),
+        Stmt::new(885, "flush_cache_page(vma, addr, page_to_pfn(page));", Nop),
+        Stmt::new(895, "entry = ptep_clear_flush(vma, addr, ptep);", PtepClearFlushEntry).ms("pte-cleared"),
+        Stmt::new(
+            900,
+            "if (page_mapcount(page) + 1 + swapped != page_count(page)) {",
+            IfRefcountMismatch { else_: "dirty" },
+        ),
+        Stmt::new(901, "set_pte_at(mm, addr, ptep, entry);  /* raced: restore */", SetPteAt),
+        Stmt::new(902, "goto out_unlock;", Goto("out_unlock")),
+        Stmt::new(904, "if (pte_dirty(entry)) set_page_dirty(page);", SetPageDirtyIfEntryDirty).at("dirty"),
+        Stmt::new(906, "entry = pte_mkclean(pte_wrprotect(entry));", EntryWrprotectClean),
+        Stmt::new(907, "set_pte_at_notify(mm, addr, ptep, entry);", CallSetPteAtNotify(super::EntryFrom::Entry))
+            .ms("pte-set"),
+        Stmt::new(909, "*orig_pte = *ptep; err = 0;", SaveOrigPte).at("orig"),
+        Stmt::new(913, "pte_unmap_unlock(ptep, ptl);", PtlUnlock).at("out_unlock").ms("ptl-released"),
+        Stmt::new(915, "if (range_needed)  /* hypothetical */", IfNotifyMissing { else_: "out" }).at("out_mn"),
+        Stmt::new(915, "mmu_notifier_invalidate_range_end(mm, addr, addr + PAGE_SIZE);", Call(MnInvalidateRangeEnd)),
+        Stmt::new(917, "return err;", Return).at("out"),
+    ],
+};
+
+/// `write_protect_page` under `event_aware` (Glisse, 2014-04-02 and the
+/// 2019 RFC): the bracket stays, tagged "change_pte follows".
+pub static WRITE_PROTECT_PAGE_EVENT: Function = Function {
+    id: FuncId::WriteProtectPage,
+    name: "write_protect_page",
+    file: F,
+    tag: Tag::HYPOTHETICAL_V3_13_ALT,
+    line: 855,
+    base_line: 855,
+    body: &[
+        Stmt::new(867, "addr = page_address_in_vma(page, vma);", Nop),
+        Stmt::new(
+            875,
+            "mmu_notifier_invalidate_range_start(mm, addr, addr + PAGE_SIZE, MMU_CHANGE_PTE);  /* hypothetical event */",
+            CallTagged(MnInvalidateRangeStart),
+        ),
+        Stmt::new(877, "ptep = page_check_address(page, mm, addr, &ptl, 0);", PageCheckAddress { fail: "out_mn" })
+            .ms("ptl-taken"),
+        Stmt::new(881, "if (pte_write(*ptep) || pte_dirty(*ptep)) {", IfPteWriteOrDirty { else_: "orig" }),
+        Stmt::new(885, "flush_cache_page(vma, addr, page_to_pfn(page));", Nop),
+        Stmt::new(895, "entry = ptep_clear_flush(vma, addr, ptep);", PtepClearFlushEntry).ms("pte-cleared"),
+        Stmt::new(
+            900,
+            "if (page_mapcount(page) + 1 + swapped != page_count(page)) {",
+            IfRefcountMismatch { else_: "dirty" },
+        ),
+        Stmt::new(901, "set_pte_at(mm, addr, ptep, entry);  /* raced: restore */", SetPteAt),
+        Stmt::new(902, "goto out_unlock;", Goto("out_unlock")),
+        Stmt::new(904, "if (pte_dirty(entry)) set_page_dirty(page);", SetPageDirtyIfEntryDirty).at("dirty"),
+        Stmt::new(906, "entry = pte_mkclean(pte_wrprotect(entry));", EntryWrprotectClean),
+        Stmt::new(907, "set_pte_at_notify(mm, addr, ptep, entry);", CallSetPteAtNotify(super::EntryFrom::Entry))
+            .ms("pte-set"),
+        Stmt::new(909, "*orig_pte = *ptep; err = 0;", SaveOrigPte).at("orig"),
+        Stmt::new(913, "pte_unmap_unlock(ptep, ptl);", PtlUnlock).at("out_unlock").ms("ptl-released"),
+        Stmt::new(
+            915,
+            "mmu_notifier_invalidate_range_end(mm, addr, addr + PAGE_SIZE, MMU_CHANGE_PTE);  /* hypothetical event */",
+            CallTagged(MnInvalidateRangeEnd),
+        )
+        .at("out_mn"),
+        Stmt::new(917, "return err;", Return),
+    ],
+};
+
+/// KSM's `replace_page` under `bracket_if_missing`.
+pub static REPLACE_PAGE_IF_MISSING: Function = Function {
+    id: FuncId::ReplacePage,
+    name: "replace_page",
+    file: F,
+    tag: Tag::HYPOTHETICAL_V3_13_ALT,
+    line: 929,
+    base_line: 929,
+    body: &[
+        Stmt::new(941, "addr = page_address_in_vma(page, vma);", Nop),
+        Stmt::new(945, "pmd = mm_find_pmd(mm, addr);", Nop),
+        Stmt::new(952, "range_needed = mmu_notifier_range_needed(mm);  /* hypothetical */", Call(MnRangeNeeded)),
+        Stmt::new(952, "if (range_needed)  /* hypothetical */", IfNotifyMissing { else_: "lock" }),
+        Stmt::new(
+            952,
+            "mmu_notifier_invalidate_range_start(mm, addr, addr + PAGE_SIZE);",
+            Call(MnInvalidateRangeStart),
+        ),
+        Stmt::new(954, "ptep = pte_offset_map_lock(mm, pmd, addr, &ptl);", PtlLock).at("lock").ms("ptl-taken"),
+        Stmt::new(955, "if (!pte_same(*ptep, orig_pte)) {", IfPteChanged { same: "same" }),
+        Stmt::new(956, "pte_unmap_unlock(ptep, ptl);", PtlUnlock),
+        Stmt::new(957, "goto out_mn;", Goto("out_mn")),
+        Stmt::new(960, "get_page(kpage);", GetPage(Kpage)).at("same"),
+        Stmt::new(961, "page_add_anon_rmap(kpage, vma, addr);", PageAddAnonRmap(Kpage)),
+        Stmt::new(963, "flush_cache_page(vma, addr, pte_pfn(*ptep));", Nop),
+        Stmt::new(964, "ptep_clear_flush(vma, addr, ptep);", PtepClearFlush).ms("pte-cleared"),
+        Stmt::new(
+            965,
+            "set_pte_at_notify(mm, addr, ptep, mk_pte(kpage, vma->vm_page_prot));",
+            CallSetPteAtNotify(MkPteKpage),
+        )
+        .ms("pte-set"),
+        Stmt::new(967, "page_remove_rmap(page);", PageRemoveRmap(Page)),
+        Stmt::new(968, "if (!page_mapped(page)) try_to_free_swap(page);", Nop),
+        Stmt::new(970, "put_page(page);", PutPage(Page)),
+        Stmt::new(972, "pte_unmap_unlock(ptep, ptl);", PtlUnlock).ms("ptl-released"),
+        Stmt::new(975, "if (range_needed)  /* hypothetical */", IfNotifyMissing { else_: "out" }).at("out_mn"),
+        Stmt::new(975, "mmu_notifier_invalidate_range_end(mm, addr, addr + PAGE_SIZE);", Call(MnInvalidateRangeEnd)),
+        Stmt::new(977, "return err;", Return).at("out"),
+    ],
+};
+
+/// KSM's `replace_page` under `event_aware`.
+pub static REPLACE_PAGE_EVENT: Function = Function {
+    id: FuncId::ReplacePage,
+    name: "replace_page",
+    file: F,
+    tag: Tag::HYPOTHETICAL_V3_13_ALT,
+    line: 929,
+    base_line: 929,
+    body: &[
+        Stmt::new(941, "addr = page_address_in_vma(page, vma);", Nop),
+        Stmt::new(945, "pmd = mm_find_pmd(mm, addr);", Nop),
+        Stmt::new(
+            952,
+            "mmu_notifier_invalidate_range_start(mm, addr, addr + PAGE_SIZE, MMU_CHANGE_PTE);  /* hypothetical event */",
+            CallTagged(MnInvalidateRangeStart),
+        ),
+        Stmt::new(954, "ptep = pte_offset_map_lock(mm, pmd, addr, &ptl);", PtlLock).ms("ptl-taken"),
+        Stmt::new(955, "if (!pte_same(*ptep, orig_pte)) {", IfPteChanged { same: "same" }),
+        Stmt::new(956, "pte_unmap_unlock(ptep, ptl);", PtlUnlock),
+        Stmt::new(957, "goto out_mn;", Goto("out_mn")),
+        Stmt::new(960, "get_page(kpage);", GetPage(Kpage)).at("same"),
+        Stmt::new(961, "page_add_anon_rmap(kpage, vma, addr);", PageAddAnonRmap(Kpage)),
+        Stmt::new(963, "flush_cache_page(vma, addr, pte_pfn(*ptep));", Nop),
+        Stmt::new(964, "ptep_clear_flush(vma, addr, ptep);", PtepClearFlush).ms("pte-cleared"),
+        Stmt::new(
+            965,
+            "set_pte_at_notify(mm, addr, ptep, mk_pte(kpage, vma->vm_page_prot));",
+            CallSetPteAtNotify(MkPteKpage),
+        )
+        .ms("pte-set"),
+        Stmt::new(967, "page_remove_rmap(page);", PageRemoveRmap(Page)),
+        Stmt::new(968, "if (!page_mapped(page)) try_to_free_swap(page);", Nop),
+        Stmt::new(970, "put_page(page);", PutPage(Page)),
+        Stmt::new(972, "pte_unmap_unlock(ptep, ptl);", PtlUnlock).ms("ptl-released"),
+        Stmt::new(
+            975,
+            "mmu_notifier_invalidate_range_end(mm, addr, addr + PAGE_SIZE, MMU_CHANGE_PTE);  /* hypothetical event */",
+            CallTagged(MnInvalidateRangeEnd),
+        )
+        .at("out_mn"),
+        Stmt::new(977, "return err;", Return),
+    ],
+};

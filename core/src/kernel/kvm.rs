@@ -313,3 +313,64 @@ pub static TDP_PAGE_FAULT_V3_13: Function = Function {
         Stmt::new(3419, "return 0;", Return),
     ],
 };
+
+// --- design alternatives over v3.13 (hypothetical code) ---
+
+/// `kvm_mmu_notifier_invalidate_range_start` under `event_aware`: returns at
+/// once for a range tagged "change_pte follows" (the aa tree's
+/// `MMU_NOTIFY_CHANGE_PTE`, Glisse's 2019 RFC 4/4).
+pub static RANGE_START_EVENT: Function = Function {
+    id: FuncId::KvmInvalidateRangeStart,
+    name: "kvm_mmu_notifier_invalidate_range_start",
+    file: K,
+    tag: Tag::HYPOTHETICAL_V3_13_ALT,
+    line: 311,
+    base_line: 311,
+    body: &[
+        Stmt::new(
+            319,
+            "if (event == MMU_CHANGE_PTE) return;  /* hypothetical: change_pte follows */",
+            kvm(KvmOp::ReturnIfChangePteFollows),
+        ),
+        Stmt::new(319, "idx = srcu_read_lock(&kvm->srcu);", Nop),
+        Stmt::new(320, "spin_lock(&kvm->mmu_lock);", kvm(KvmOp::Lock)),
+        Stmt::new(
+            326,
+            "kvm->mmu_notifier_count++;  /* no spte may be established until range_end */",
+            kvm(KvmOp::CountInc),
+        ),
+        Stmt::new(
+            327,
+            "need_tlb_flush = kvm_unmap_hva_range(kvm, start, end);",
+            kvm(KvmOp::UnmapHva(Callback::InvalidateRangeStart)),
+        ),
+        Stmt::new(330, "if (need_tlb_flush) kvm_flush_remote_tlbs(kvm);", kvm(KvmOp::FlushIfNeeded)),
+        Stmt::new(333, "spin_unlock(&kvm->mmu_lock);", kvm(KvmOp::Unlock)),
+        Stmt::new(334, "srcu_read_unlock(&kvm->srcu, idx);", Nop),
+    ],
+};
+
+/// `kvm_mmu_notifier_invalidate_range_end` under `event_aware`: returns at
+/// once for a range tagged "change_pte follows" (the aa tree's
+/// `MMU_NOTIFY_CHANGE_PTE`, Glisse's 2019 RFC 4/4).
+pub static RANGE_END_EVENT: Function = Function {
+    id: FuncId::KvmInvalidateRangeEnd,
+    name: "kvm_mmu_notifier_invalidate_range_end",
+    file: K,
+    tag: Tag::HYPOTHETICAL_V3_13_ALT,
+    line: 337,
+    base_line: 337,
+    body: &[
+        Stmt::new(
+            344,
+            "if (event == MMU_CHANGE_PTE) return;  /* hypothetical: change_pte follows */",
+            kvm(KvmOp::ReturnIfChangePteFollows),
+        ),
+        Stmt::new(344, "spin_lock(&kvm->mmu_lock);", kvm(KvmOp::Lock)),
+        Stmt::new(350, "kvm->mmu_notifier_seq++;", kvm(KvmOp::SeqInc)),
+        Stmt::new(351, "smp_wmb();", Nop),
+        Stmt::new(357, "kvm->mmu_notifier_count--;", kvm(KvmOp::CountDec)),
+        Stmt::new(358, "spin_unlock(&kvm->mmu_lock);", kvm(KvmOp::Unlock)),
+        Stmt::new(360, "BUG_ON(kvm->mmu_notifier_count < 0);", kvm(KvmOp::BugOnCount)),
+    ],
+};

@@ -247,3 +247,107 @@ pub static USER_STORE_V3_13: Function = Function {
     )
     .ms("host-store")],
 };
+
+// --- design alternatives over v3.13 (hypothetical code) ---
+
+/// `do_wp_page` under `bracket_if_missing`: the COW copy bracketed only
+/// when some range notifier lacks `change_pte`.
+pub static DO_WP_PAGE_IF_MISSING: Function = Function {
+    id: FuncId::DoWpPage,
+    name: "do_wp_page",
+    file: F,
+    tag: Tag::HYPOTHETICAL_V3_13_ALT,
+    line: 2604,
+    base_line: 2604,
+    body: &[
+        Stmt::new(2617, "old_page = vm_normal_page(vma, address, orig_pte);", VmNormalPage),
+        Stmt::new(2636, "if (PageAnon(old_page) && !PageKsm(old_page)) { /* reuse? */", IfCanReuse { copy: "copy" }),
+        Stmt::new(
+            2734,
+            "reuse: entry = maybe_mkwrite(pte_mkdirty(pte_mkyoung(orig_pte)), vma); ptep_set_access_flags(...);",
+            ReuseMkwrite,
+        ),
+        Stmt::new(2736, "pte_unmap_unlock(page_table, ptl);", PtlUnlock),
+        Stmt::new(2740, "if (!dirty_page) return ret;", Return),
+        Stmt::new(2779, "page_cache_get(old_page);", GetPage(Page)).at("copy"),
+        Stmt::new(2781, "gotten: pte_unmap_unlock(page_table, ptl);", PtlUnlock).ms("ptl-dropped-to-copy"),
+        Stmt::new(2783, "if (unlikely(anon_vma_prepare(vma))) goto oom;", Nop),
+        Stmt::new(2791, "new_page = alloc_page_vma(GFP_HIGHUSER_MOVABLE, vma, address);", AllocNewPage),
+        Stmt::new(2794, "cow_user_page(new_page, old_page, address, vma);", CopyPage),
+        Stmt::new(2798, "if (mem_cgroup_newpage_charge(new_page, mm, GFP_KERNEL)) goto oom_free_new;", Nop),
+        Stmt::new(2803, "range_needed = mmu_notifier_range_needed(mm);  /* hypothetical */", Call(MnRangeNeeded)),
+        Stmt::new(2803, "if (range_needed)  /* hypothetical */", IfNotifyMissing { else_: "lock" }),
+        Stmt::new(2803, "mmu_notifier_invalidate_range_start(mm, mmun_start, mmun_end);", Call(MnInvalidateRangeStart)),
+        Stmt::new(2808, "page_table = pte_offset_map_lock(mm, pmd, address, &ptl);", PtlLock)
+            .at("lock")
+            .ms("ptl-taken"),
+        Stmt::new(2809, "if (likely(pte_same(*page_table, orig_pte))) {", IfPteUnchanged { else_: "release" }),
+        Stmt::new(2817, "flush_cache_page(vma, address, pte_pfn(orig_pte));", Nop),
+        Stmt::new(2818, "entry = maybe_mkwrite(pte_mkdirty(mk_pte(new_page, vma->vm_page_prot)), vma);", MkPteCow),
+        Stmt::new(2826, "ptep_clear_flush(vma, address, page_table);", PtepClearFlush).ms("pte-cleared"),
+        Stmt::new(2827, "page_add_new_anon_rmap(new_page, vma, address);", PageAddNewAnonRmap(Kpage)),
+        Stmt::new(2833, "set_pte_at_notify(mm, address, page_table, entry);", CallSetPteAtNotify(Entry)).ms("pte-set"),
+        Stmt::new(2834, "update_mmu_cache(vma, address, page_table);", Nop),
+        Stmt::new(2858, "page_remove_rmap(old_page);", PageRemoveRmap(Page)),
+        Stmt::new(2862, "new_page = old_page;  /* free the old page's mapping ref below */", Nop),
+        Stmt::new(2867, "if (new_page) page_cache_release(new_page);", ReleaseNewPageVar).at("release"),
+        Stmt::new(2870, "unlock: pte_unmap_unlock(page_table, ptl);", PtlUnlock).ms("ptl-released"),
+        Stmt::new(2871, "if (range_needed)  /* hypothetical */", IfNotifyMissing { else_: "old" }),
+        Stmt::new(2872, "mmu_notifier_invalidate_range_end(mm, mmun_start, mmun_end);", Call(MnInvalidateRangeEnd)),
+        Stmt::new(2883, "if (old_page) page_cache_release(old_page);", PutPage(Page)).at("old"),
+        Stmt::new(2885, "return ret;", Return),
+    ],
+};
+
+/// `do_wp_page` under `event_aware`: the bracket stays, tagged "change_pte
+/// follows".
+pub static DO_WP_PAGE_EVENT: Function = Function {
+    id: FuncId::DoWpPage,
+    name: "do_wp_page",
+    file: F,
+    tag: Tag::HYPOTHETICAL_V3_13_ALT,
+    line: 2604,
+    base_line: 2604,
+    body: &[
+        Stmt::new(2617, "old_page = vm_normal_page(vma, address, orig_pte);", VmNormalPage),
+        Stmt::new(2636, "if (PageAnon(old_page) && !PageKsm(old_page)) { /* reuse? */", IfCanReuse { copy: "copy" }),
+        Stmt::new(
+            2734,
+            "reuse: entry = maybe_mkwrite(pte_mkdirty(pte_mkyoung(orig_pte)), vma); ptep_set_access_flags(...);",
+            ReuseMkwrite,
+        ),
+        Stmt::new(2736, "pte_unmap_unlock(page_table, ptl);", PtlUnlock),
+        Stmt::new(2740, "if (!dirty_page) return ret;", Return),
+        Stmt::new(2779, "page_cache_get(old_page);", GetPage(Page)).at("copy"),
+        Stmt::new(2781, "gotten: pte_unmap_unlock(page_table, ptl);", PtlUnlock).ms("ptl-dropped-to-copy"),
+        Stmt::new(2783, "if (unlikely(anon_vma_prepare(vma))) goto oom;", Nop),
+        Stmt::new(2791, "new_page = alloc_page_vma(GFP_HIGHUSER_MOVABLE, vma, address);", AllocNewPage),
+        Stmt::new(2794, "cow_user_page(new_page, old_page, address, vma);", CopyPage),
+        Stmt::new(2798, "if (mem_cgroup_newpage_charge(new_page, mm, GFP_KERNEL)) goto oom_free_new;", Nop),
+        Stmt::new(
+            2803,
+            "mmu_notifier_invalidate_range_start(mm, mmun_start, mmun_end, MMU_CHANGE_PTE);  /* hypothetical event */",
+            CallTagged(MnInvalidateRangeStart),
+        ),
+        Stmt::new(2808, "page_table = pte_offset_map_lock(mm, pmd, address, &ptl);", PtlLock).ms("ptl-taken"),
+        Stmt::new(2809, "if (likely(pte_same(*page_table, orig_pte))) {", IfPteUnchanged { else_: "release" }),
+        Stmt::new(2817, "flush_cache_page(vma, address, pte_pfn(orig_pte));", Nop),
+        Stmt::new(2818, "entry = maybe_mkwrite(pte_mkdirty(mk_pte(new_page, vma->vm_page_prot)), vma);", MkPteCow),
+        Stmt::new(2826, "ptep_clear_flush(vma, address, page_table);", PtepClearFlush).ms("pte-cleared"),
+        Stmt::new(2827, "page_add_new_anon_rmap(new_page, vma, address);", PageAddNewAnonRmap(Kpage)),
+        Stmt::new(2833, "set_pte_at_notify(mm, address, page_table, entry);", CallSetPteAtNotify(Entry)).ms("pte-set"),
+        Stmt::new(2834, "update_mmu_cache(vma, address, page_table);", Nop),
+        Stmt::new(2858, "page_remove_rmap(old_page);", PageRemoveRmap(Page)),
+        Stmt::new(2862, "new_page = old_page;  /* free the old page's mapping ref below */", Nop),
+        Stmt::new(2867, "if (new_page) page_cache_release(new_page);", ReleaseNewPageVar).at("release"),
+        Stmt::new(2870, "unlock: pte_unmap_unlock(page_table, ptl);", PtlUnlock).ms("ptl-released"),
+        Stmt::new(2871, "if (mmun_end > mmun_start)", IfRangeStarted { else_: "old" }),
+        Stmt::new(
+            2872,
+            "mmu_notifier_invalidate_range_end(mm, mmun_start, mmun_end, MMU_CHANGE_PTE);  /* hypothetical event */",
+            CallTagged(MnInvalidateRangeEnd),
+        ),
+        Stmt::new(2883, "if (old_page) page_cache_release(old_page);", PutPage(Page)).at("old"),
+        Stmt::new(2885, "return ret;", Return),
+    ],
+};

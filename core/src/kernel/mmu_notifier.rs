@@ -253,3 +253,37 @@ pub static INVALIDATE_PAGE_IF_MISSING_PATCHED: Function = Function {
         Stmt::patched(199, 181, "srcu_read_unlock(&srcu, id);", SrcuReadUnlock).at("unlock"),
     ],
 };
+
+// --- design alternatives over v3.13 (hypothetical code) ---
+
+/// `bracket_if_missing`'s scan (hypothetical; Glisse, 2014-04-02: "that
+/// needs a scan or a per-mm flag"): 1 when a registered notifier with range
+/// callbacks lacks `change_pte`. Written as the v3.13 walkers are; cites
+/// the v3.13 `__mmu_notifier_invalidate_range_start` it would sit beside.
+pub static RANGE_NEEDED_ALT: Function = Function {
+    id: FuncId::MnRangeNeeded,
+    name: "mmu_notifier_range_needed",
+    file: C,
+    tag: Tag::HYPOTHETICAL_V3_13_ALT,
+    line: 153,
+    base_line: 153,
+    body: &[
+        Stmt::new(155, "int ret = 0;  /* hypothetical */", ClearNotifyMissing),
+        Stmt::new(159, "id = srcu_read_lock(&srcu);", SrcuReadLock),
+        Stmt::new(
+            160,
+            "hlist_for_each_entry_rcu(mn, &mm->mmu_notifier_mm->list, hlist) {",
+            ForEachNotifier { done: "unlock" },
+        )
+        .at("head"),
+        Stmt::new(
+            161,
+            "if (mn->ops->invalidate_range_start && !mn->ops->change_pte)  /* hypothetical */",
+            IfOps { has: Callback::InvalidateRangeStart, lacks: Some(Callback::ChangePte), else_: "next" },
+        ),
+        Stmt::new(162, "ret = 1;  /* hypothetical */", SetNotifyMissing),
+        Stmt::new(163, "}", NextNotifier { head: "head" }).at("next"),
+        Stmt::new(164, "srcu_read_unlock(&srcu, id);", SrcuReadUnlock).at("unlock"),
+        Stmt::new(164, "return ret;  /* hypothetical */", Return),
+    ],
+};

@@ -8,6 +8,7 @@
 //! [`amd_iommu_v2`], [`xen_gntdev`], [`sleepable`].
 
 pub mod amd_iommu_v2;
+pub mod era;
 pub mod gru;
 pub mod ksm;
 pub mod kvm;
@@ -36,16 +37,35 @@ pub enum FuncId {
     ReplacePage,
     HandlePteFault,
     DoWpPage,
+    /// v4.15+: the copy half of `do_wp_page`.
+    WpPageCopy,
     UprobeWriteOpcode,
     UprobeReplacePage,
     /// The `host_write` actor's user-space store (not kernel code).
     UserStore,
+    // Primary-MMU helpers that notify (v4.15+).
+    /// v4.15 `ptep_clear_flush_notify` (include/linux/mmu_notifier.h).
+    PtepClearFlushNotify,
+    /// v6.9+ `ptep_clear_flush` (mm/pgtable-generic.c): on x86 its TLB
+    /// flush reaches `arch_invalidate_secondary_tlbs`.
+    PtepClearFlushGeneric,
+    /// v6.9+ x86 `flush_tlb_mm_range` (arch/x86/mm/tlb.c).
+    FlushTlbMmRange,
     // mm/mmu_notifier.c and the header.
     SetPteAtNotify,
     MnChangePte,
     MnInvalidateRangeStart,
     MnInvalidateRangeEnd,
     MnInvalidatePageIfMissing,
+    /// v4.15 `__mmu_notifier_invalidate_range`.
+    MnInvalidateRange,
+    /// v4.15 `mmu_notifier_invalidate_range_only_end`.
+    MnInvalidateRangeOnlyEnd,
+    /// v6.9 `__mmu_notifier_arch_invalidate_secondary_tlbs`.
+    MnArchInvalidateSecondaryTlbs,
+    /// `bracket_if_missing` (hypothetical): does any registered notifier
+    /// with range callbacks lack `change_pte`?
+    MnRangeNeeded,
     // KVM.
     KvmChangePte,
     KvmInvalidatePage,
@@ -69,6 +89,8 @@ pub enum FuncId {
     AmdInvalidatePage,
     AmdInvalidateRangeStart,
     AmdInvalidateRangeEnd,
+    /// v4.15 `mn_invalidate_range`.
+    AmdInvalidateRange,
     // Xen gntdev.
     GntdevInvlRangeStart,
     GntdevInvlPage,
@@ -83,20 +105,28 @@ impl FuncId {
     /// checked at compile time). A new variant goes here too: one left off
     /// the end has no row in the listing table, and [`function`] panics on
     /// it (the golden and JSON-contract tests run every built-in path).
-    pub const ALL: [FuncId; 37] = [
+    pub const ALL: [FuncId; 46] = [
         FuncId::TryToMergeOnePage,
         FuncId::WriteProtectPage,
         FuncId::ReplacePage,
         FuncId::HandlePteFault,
         FuncId::DoWpPage,
+        FuncId::WpPageCopy,
         FuncId::UprobeWriteOpcode,
         FuncId::UprobeReplacePage,
         FuncId::UserStore,
+        FuncId::PtepClearFlushNotify,
+        FuncId::PtepClearFlushGeneric,
+        FuncId::FlushTlbMmRange,
         FuncId::SetPteAtNotify,
         FuncId::MnChangePte,
         FuncId::MnInvalidateRangeStart,
         FuncId::MnInvalidateRangeEnd,
         FuncId::MnInvalidatePageIfMissing,
+        FuncId::MnInvalidateRange,
+        FuncId::MnInvalidateRangeOnlyEnd,
+        FuncId::MnArchInvalidateSecondaryTlbs,
+        FuncId::MnRangeNeeded,
         FuncId::KvmChangePte,
         FuncId::KvmInvalidatePage,
         FuncId::KvmInvalidateRangeStart,
@@ -116,6 +146,7 @@ impl FuncId {
         FuncId::AmdInvalidatePage,
         FuncId::AmdInvalidateRangeStart,
         FuncId::AmdInvalidateRangeEnd,
+        FuncId::AmdInvalidateRange,
         FuncId::GntdevInvlRangeStart,
         FuncId::GntdevInvlPage,
         FuncId::SleepInvalidatePage,
@@ -155,6 +186,10 @@ pub enum Op {
     Nop,
     /// Call a function; execution continues after it returns.
     Call(FuncId),
+    /// `event_aware` (hypothetical): call a range bracket function with the
+    /// range tagged "change_pte follows" (`MMU_CHANGE_PTE`), which KVM's
+    /// range callbacks skip.
+    CallTagged(FuncId),
     /// Return from the current function.
     Return,
     /// Unconditional jump.
@@ -366,93 +401,16 @@ impl Function {
 /// new era (`Semantics::COUNT` growing) makes the compiler ask about every
 /// function, and "same as v3.13" is written out as the same static.
 const fn listings(f: FuncId) -> [&'static Function; Semantics::COUNT] {
-    use FuncId::*;
-    match f {
-        TryToMergeOnePage => {
-            [&ksm::TRY_TO_MERGE_ONE_PAGE_V3_6, &ksm::TRY_TO_MERGE_ONE_PAGE_V3_13, &ksm::TRY_TO_MERGE_ONE_PAGE_V3_13]
-        }
-        WriteProtectPage => {
-            [&ksm::WRITE_PROTECT_PAGE_V3_6, &ksm::WRITE_PROTECT_PAGE_V3_13, &ksm::WRITE_PROTECT_PAGE_PATCHED]
-        }
-        // The 2014 patch does not touch KSM's replace_page.
-        ReplacePage => [&ksm::REPLACE_PAGE_V3_6, &ksm::REPLACE_PAGE_V3_13, &ksm::REPLACE_PAGE_V3_13],
-        HandlePteFault => {
-            [&memory::HANDLE_PTE_FAULT_V3_6, &memory::HANDLE_PTE_FAULT_V3_13, &memory::HANDLE_PTE_FAULT_V3_13]
-        }
-        DoWpPage => [&memory::DO_WP_PAGE_V3_6, &memory::DO_WP_PAGE_V3_13, &memory::DO_WP_PAGE_PATCHED],
-        UprobeWriteOpcode => {
-            [&uprobes::WRITE_OPCODE_V3_6, &uprobes::UPROBE_WRITE_OPCODE_V3_13, &uprobes::UPROBE_WRITE_OPCODE_V3_13]
-        }
-        UprobeReplacePage => {
-            [&uprobes::REPLACE_PAGE_V3_6, &uprobes::REPLACE_PAGE_V3_13, &uprobes::REPLACE_PAGE_PATCHED]
-        }
-        UserStore => [&memory::USER_STORE_V3_6, &memory::USER_STORE_V3_13, &memory::USER_STORE_V3_13],
-        SetPteAtNotify => [
-            &mmu_notifier::SET_PTE_AT_NOTIFY_V3_6,
-            &mmu_notifier::SET_PTE_AT_NOTIFY_V3_13,
-            &mmu_notifier::SET_PTE_AT_NOTIFY_PATCHED,
-        ],
-        MnChangePte => {
-            [&mmu_notifier::CHANGE_PTE_V3_6, &mmu_notifier::CHANGE_PTE_V3_13, &mmu_notifier::CHANGE_PTE_PATCHED]
-        }
-        // Only bracketed paths call the range bracket; every era shows the v3.13 listing.
-        MnInvalidateRangeStart => {
-            [&mmu_notifier::RANGE_START_V3_13, &mmu_notifier::RANGE_START_V3_13, &mmu_notifier::RANGE_START_V3_13]
-        }
-        MnInvalidateRangeEnd => {
-            [&mmu_notifier::RANGE_END_V3_13, &mmu_notifier::RANGE_END_V3_13, &mmu_notifier::RANGE_END_V3_13]
-        }
-        // Exists only in the 2014 patch; the other eras never call it.
-        MnInvalidatePageIfMissing => [
-            &mmu_notifier::INVALIDATE_PAGE_IF_MISSING_PATCHED,
-            &mmu_notifier::INVALIDATE_PAGE_IF_MISSING_PATCHED,
-            &mmu_notifier::INVALIDATE_PAGE_IF_MISSING_PATCHED,
-        ],
-        KvmChangePte => [&kvm::CHANGE_PTE_V3_6, &kvm::CHANGE_PTE_V3_13, &kvm::CHANGE_PTE_V3_13],
-        KvmInvalidatePage => [&kvm::INVALIDATE_PAGE_V3_6, &kvm::INVALIDATE_PAGE_V3_13, &kvm::INVALIDATE_PAGE_V3_13],
-        KvmInvalidateRangeStart => [&kvm::RANGE_START_V3_13, &kvm::RANGE_START_V3_13, &kvm::RANGE_START_V3_13],
-        KvmInvalidateRangeEnd => [&kvm::RANGE_END_V3_13, &kvm::RANGE_END_V3_13, &kvm::RANGE_END_V3_13],
-        KvmSetSpteHva => [&kvm::SET_SPTE_HVA_V3_6, &kvm::SET_SPTE_HVA_V3_13, &kvm::SET_SPTE_HVA_V3_13],
-        KvmSetPteRmapp => [&kvm::SET_PTE_RMAPP_V3_6, &kvm::SET_PTE_RMAPP_V3_13, &kvm::SET_PTE_RMAPP_V3_13],
-        KvmVcpuRun => [&kvm::GUEST_ACCESS_V3_6, &kvm::GUEST_ACCESS_V3_13, &kvm::GUEST_ACCESS_V3_13],
-        TdpPageFault => [&kvm::TDP_PAGE_FAULT_V3_6, &kvm::TDP_PAGE_FAULT_V3_13, &kvm::TDP_PAGE_FAULT_V3_13],
-        GruInvalidateRangeStart => [&gru::RANGE_START, &gru::RANGE_START, &gru::RANGE_START],
-        GruInvalidateRangeEnd => [&gru::RANGE_END, &gru::RANGE_END, &gru::RANGE_END],
-        GruInvalidatePage => [&gru::INVALIDATE_PAGE_V3_6, &gru::INVALIDATE_PAGE_V3_13, &gru::INVALIDATE_PAGE_V3_13],
-        GruInstruction => [&gru::INSTRUCTION_V3_6, &gru::INSTRUCTION_V3_13, &gru::INSTRUCTION_V3_13],
-        GruUserDropin => [&gru::USER_DROPIN_V3_6, &gru::USER_DROPIN_V3_13, &gru::USER_DROPIN_V3_13],
-        GruTryDropin => [&gru::TRY_DROPIN_V3_6, &gru::TRY_DROPIN_V3_13, &gru::TRY_DROPIN_V3_13],
-        GruVtop => [&gru::VTOP_V3_6, &gru::VTOP_V3_13, &gru::VTOP_V3_13],
-        AmdChangePte => {
-            [&amd_iommu_v2::CHANGE_PTE_V3_6, &amd_iommu_v2::CHANGE_PTE_V3_13, &amd_iommu_v2::CHANGE_PTE_V3_13]
-        }
-        AmdInvalidatePage => [
-            &amd_iommu_v2::INVALIDATE_PAGE_V3_6,
-            &amd_iommu_v2::INVALIDATE_PAGE_V3_13,
-            &amd_iommu_v2::INVALIDATE_PAGE_V3_13,
-        ],
-        AmdInvalidateRangeStart => {
-            [&amd_iommu_v2::RANGE_START_V3_13, &amd_iommu_v2::RANGE_START_V3_13, &amd_iommu_v2::RANGE_START_V3_13]
-        }
-        AmdInvalidateRangeEnd => {
-            [&amd_iommu_v2::RANGE_END_V3_13, &amd_iommu_v2::RANGE_END_V3_13, &amd_iommu_v2::RANGE_END_V3_13]
-        }
-        GntdevInvlRangeStart => {
-            [&xen_gntdev::RANGE_START_V3_6, &xen_gntdev::RANGE_START_V3_13, &xen_gntdev::RANGE_START_V3_13]
-        }
-        GntdevInvlPage => [&xen_gntdev::INVL_PAGE_V3_6, &xen_gntdev::INVL_PAGE_V3_13, &xen_gntdev::INVL_PAGE_V3_13],
-        // Not kernel code: cites the ops member it implements, per era (the
-        // patched era keeps v3.13's header lines, like every unpatched function).
-        SleepInvalidatePage => {
-            [&sleepable::INVALIDATE_PAGE_V3_6, &sleepable::INVALIDATE_PAGE_V3_13, &sleepable::INVALIDATE_PAGE_V3_13]
-        }
-        SleepInvalidateRangeStart => {
-            [&sleepable::RANGE_START_V3_6, &sleepable::RANGE_START_V3_13, &sleepable::RANGE_START_V3_13]
-        }
-        SleepInvalidateRangeEnd => {
-            [&sleepable::RANGE_END_V3_6, &sleepable::RANGE_END_V3_13, &sleepable::RANGE_END_V3_13]
-        }
-    }
+    [
+        era::v3_6::column(f),
+        era::v3_13::column(f),
+        era::patched::column(f),
+        era::bracket_if_missing::column(f),
+        era::event_aware::column(f),
+        era::v4_15::column(f),
+        era::v6_9::column(f),
+        era::v6_10::column(f),
+    ]
 }
 
 /// `TABLE[f as usize][sem as usize]`: [`listings`] of every function,
@@ -479,9 +437,10 @@ pub fn function(f: FuncId, sem: Semantics) -> &'static Function {
     TABLE[f as usize][sem as usize]
 }
 
-/// The function implementing `cb` for notifier `n`, if its ops table has it.
-pub fn callback_function(n: NotifierId, cb: Callback) -> Option<FuncId> {
-    n.callback_function(cb)
+/// The function implementing `cb` for notifier `n` at `sem`'s tag, if its
+/// ops table has it there.
+pub fn callback_function(n: NotifierId, sem: Semantics, cb: Callback) -> Option<FuncId> {
+    n.callback_function(sem, cb)
 }
 
 /// Every listing, for tests and for the book's source index: each distinct
@@ -502,7 +461,9 @@ pub fn all_functions() -> Vec<&'static Function> {
 /// [`callback_function`]); front ends use it to show "the callback
 /// running now".
 pub fn callback_of(f: FuncId) -> Option<(NotifierId, Callback)> {
-    NotifierId::ALL.into_iter().find_map(|n| n.info().callbacks.iter().find(|(_, g)| *g == f).map(|(c, _)| (n, *c)))
+    NotifierId::ALL.into_iter().find_map(|n| {
+        Semantics::ALL.into_iter().find_map(|sem| n.callbacks(sem)?.iter().find(|(_, g)| *g == f).map(|(c, _)| (n, *c)))
+    })
 }
 
 #[cfg(test)]

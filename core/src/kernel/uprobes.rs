@@ -166,3 +166,43 @@ pub static REPLACE_PAGE_PATCHED: Function = Function {
         Stmt::patched(171, 171, "unlock: unlock_page(page);", UnlockPage(Page)).at("unlock"),
     ],
 };
+
+// --- design alternatives over v3.13 (hypothetical code) ---
+
+/// `__replace_page` under `bracket_if_missing`. (`event_aware` leaves
+/// uprobes as in v3.13: its range is not tagged, Glisse's RFC 1/4.)
+pub static REPLACE_PAGE_IF_MISSING: Function = Function {
+    id: FuncId::UprobeReplacePage,
+    name: "__replace_page",
+    file: F,
+    tag: Tag::HYPOTHETICAL_V3_13_ALT,
+    line: 127,
+    base_line: 127,
+    body: &[
+        Stmt::new(139, "lock_page(page);", LockPage(Page)),
+        Stmt::new(141, "range_needed = mmu_notifier_range_needed(mm);  /* hypothetical */", Call(MnRangeNeeded)),
+        Stmt::new(141, "if (range_needed)  /* hypothetical */", IfNotifyMissing { else_: "check" }),
+        Stmt::new(141, "mmu_notifier_invalidate_range_start(mm, mmun_start, mmun_end);", Call(MnInvalidateRangeStart)),
+        Stmt::new(143, "ptep = page_check_address(page, mm, addr, &ptl, 0);", PageCheckAddress { fail: "unlock" })
+            .at("check")
+            .ms("ptl-taken"),
+        Stmt::new(147, "get_page(kpage);", GetPage(Kpage)),
+        Stmt::new(148, "page_add_new_anon_rmap(kpage, vma, addr);", PageAddNewAnonRmap(Kpage)),
+        Stmt::new(155, "flush_cache_page(vma, addr, pte_pfn(*ptep));", Nop),
+        Stmt::new(156, "ptep_clear_flush(vma, addr, ptep);", PtepClearFlush).ms("pte-cleared"),
+        Stmt::new(
+            157,
+            "set_pte_at_notify(mm, addr, ptep, mk_pte(kpage, vma->vm_page_prot));",
+            CallSetPteAtNotify(MkPteKpage),
+        )
+        .ms("pte-set"),
+        Stmt::new(159, "page_remove_rmap(page);", PageRemoveRmap(Page)),
+        Stmt::new(160, "if (!page_mapped(page)) try_to_free_swap(page);", Nop),
+        Stmt::new(162, "pte_unmap_unlock(ptep, ptl);", PtlUnlock).ms("ptl-released"),
+        Stmt::new(166, "put_page(page);", PutPage(Page)),
+        Stmt::new(170, "unlock: if (range_needed)  /* hypothetical */", IfNotifyMissing { else_: "unlock_page" })
+            .at("unlock"),
+        Stmt::new(170, "mmu_notifier_invalidate_range_end(mm, mmun_start, mmun_end);", Call(MnInvalidateRangeEnd)),
+        Stmt::new(171, "unlock_page(page);", UnlockPage(Page)).at("unlock_page"),
+    ],
+};

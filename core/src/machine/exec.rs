@@ -63,12 +63,13 @@ impl Machine {
         let (page, kpage) = (self.threads[ti].locals.page, self.threads[ti].locals.kpage);
         match op {
             Op::Nop => Flow::Next,
-            Op::Call(f) => {
+            Op::Call(f) | Op::CallTagged(f) => {
                 match f {
                     FuncId::MnInvalidateRangeStart => {
                         let th = &mut self.threads[ti];
                         th.ranges_open += 1;
                         th.locals.range_started = true;
+                        th.locals.range_change_pte = matches!(op, Op::CallTagged(_));
                         ev.push(Event::RangeOpened { open: i32::from(th.ranges_open) });
                     }
                     FuncId::MnInvalidateRangeEnd => {
@@ -418,14 +419,14 @@ impl Machine {
                 let Some(n) = self.notifiers.get(fr.mn as usize) else {
                     return Flow::Goto(else_);
                 };
-                let ops = n.id().ops();
+                let ops = n.id().ops(self.semantics);
                 if ops.has(has) && lacks.is_none_or(|l| !ops.has(l)) { Flow::Next } else { Flow::Goto(else_) }
             }
             Op::Invoke { cb, then } => {
                 let Some(n) = self.notifiers.get(fr.mn as usize).map(Secondary::id) else {
                     return Flow::Next;
                 };
-                let Some(func) = kernel::callback_function(n, cb) else {
+                let Some(func) = kernel::callback_function(n, self.semantics, cb) else {
                     ev.push(Event::Branch { why: format!("{} has no {}", n.label(), cb.id()) });
                     return Flow::Next;
                 };

@@ -97,8 +97,15 @@ pub struct Locals {
     pub pfn: Option<Pfn>,
     /// `map_writable`.
     pub map_writable: bool,
-    /// `mmun_end > mmun_start` in `do_wp_page`.
+    /// `mmun_end > mmun_start` in `do_wp_page`; under `bracket_if_missing`,
+    /// whether the caller opened the bracket.
     pub range_started: bool,
+    /// `only_end` of v4.15's `__mmu_notifier_invalidate_range_end`: skip
+    /// `invalidate_range` (set by `mmu_notifier_invalidate_range_only_end`).
+    pub only_end: bool,
+    /// The open range is tagged "change_pte follows" (`event_aware`):
+    /// KVM's range callbacks return at once for it.
+    pub range_change_pte: bool,
     /// The COW copy was installed (`new_page = old_page`).
     pub cow_installed: bool,
     /// Index of the vCPU's next guest access.
@@ -132,6 +139,8 @@ impl Default for Locals {
             pfn: None,
             map_writable: false,
             range_started: false,
+            only_end: false,
+            range_change_pte: false,
             cow_installed: false,
             access: 0,
             page: 0,

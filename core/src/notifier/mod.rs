@@ -24,12 +24,24 @@ pub enum Callback {
     InvalidateRangeStart,
     /// `invalidate_range_end`.
     InvalidateRangeEnd,
+    /// `invalidate_range` (v4.1 … v6.5): flush a secondary TLB that shares
+    /// the CPU page table, under the PT lock or at `range_end`.
+    InvalidateRange,
+    /// `arch_invalidate_secondary_tlbs` (v6.6+): the same, called from the
+    /// architecture's TLB flush inside `ptep_clear_flush`.
+    ArchInvalidateSecondaryTlbs,
 }
 
 impl Callback {
     /// Every callback, in ops-table order.
-    pub const ALL: [Callback; 4] =
-        [Callback::ChangePte, Callback::InvalidatePage, Callback::InvalidateRangeStart, Callback::InvalidateRangeEnd];
+    pub const ALL: [Callback; 6] = [
+        Callback::ChangePte,
+        Callback::InvalidatePage,
+        Callback::InvalidateRangeStart,
+        Callback::InvalidateRangeEnd,
+        Callback::InvalidateRange,
+        Callback::ArchInvalidateSecondaryTlbs,
+    ];
 
     /// The kernel's member name.
     pub fn id(self) -> &'static str {
@@ -38,11 +50,13 @@ impl Callback {
             Callback::InvalidatePage => "invalidate_page",
             Callback::InvalidateRangeStart => "invalidate_range_start",
             Callback::InvalidateRangeEnd => "invalidate_range_end",
+            Callback::InvalidateRange => "invalidate_range",
+            Callback::ArchInvalidateSecondaryTlbs => "arch_invalidate_secondary_tlbs",
         }
     }
 }
 
-/// Which of the four callbacks a notifier implements (its ops table).
+/// Which of the callbacks a notifier implements (its ops table at one tag).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct NotifierOps {
     /// `.change_pte` set.
@@ -53,6 +67,10 @@ pub struct NotifierOps {
     pub invalidate_range_start: bool,
     /// `.invalidate_range_end` set.
     pub invalidate_range_end: bool,
+    /// `.invalidate_range` set.
+    pub invalidate_range: bool,
+    /// `.arch_invalidate_secondary_tlbs` set.
+    pub arch_invalidate_secondary_tlbs: bool,
 }
 
 impl NotifierOps {
@@ -63,6 +81,8 @@ impl NotifierOps {
             Callback::InvalidatePage => self.invalidate_page,
             Callback::InvalidateRangeStart => self.invalidate_range_start,
             Callback::InvalidateRangeEnd => self.invalidate_range_end,
+            Callback::InvalidateRange => self.invalidate_range,
+            Callback::ArchInvalidateSecondaryTlbs => self.arch_invalidate_secondary_tlbs,
         }
     }
 

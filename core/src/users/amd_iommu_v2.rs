@@ -10,6 +10,7 @@ use crate::kernel::FuncId;
 use crate::machine::{Flow, Frame, Machine, ThreadId};
 use crate::notifier::Callback;
 use crate::pack::{Packer, Reader, Unpacker};
+use crate::semantics::Semantics;
 use crate::view::Item;
 
 /// Where AMD IOMMUv2 points the PASID's GCR3.
@@ -63,12 +64,6 @@ impl User for AmdIommuState {
         label: "AMD IOMMUv2",
         short: "AMD",
         describe: "AMD IOMMUv2: PASID IOTLB flushes, GCR3 swapped to an empty table during a range (drivers/iommu/amd_iommu_v2.c:464 iommu_mn)",
-        callbacks: &[
-            (Callback::ChangePte, FuncId::AmdChangePte),
-            (Callback::InvalidatePage, FuncId::AmdInvalidatePage),
-            (Callback::InvalidateRangeStart, FuncId::AmdInvalidateRangeStart),
-            (Callback::InvalidateRangeEnd, FuncId::AmdInvalidateRangeEnd),
-        ],
     };
 
     const COUNTERS: &'static [Counter<AmdEvent>] = &[
@@ -83,6 +78,28 @@ impl User for AmdIommuState {
             fold: Fold::Count(|e| matches!(e, AmdEvent::AmdSetGcr3 { .. })),
         },
     ];
+
+    fn callbacks(sem: Semantics) -> Option<&'static [(Callback, FuncId)]> {
+        // v4.15 (amd_iommu_v2.c:429-433): `invalidate_range` only; the driver
+        // registers no notifier in v6.9 and v6.10.
+        const V3: &[(Callback, FuncId)] = &[
+            (Callback::ChangePte, FuncId::AmdChangePte),
+            (Callback::InvalidatePage, FuncId::AmdInvalidatePage),
+            (Callback::InvalidateRangeStart, FuncId::AmdInvalidateRangeStart),
+            (Callback::InvalidateRangeEnd, FuncId::AmdInvalidateRangeEnd),
+        ];
+        const V415: &[(Callback, FuncId)] = &[(Callback::InvalidateRange, FuncId::AmdInvalidateRange)];
+        match sem {
+            Semantics::Original
+            | Semantics::Wrapped
+            | Semantics::Patched
+            | Semantics::BracketIfMissing
+            | Semantics::EventAware => Some(V3),
+            Semantics::V4_15 => Some(V415),
+            Semantics::V6_9 => None,
+            Semantics::V6_10 => None,
+        }
+    }
 
     fn new() -> AmdIommuState {
         AmdIommuState { gcr3: Gcr3::MmPgd }

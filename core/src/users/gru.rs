@@ -15,6 +15,7 @@ use crate::machine::{Flow, Frame, Machine, ThreadId, ThreadKind, Through};
 use crate::notifier::Callback;
 use crate::pack::{Packer, Reader, Unpacker, bit, field};
 use crate::page::{Pfn, hex};
+use crate::semantics::Semantics;
 use crate::view::Item;
 
 /// One GRU TLB entry (a translation loaded by a dropin).
@@ -145,11 +146,6 @@ impl User for GruState {
         label: "SGI GRU",
         short: "GRU",
         describe: "SGI GRU: GRU TLB, ms_range_active, ms_wait_queue; no change_pte (drivers/misc/sgi-gru/grutlbpurge.c:271 gru_mmuops)",
-        callbacks: &[
-            (Callback::InvalidatePage, FuncId::GruInvalidatePage),
-            (Callback::InvalidateRangeStart, FuncId::GruInvalidateRangeStart),
-            (Callback::InvalidateRangeEnd, FuncId::GruInvalidateRangeEnd),
-        ],
     };
 
     const COUNTERS: &'static [Counter<GruEvent>] = &[
@@ -172,6 +168,29 @@ impl User for GruState {
             }),
         },
     ];
+
+    fn callbacks(sem: Semantics) -> Option<&'static [(Callback, FuncId)]> {
+        // v4.15 (grutlbpurge.c:260-264), v6.9 (258) and v6.10: the range callbacks only.
+        const V3: &[(Callback, FuncId)] = &[
+            (Callback::InvalidatePage, FuncId::GruInvalidatePage),
+            (Callback::InvalidateRangeStart, FuncId::GruInvalidateRangeStart),
+            (Callback::InvalidateRangeEnd, FuncId::GruInvalidateRangeEnd),
+        ];
+        const V415: &[(Callback, FuncId)] = &[
+            (Callback::InvalidateRangeStart, FuncId::GruInvalidateRangeStart),
+            (Callback::InvalidateRangeEnd, FuncId::GruInvalidateRangeEnd),
+        ];
+        match sem {
+            Semantics::Original
+            | Semantics::Wrapped
+            | Semantics::Patched
+            | Semantics::BracketIfMissing
+            | Semantics::EventAware => Some(V3),
+            Semantics::V4_15 => Some(V415),
+            Semantics::V6_9 => Some(V415),
+            Semantics::V6_10 => Some(V415),
+        }
+    }
 
     fn new() -> GruState {
         GruState { tlb: Vec::new(), ms_range_active: 0, waiters: Vec::new() }

@@ -13,6 +13,7 @@ use crate::machine::{Flow, Frame, Machine, ThreadId, Through};
 use crate::notifier::Callback;
 use crate::pack::{Packer, Reader, Unpacker, bit, field, opt_u8, sfield, un_opt_u8};
 use crate::page::{Pfn, hex};
+use crate::semantics::Semantics;
 use crate::view::Item;
 
 /// One KVM shadow PTE (EPT/NPT entry) for a guest frame.
@@ -74,6 +75,10 @@ pub enum KvmOp {
     CountDec,
     /// `BUG_ON(kvm->mmu_notifier_count < 0)`.
     BugOnCount,
+    /// `event_aware` (hypothetical): `if (event == MMU_CHANGE_PTE) return;`
+    /// the range is tagged "change_pte follows", so KVM leaves its spte
+    /// for `change_pte` to remap.
+    ReturnIfChangePteFollows,
     /// `kvm_unmap_hva[_range]`: drop the sptes of the range, remember a
     /// flush; the callback named is the one dropping them.
     UnmapHva(Callback),
@@ -220,12 +225,6 @@ impl User for KvmState {
         label: "KVM",
         short: "KVM",
         describe: "KVM shadow/TDP MMU: sptes per gfn, mmu_notifier_seq/count, mmu_lock (virt/kvm/kvm_main.c:410 kvm_mmu_notifier_ops)",
-        callbacks: &[
-            (Callback::ChangePte, FuncId::KvmChangePte),
-            (Callback::InvalidatePage, FuncId::KvmInvalidatePage),
-            (Callback::InvalidateRangeStart, FuncId::KvmInvalidateRangeStart),
-            (Callback::InvalidateRangeEnd, FuncId::KvmInvalidateRangeEnd),
-        ],
     };
 
     const COUNTERS: &'static [Counter<KvmEvent>] = &[
@@ -255,6 +254,36 @@ impl User for KvmState {
             fold: Fold::Count(|e| matches!(e, KvmEvent::KvmFaultRetry { .. })),
         },
     ];
+
+    fn callbacks(sem: Semantics) -> Option<&'static [(Callback, FuncId)]> {
+        // v4.15 and v6.9 (kvm_main.c:478-486 / 960-968) have no `invalidate_page`;
+        // v6.10 (917-924) has no `change_pte` either.
+        const V3: &[(Callback, FuncId)] = &[
+            (Callback::ChangePte, FuncId::KvmChangePte),
+            (Callback::InvalidatePage, FuncId::KvmInvalidatePage),
+            (Callback::InvalidateRangeStart, FuncId::KvmInvalidateRangeStart),
+            (Callback::InvalidateRangeEnd, FuncId::KvmInvalidateRangeEnd),
+        ];
+        const V415: &[(Callback, FuncId)] = &[
+            (Callback::ChangePte, FuncId::KvmChangePte),
+            (Callback::InvalidateRangeStart, FuncId::KvmInvalidateRangeStart),
+            (Callback::InvalidateRangeEnd, FuncId::KvmInvalidateRangeEnd),
+        ];
+        const V610: &[(Callback, FuncId)] = &[
+            (Callback::InvalidateRangeStart, FuncId::KvmInvalidateRangeStart),
+            (Callback::InvalidateRangeEnd, FuncId::KvmInvalidateRangeEnd),
+        ];
+        match sem {
+            Semantics::Original
+            | Semantics::Wrapped
+            | Semantics::Patched
+            | Semantics::BracketIfMissing
+            | Semantics::EventAware => Some(V3),
+            Semantics::V4_15 => Some(V415),
+            Semantics::V6_9 => Some(V415),
+            Semantics::V6_10 => Some(V610),
+        }
+    }
 
     fn new() -> KvmState {
         KvmState { sptes: Vec::new(), mmu_notifier_seq: 0, mmu_notifier_count: 0, mmu_lock: None }
@@ -286,6 +315,16 @@ impl User for KvmState {
                     emit(ev, KvmEvent::KvmCount { count });
                 }
                 Flow::Next
+            }
+            KvmOp::ReturnIfChangePteFollows => {
+                if m.threads[t.0 as usize].locals.range_change_pte {
+                    ev.push(Event::Branch {
+                        why: "the range is tagged change_pte-follows: KVM returns at once".into(),
+                    });
+                    Flow::Return
+                } else {
+                    Flow::Next
+                }
             }
             KvmOp::BugOnCount => {
                 if let Some(k) = m.user::<KvmState>(me)

@@ -30,6 +30,7 @@ use crate::names::UnknownName;
 use crate::notifier::{Callback, NotifierOps};
 use crate::pack::{Packer, Reader, Unpacker};
 use crate::page::Pfn;
+use crate::semantics::Semantics;
 use crate::view::Item;
 
 /// What a user is, for lists, help screens and the summary.
@@ -43,9 +44,6 @@ pub struct UserInfo {
     pub short: &'static str,
     /// Where its callbacks live and what it keeps.
     pub describe: &'static str,
-    /// Its `struct mmu_notifier_ops` members the model calls, each with the
-    /// function implementing it, in ops-table order.
-    pub callbacks: &'static [(Callback, FuncId)],
 }
 
 /// A secondary access a user reports (a guest or device read or write
@@ -135,6 +133,11 @@ pub(crate) trait User: Sized {
     /// Its summary counters, in display order.
     const COUNTERS: &'static [Counter<Self::Event>];
 
+    /// Its `struct mmu_notifier_ops` members the model calls at `sem`'s
+    /// tag, each with the function implementing it, in ops-table order;
+    /// `None` when the user does not exist at that tag.
+    fn callbacks(sem: Semantics) -> Option<&'static [(Callback, FuncId)]>;
+
     /// Fresh state with no mappings.
     fn new() -> Self;
 
@@ -210,6 +213,8 @@ fn ops_of(callbacks: &[(Callback, FuncId)]) -> NotifierOps {
         invalidate_page: has(Callback::InvalidatePage),
         invalidate_range_start: has(Callback::InvalidateRangeStart),
         invalidate_range_end: has(Callback::InvalidateRangeEnd),
+        invalidate_range: has(Callback::InvalidateRange),
+        arch_invalidate_secondary_tlbs: has(Callback::ArchInvalidateSecondaryTlbs),
     }
 }
 
@@ -236,6 +241,15 @@ macro_rules! registry {
             pub fn info(self) -> &'static UserInfo {
                 match self {
                     $( NotifierId::$variant => &<$module::$state as User>::INFO, )*
+                }
+            }
+
+            /// Its ops-table members the model calls at `sem`'s tag, with the
+            /// functions implementing them; `None` when it does not exist
+            /// at that tag.
+            pub fn callbacks(self, sem: Semantics) -> Option<&'static [(Callback, FuncId)]> {
+                match self {
+                    $( NotifierId::$variant => <$module::$state as User>::callbacks(sem), )*
                 }
             }
 
@@ -468,10 +482,47 @@ impl NotifierId {
         self.info().label
     }
 
-    /// The ops this user really implements (of the callbacks the model
-    /// calls).
-    pub fn ops(self) -> NotifierOps {
-        ops_of(self.info().callbacks)
+    /// The ops this user really implements at `sem`'s tag (of the
+    /// callbacks the model calls); none when it does not exist there.
+    pub fn ops(self, sem: Semantics) -> NotifierOps {
+        ops_of(self.callbacks(sem).unwrap_or(&[]))
+    }
+
+    /// Its ops at each semantics, consecutive semantics with the same ops
+    /// table grouped (`None`: the user does not exist there).
+    pub fn ops_by_era(self) -> Vec<(Vec<Semantics>, Option<NotifierOps>)> {
+        let mut out: Vec<(Vec<Semantics>, Option<NotifierOps>)> = Vec::new();
+        for sem in Semantics::ALL {
+            let ops = self.exists_at(sem).then(|| self.ops(sem));
+            match out.last_mut() {
+                Some((sems, o)) if *o == ops => sems.push(sem),
+                _ => out.push((vec![sem], ops)),
+            }
+        }
+        out
+    }
+
+    /// Whether the user exists (registers a notifier) at `sem`'s tag.
+    pub fn exists_at(self, sem: Semantics) -> bool {
+        self.callbacks(sem).is_some()
+    }
+
+    /// The users that exist at `sem`'s tag, in [`NotifierId::ALL`] order.
+    pub fn all_at(sem: Semantics) -> Vec<NotifierId> {
+        NotifierId::ALL.into_iter().filter(|n| n.exists_at(sem)).collect()
+    }
+
+    /// Refuses a notifier list naming a user that does not exist at
+    /// `sem`'s tag; the error lists the users that do.
+    pub fn check_at(sem: Semantics, notifiers: &[NotifierId]) -> Result<(), String> {
+        match notifiers.iter().find(|n| !n.exists_at(sem)) {
+            None => Ok(()),
+            Some(n) => Err(format!(
+                "notifier `{n}` does not exist at {} (semantics `{sem}`); the users that do: {}",
+                sem.tag(),
+                NotifierId::all_at(sem).iter().map(|n| n.id()).collect::<Vec<_>>().join(", ")
+            )),
+        }
     }
 
     /// Where its callbacks live and the ops table line.
@@ -479,9 +530,10 @@ impl NotifierId {
         self.info().describe
     }
 
-    /// The function implementing `cb`, if its ops table has it.
-    pub fn callback_function(self, cb: Callback) -> Option<FuncId> {
-        self.info().callbacks.iter().find(|(c, _)| *c == cb).map(|(_, f)| *f)
+    /// The function implementing `cb` at `sem`'s tag, if its ops table
+    /// has it there.
+    pub fn callback_function(self, sem: Semantics, cb: Callback) -> Option<FuncId> {
+        self.callbacks(sem)?.iter().find(|(c, _)| *c == cb).map(|(_, f)| *f)
     }
 
     /// Parses one id; the error lists the valid ones.

@@ -11,6 +11,7 @@ use crate::kernel::FuncId;
 use crate::machine::{Flow, Frame, Machine, ThreadId};
 use crate::notifier::Callback;
 use crate::pack::{Packer, Reader, Unpacker, opt_u8, un_opt_u8};
+use crate::semantics::Semantics;
 use crate::view::Item;
 
 /// The sleepable driver's state.
@@ -53,11 +54,6 @@ impl User for SleepableState {
         label: "sleepable driver",
         short: "sleep",
         describe: "Hypothetical driver (the kind that motivated 6bdb913f): invalidate_page and range callbacks take a mutex, so they may sleep; no change_pte",
-        callbacks: &[
-            (Callback::InvalidatePage, FuncId::SleepInvalidatePage),
-            (Callback::InvalidateRangeStart, FuncId::SleepInvalidateRangeStart),
-            (Callback::InvalidateRangeEnd, FuncId::SleepInvalidateRangeEnd),
-        ],
     };
 
     const COUNTERS: &'static [Counter<SleepableEvent>] = &[Counter {
@@ -65,6 +61,29 @@ impl User for SleepableState {
         label: "mutex locks",
         fold: Fold::Count(|e| matches!(e, SleepableEvent::MightSleep { .. })),
     }];
+
+    fn callbacks(sem: Semantics) -> Option<&'static [(Callback, FuncId)]> {
+        // From v4.15 on there is no `invalidate_page` to implement.
+        const V3: &[(Callback, FuncId)] = &[
+            (Callback::InvalidatePage, FuncId::SleepInvalidatePage),
+            (Callback::InvalidateRangeStart, FuncId::SleepInvalidateRangeStart),
+            (Callback::InvalidateRangeEnd, FuncId::SleepInvalidateRangeEnd),
+        ];
+        const V415: &[(Callback, FuncId)] = &[
+            (Callback::InvalidateRangeStart, FuncId::SleepInvalidateRangeStart),
+            (Callback::InvalidateRangeEnd, FuncId::SleepInvalidateRangeEnd),
+        ];
+        match sem {
+            Semantics::Original
+            | Semantics::Wrapped
+            | Semantics::Patched
+            | Semantics::BracketIfMissing
+            | Semantics::EventAware => Some(V3),
+            Semantics::V4_15 => Some(V415),
+            Semantics::V6_9 => Some(V415),
+            Semantics::V6_10 => Some(V415),
+        }
+    }
 
     fn new() -> SleepableState {
         SleepableState { mutex: None }

@@ -10,6 +10,7 @@ use crate::kernel::FuncId;
 use crate::machine::{Flow, Frame, Machine, ThreadId};
 use crate::notifier::Callback;
 use crate::pack::{Packer, Reader, Unpacker, opt_u8, un_opt_u8};
+use crate::semantics::Semantics;
 use crate::view::Item;
 
 /// Xen gntdev's state.
@@ -53,10 +54,6 @@ impl User for GntdevState {
         label: "Xen gntdev",
         short: "Xen",
         describe: "Xen gntdev: unmaps grant maps in range; no change_pte, no range_end (drivers/xen/gntdev.c:482 gntdev_mmu_ops)",
-        callbacks: &[
-            (Callback::InvalidatePage, FuncId::GntdevInvlPage),
-            (Callback::InvalidateRangeStart, FuncId::GntdevInvlRangeStart),
-        ],
     };
 
     const COUNTERS: &'static [Counter<GntdevEvent>] = &[Counter {
@@ -64,6 +61,26 @@ impl User for GntdevState {
         label: "unmap walks",
         fold: Fold::Count(|e| matches!(e, GntdevEvent::GntdevUnmap { .. })),
     }];
+
+    fn callbacks(sem: Semantics) -> Option<&'static [(Callback, FuncId)]> {
+        // v4.15 (gntdev.c:514): `invalidate_range_start` only. v6.9 and v6.10
+        // register an interval notifier instead, which the model lacks.
+        const V3: &[(Callback, FuncId)] = &[
+            (Callback::InvalidatePage, FuncId::GntdevInvlPage),
+            (Callback::InvalidateRangeStart, FuncId::GntdevInvlRangeStart),
+        ];
+        const V415: &[(Callback, FuncId)] = &[(Callback::InvalidateRangeStart, FuncId::GntdevInvlRangeStart)];
+        match sem {
+            Semantics::Original
+            | Semantics::Wrapped
+            | Semantics::Patched
+            | Semantics::BracketIfMissing
+            | Semantics::EventAware => Some(V3),
+            Semantics::V4_15 => Some(V415),
+            Semantics::V6_9 => None,
+            Semantics::V6_10 => None,
+        }
+    }
 
     fn new() -> GntdevState {
         GntdevState { lock: None, grant_maps_in_range: 0 }

@@ -207,15 +207,20 @@ impl Walkthrough {
     }
 
     /// `]` / `[`: the focused side's semantics, cycling through
-    /// original → wrapped → patched. The changed side lands at the last sync
+    /// [`Semantics::ALL`] (skipping eras where a registered notifier does
+    /// not exist). The changed side lands at the last sync
     /// point the other side has reached, so the columns stay comparable.
     pub fn cycle_semantics(&mut self, forward: bool) {
         let side = self.focus;
         let sem = self.walk.cycled_semantics(side, forward);
-        let m = self.walk.set_semantics(side, sem);
-        self.after_move(m);
-        self.log_scroll = [0; 2];
-        self.message = Some(format!("{} side: {} ({})", side.name(), sem.id(), sem.tag()));
+        match self.walk.set_semantics(side, sem) {
+            Ok(m) => {
+                self.after_move(m);
+                self.log_scroll = [0; 2];
+                self.message = Some(format!("{} side: {} ({})", side.name(), sem.id(), sem.tag()));
+            }
+            Err(e) => self.message = Some(e),
+        }
     }
 
     /// Switches to `scenarios[index]`; both runs restart.

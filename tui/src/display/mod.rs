@@ -84,7 +84,9 @@ pub fn draw(f: &mut Frame, w: &Walkthrough, keymap: &Keymap) -> Hits {
         Mode::Normal => {}
         Mode::Help => overlay::help(f, body, keymap),
         Mode::ScenarioPicker { selected } => overlay::scenario_picker(f, body, w, *selected),
-        Mode::NotifierPicker { selected, chosen } => overlay::notifier_picker(f, body, *selected, chosen),
+        Mode::NotifierPicker { selected, chosen } => {
+            overlay::notifier_picker(f, body, *selected, chosen, w.walk.side(w.focus).semantics)
+        }
         Mode::Goto { .. } => overlay::milestones(f, body, w),
         Mode::Summary => overlay::summary(f, body, w),
     }

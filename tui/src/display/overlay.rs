@@ -2,6 +2,7 @@
 //! the goto prompt, and the summary.
 
 use notifier_lab_core::NotifierId;
+use notifier_lab_core::semantics::Semantics;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -104,13 +105,17 @@ pub fn scenario_picker(f: &mut Frame, area: Rect, w: &Walkthrough, selected: usi
 }
 
 /// Tick boxes for each notifier, with the highlighted one's description.
-pub fn notifier_picker(f: &mut Frame, area: Rect, selected: usize, chosen: &[bool]) {
+pub fn notifier_picker(f: &mut Frame, area: Rect, selected: usize, chosen: &[bool], sem: Semantics) {
     let r = centered(area, 90, 14);
     let inner = boxed(f, r, "notifiers (Space toggles, Enter applies)");
     let cols = usize::from(inner.width);
     let mut lines = Vec::new();
     for (i, n) in NotifierId::ALL.iter().enumerate() {
-        let ops: Vec<&str> = n.ops().list().iter().map(|c| c.id()).collect();
+        let ops: Vec<&str> = if n.exists_at(sem) {
+            n.ops(sem).list().iter().map(|c| c.id()).collect()
+        } else {
+            vec!["(does not exist at this tag)"]
+        };
         let text = super::text::truncate_right(
             &format!("[{}] {:<13} {}", if chosen[i] { "x" } else { " " }, n.id(), ops.join(", ")),
             cols,
