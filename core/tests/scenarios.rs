@@ -106,7 +106,7 @@ fn bad_expectation_keys_are_rejected() {
     assert!(e.message.contains("unknown violation id"), "{}", e.message);
     let e = err(&ksm_with("semantics = \"original\"", "semantics = \"v3.6\""));
     assert!(
-        e.message.contains("unknown semantics `v3.6`; expected one of: original, wrapped, patched"),
+        e.message.contains("unknown semantics `v3.6`; expected one of: original, wrapped, patched, bracket_if_missing, event_aware, v4.15, v6.9, v6.10"),
         "{}",
         e.message
     );

@@ -55,7 +55,7 @@ pub enum Command {
     Trace {
         /// Built-in scenario name (ksm, cow, uprobe) or path to a .toml file.
         scenario: String,
-        /// original | wrapped | patched
+        /// A semantics id (`list` shows all eight: original, wrapped, patched, bracket_if_missing, event_aware, v4.15, v6.9, v6.10)
         #[arg(long, short)]
         semantics: String,
         /// Comma-separated notifier ids (kvm,gru,amd_iommu_v2,xen_gntdev,sleepable),
@@ -93,7 +93,7 @@ pub enum Command {
     Check {
         /// Built-in scenario name or path to a .toml file (not with --all).
         scenario: Option<String>,
-        /// original | wrapped | patched; without it, the [[verdict]] configurations.
+        /// A semantics id (`list` shows all eight); without it, the [[verdict]] configurations.
         #[arg(long, short)]
         semantics: Option<String>,
         /// Comma-separated notifier ids, `none` or `all`; default: the scenario's set.

@@ -133,7 +133,13 @@ fn expect_usage_error(args: &[&str], needles: &[&str]) {
 
 #[test]
 fn unknown_names_are_listed_with_the_valid_ones() {
-    expect_usage_error(&["trace", "ksm", "-s", "v3.6"], &["unknown semantics `v3.6`", "original, wrapped, patched"]);
+    expect_usage_error(
+        &["trace", "ksm", "-s", "v3.6"],
+        &[
+            "unknown semantics `v3.6`",
+            "original, wrapped, patched, bracket_if_missing, event_aware, v4.15, v6.9, v6.10",
+        ],
+    );
     expect_usage_error(&["trace", "kms", "-s", "wrapped"], &["unknown scenario `kms`", "ksm, cow, uprobe"]);
     expect_usage_error(
         &["trace", "ksm", "-s", "wrapped", "-n", "kvm,gpu"],
