@@ -102,7 +102,10 @@ fn bad_expectation_keys_are_rejected() {
     let e = err(&ksm_with("violations = []\n", "violation = []\n"));
     assert!(e.message.contains("unknown key `violation`"), "{}", e.message);
     assert!(e.message.contains("calls_under_ptl"), "{}", e.message);
-    let e = err(&ksm_with("violations = [\"sleep_in_atomic\"]", "violations = [\"sleeping\"]"));
+    let e = err(&ksm_with(
+        "violations = [\"sleep_in_atomic\", \"stale_spte\"]",
+        "violations = [\"sleeping\", \"stale_spte\"]",
+    ));
     assert!(e.message.contains("unknown violation id"), "{}", e.message);
     let e = err(&ksm_with("semantics = \"original\"", "semantics = \"v3.6\""));
     assert!(

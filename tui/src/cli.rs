@@ -630,6 +630,7 @@ fn check_table(
                 ViolationId::SecondaryMapsFreedPage => "freed",
                 ViolationId::LostWrite => "lost",
                 ViolationId::RangeImbalance => "range",
+                ViolationId::StaleSpte => "spte",
             };
             let mut text = format!("{:<8} {:<9} {:<28}", "scenario", "semantics", "actors");
             for id in ViolationId::ALL {
