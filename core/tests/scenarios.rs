@@ -1,6 +1,7 @@
 //! Scenario files: their expectations hold, and malformed files get
 //! `file:line:column` errors that say what was expected.
 
+use notifier_lab_core::Semantics;
 use notifier_lab_core::{Scenario, ScenarioError};
 
 #[test]
@@ -130,5 +131,33 @@ fn garbage_never_panics() {
     for text in ["", "\u{0}", "name = 1", "[[page]]\n[[page]]", "name = \"x\"\n[host]\naddr = -1", "🙂 = 1"] {
         let e = err(text);
         assert!(e.line >= 1 && e.column >= 1, "{e}");
+    }
+}
+
+/// Every built-in scenario states, for every semantics, what its default
+/// run does (`[[expect]]`) and what the explorer finds with its default
+/// actors for every invariant (`[[verdict]]`): a new semantics is not done
+/// until its expected results are written down.
+#[test]
+fn every_semantics_has_expected_results_and_verdicts() {
+    use notifier_lab_core::ViolationId;
+    for s in Scenario::all_builtin() {
+        for sem in Semantics::ALL {
+            assert!(
+                s.expect.iter().any(|e| e.semantics == sem && e.notifiers == s.notifiers),
+                "{}: no [[expect]] for {sem} with the default notifiers",
+                s.name
+            );
+            let v = s
+                .verdicts
+                .iter()
+                .find(|v| v.semantics == sem && v.notifiers == s.notifiers && v.actors == s.actors)
+                .unwrap_or_else(|| {
+                    panic!("{}: no [[verdict]] for {sem} with the default notifiers and actors", s.name)
+                });
+            for id in ViolationId::ALL {
+                assert!(v.expected.iter().any(|(x, _)| *x == id), "{} {sem}: the verdict lacks {}", s.name, id.id());
+            }
+        }
     }
 }
