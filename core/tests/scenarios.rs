@@ -29,9 +29,12 @@ fn every_builtin_expectation_holds() {
 
 #[test]
 fn a_wrong_expectation_is_reported() {
-    let text = include_str!("../../scenarios/cow.toml").replace(
+    // Only the first expectation with this line (wrapped's): later eras
+    // may expect the same counts.
+    let text = include_str!("../../scenarios/cow.toml").replacen(
         "kvm = { sptes_zapped = 1, sptes_remapped = 0, change_pte_misses = 1, guest_faults = 1 }",
         "kvm = { sptes_zapped = 0, sptes_remapped = 0, change_pte_misses = 1, guest_faults = 1 }",
+        1,
     );
     let s = Scenario::parse("cow-bad.toml", &text).expect("still well-formed");
     let bad: Vec<_> = s.check_expectations().into_iter().filter(|c| !c.mismatches.is_empty()).collect();
