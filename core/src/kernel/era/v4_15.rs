@@ -52,19 +52,27 @@ pub(in crate::kernel) const fn column(f: FuncId) -> &'static Function {
         WpPageCopy => &mmu_notifier::RANGE_END_V3_13,
         // TEMPORARY stand-in until the listing lands.
         PtepClearFlushNotify => &mmu_notifier::RANGE_END_V3_13,
-        // TEMPORARY stand-in until the listing lands.
-        PtepClearFlushGeneric => &mmu_notifier::RANGE_END_V3_13,
-        // TEMPORARY stand-in until the listing lands.
-        FlushTlbMmRange => &mmu_notifier::RANGE_END_V3_13,
+        // v6.9+ only: never called at this era.
+        PtepClearFlushGeneric => &pgtable_generic::PTEP_CLEAR_FLUSH_V6_9,
+        // v6.9+ only: never called at this era.
+        FlushTlbMmRange => &x86_tlb::FLUSH_TLB_MM_RANGE_V6_9,
         // TEMPORARY stand-in until the listing lands.
         MnInvalidateRange => &mmu_notifier::RANGE_END_V3_13,
         // TEMPORARY stand-in until the listing lands.
         MnInvalidateRangeOnlyEnd => &mmu_notifier::RANGE_END_V3_13,
-        // TEMPORARY stand-in until the listing lands.
-        MnArchInvalidateSecondaryTlbs => &mmu_notifier::RANGE_END_V3_13,
+        // v6.9+ only: never called at this era.
+        MnArchInvalidateSecondaryTlbs => &mmu_notifier::ARCH_INVALIDATE_SECONDARY_TLBS_V6_9,
         // Only bracket_if_missing calls the scan.
         MnRangeNeeded => &mmu_notifier::RANGE_NEEDED_ALT,
         // TEMPORARY stand-in until the listing lands.
         AmdInvalidateRange => &mmu_notifier::RANGE_END_V3_13,
+        // v6.9+ only: never called at this era.
+        MnHlistInvalidateRangeStart => &mmu_notifier::HLIST_RANGE_START_V6_9,
+        // v6.9+ only: never called at this era.
+        MnHlistInvalidateEnd => &mmu_notifier::HLIST_RANGE_END_V6_9,
+        // v6.9+ only: never called at this era.
+        KvmHandleHvaRange => &kvm::HANDLE_HVA_RANGE_V6_9,
+        // v6.9+ only: never called at this era.
+        KvmFaultinPfn => &kvm::FAULTIN_PFN_V6_9,
     }
 }
