@@ -376,6 +376,9 @@ pub static RANGE_END_EVENT: Function = Function {
 };
 
 // --- v6.9 / v6.10 ---
+
+/// The x86 MMU moved into arch/x86/kvm/mmu/ (v5.x).
+const M6: &str = "arch/x86/kvm/mmu/mmu.c";
 //
 // Lines read in T6.9 (ec-jt/linux-6.9.0 @ b12020242247) and T6.10
 // (msgeden/cryptocap-arm64-linux-6.10 @ 449e07155be2). The model's KVM is
@@ -509,7 +512,7 @@ pub static RANGE_END_V6_9: Function = Function {
 pub static FAULTIN_PFN_V6_9: Function = Function {
     id: FuncId::KvmFaultinPfn,
     name: "kvm_faultin_pfn",
-    file: M,
+    file: M6,
     tag: Tag::V6_9,
     line: 4413,
     base_line: 4413,
@@ -531,7 +534,7 @@ pub static FAULTIN_PFN_V6_9: Function = Function {
 pub static DIRECT_PAGE_FAULT_V6_9: Function = Function {
     id: FuncId::TdpPageFault,
     name: "direct_page_fault",
-    file: M,
+    file: M6,
     tag: Tag::V6_9,
     line: 4504,
     base_line: 4504,
@@ -555,7 +558,7 @@ pub static DIRECT_PAGE_FAULT_V6_9: Function = Function {
 pub static GUEST_ACCESS_V6_9: Function = Function {
     id: FuncId::KvmVcpuRun,
     name: "guest",
-    file: M,
+    file: M6,
     tag: Tag::ACTOR_V6_9,
     line: 4504,
     base_line: 4504,
@@ -572,7 +575,7 @@ pub static GUEST_ACCESS_V6_9: Function = Function {
 pub static SET_SPTE_GFN_V6_9: Function = Function {
     id: FuncId::KvmSetSpteHva,
     name: "kvm_set_spte_gfn",
-    file: M,
+    file: M6,
     tag: Tag::V6_9,
     line: 1599,
     base_line: 1599,
@@ -588,7 +591,7 @@ pub static SET_SPTE_GFN_V6_9: Function = Function {
 pub static SET_PTE_RMAP_V6_9: Function = Function {
     id: FuncId::KvmSetPteRmapp,
     name: "kvm_set_pte_rmap",
-    file: M,
+    file: M6,
     tag: Tag::V6_9,
     line: 1457,
     base_line: 1457,
@@ -690,7 +693,7 @@ pub static RANGE_END_V6_10: Function = Function {
 pub static FAULTIN_PFN_V6_10: Function = Function {
     id: FuncId::KvmFaultinPfn,
     name: "kvm_faultin_pfn",
-    file: M,
+    file: M6,
     tag: Tag::V6_10,
     line: 4354,
     base_line: 4354,
@@ -712,7 +715,7 @@ pub static FAULTIN_PFN_V6_10: Function = Function {
 pub static DIRECT_PAGE_FAULT_V6_10: Function = Function {
     id: FuncId::TdpPageFault,
     name: "direct_page_fault",
-    file: M,
+    file: M6,
     tag: Tag::V6_10,
     line: 4496,
     base_line: 4496,
@@ -736,7 +739,7 @@ pub static DIRECT_PAGE_FAULT_V6_10: Function = Function {
 pub static GUEST_ACCESS_V6_10: Function = Function {
     id: FuncId::KvmVcpuRun,
     name: "guest",
-    file: M,
+    file: M6,
     tag: Tag::ACTOR_V6_10,
     line: 4496,
     base_line: 4496,
