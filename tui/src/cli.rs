@@ -282,6 +282,7 @@ fn run(cli: Cli, out: &mut Out) -> Result<ExitCode, Fail> {
             let s = load(&scenario)?;
             let sem = semantics(&sem)?;
             let n = notifiers(&s, &n, &[sem])?;
+            NotifierId::check_at(sem, &n)?;
             let t = Trace::run(&s, sem, &n);
             match format {
                 Format::Text => out.print(&t.to_text())?,
@@ -292,6 +293,8 @@ fn run(cli: Cli, out: &mut Out) -> Result<ExitCode, Fail> {
             let s = load(&scenario)?;
             let (l, r) = (semantics(&left)?, semantics(&right)?);
             let n = notifiers(&s, &n, &[l, r])?;
+            NotifierId::check_at(l, &n)?;
+            NotifierId::check_at(r, &n)?;
             out.print(&compare(&s, l, r, &n).to_text())?;
         }
         Command::List => out.print(&list_text())?,
