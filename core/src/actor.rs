@@ -8,6 +8,7 @@
 //! | `host_write` | `host_write` | a second host thread stores to the page through the primary pte: no fault when the pte is writable, else `handle_pte_fault` → `do_wp_page` (COW) and the store again |
 //! | `vcpu_read` / `vcpu_write` | `vcpu` | one guest access through KVM's spte; without a usable spte, `tdp_page_fault` (a write to a read-only COW pte runs `do_wp_page` inside `get_user_pages`) |
 //! | `gru_read` / `gru_write` | `gru` | one GRU instruction accessing the page through the GRU TLB; on a miss, `gru_user_dropin` → `gru_try_dropin` |
+//! | `svm_read` / `svm_write` | `svm` | one DMA of an Intel SVM device through the IOMMU's IOTLB; on a miss the IOMMU walks the process page table itself, and a missing or read-only pte sends a page request (`handle_mm_fault`) |
 //!
 //! Ids may repeat (`host_write,host_write,gru_read`). The values written are
 //! fixed per thread ([`Actor::value`]) so that a stale read or a lost write
@@ -32,11 +33,23 @@ pub enum Actor {
     GruRead,
     /// A GRU instruction writing the address.
     GruWrite,
+    /// An Intel SVM device's DMA reading the address.
+    SvmRead,
+    /// An Intel SVM device's DMA writing the address.
+    SvmWrite,
 }
 
 impl Actor {
     /// Every actor, in `--help` order.
-    pub const ALL: [Actor; 5] = [Actor::HostWrite, Actor::VcpuRead, Actor::VcpuWrite, Actor::GruRead, Actor::GruWrite];
+    pub const ALL: [Actor; 7] = [
+        Actor::HostWrite,
+        Actor::VcpuRead,
+        Actor::VcpuWrite,
+        Actor::GruRead,
+        Actor::GruWrite,
+        Actor::SvmRead,
+        Actor::SvmWrite,
+    ];
 
     /// Stable id (command line, JSON, scenario files).
     pub fn id(self) -> &'static str {
@@ -46,32 +59,38 @@ impl Actor {
             Actor::VcpuWrite => "vcpu_write",
             Actor::GruRead => "gru_read",
             Actor::GruWrite => "gru_write",
+            Actor::SvmRead => "svm_read",
+            Actor::SvmWrite => "svm_write",
         }
     }
 
     /// The access is a write.
     pub fn writes(self) -> bool {
-        matches!(self, Actor::HostWrite | Actor::VcpuWrite | Actor::GruWrite)
+        matches!(self, Actor::HostWrite | Actor::VcpuWrite | Actor::GruWrite | Actor::SvmWrite)
     }
 
     /// The notifier that must be registered for this actor to exist (the
-    /// vCPU needs KVM, the GRU instruction needs GRU).
+    /// vCPU needs KVM, the GRU instruction needs GRU, the SVM device Intel
+    /// SVM).
     pub fn needs(self) -> Option<NotifierId> {
         match self {
             Actor::HostWrite => None,
             Actor::VcpuRead | Actor::VcpuWrite => Some(NotifierId::Kvm),
             Actor::GruRead | Actor::GruWrite => Some(NotifierId::Gru),
+            Actor::SvmRead | Actor::SvmWrite => Some(NotifierId::IntelSvm),
         }
     }
 
     /// The value a writing actor stores when it runs as thread `thread`:
-    /// `0x1000`, `0x2000` or `0x3000` (host, vCPU, GRU) plus the thread
+    /// `0x1000`, `0x2000`, `0x3000` or `0x4000` (host, vCPU, GRU, Intel
+    /// SVM device) plus the thread
     /// index, so every write in a counterexample is recognisable.
     pub fn value(self, thread: u8) -> u32 {
         let base = match self {
             Actor::HostWrite => 0x1000,
             Actor::VcpuRead | Actor::VcpuWrite => 0x2000,
             Actor::GruRead | Actor::GruWrite => 0x3000,
+            Actor::SvmRead | Actor::SvmWrite => 0x4000,
         };
         base + u32::from(thread)
     }

@@ -216,7 +216,7 @@ fn duplicate_notifiers_are_refused_everywhere() {
     let e = notifier_lab_core::NotifierId::parse_list("kvm,gru,kvm").unwrap_err();
     assert_eq!(e, "duplicate notifier `kvm`: each may be listed once");
     assert_eq!(notifier_lab_core::NotifierId::parse_list("none").unwrap(), vec![]);
-    assert_eq!(notifier_lab_core::NotifierId::parse_list("all").unwrap().len(), 5);
+    assert_eq!(notifier_lab_core::NotifierId::parse_list("all").unwrap().len(), notifier_lab_core::NotifierId::COUNT);
 }
 
 /// The explorer still runs on a file at the limits (no overflow error

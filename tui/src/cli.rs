@@ -58,8 +58,8 @@ pub enum Command {
         /// A semantics id (`list` shows all eight: original, wrapped, patched, bracket_if_missing, event_aware, v4.15, v6.9, v6.10)
         #[arg(long, short)]
         semantics: String,
-        /// Comma-separated notifier ids (kvm,gru,amd_iommu_v2,xen_gntdev,sleepable),
-        /// `none` or `all`; default: the scenario's set.
+        /// Comma-separated notifier ids (kvm,gru,amd_iommu_v2,xen_gntdev,sleepable,intel_svm),
+        /// `none` or `all` (those that exist at the tag); default: the scenario's set.
         #[arg(long, short)]
         notifiers: Option<String>,
         #[arg(long, short, value_enum, default_value = "text")]
@@ -73,7 +73,7 @@ pub enum Command {
         left: String,
         /// Right semantics.
         right: String,
-        /// Comma-separated notifier ids, `none` or `all`; default: the scenario's set.
+        /// Comma-separated notifier ids, `none` or `all` (those that exist at the tag); default: the scenario's set.
         #[arg(long, short)]
         notifiers: Option<String>,
     },
@@ -96,11 +96,11 @@ pub enum Command {
         /// A semantics id (`list` shows all eight); without it, the [[verdict]] configurations.
         #[arg(long, short)]
         semantics: Option<String>,
-        /// Comma-separated notifier ids, `none` or `all`; default: the scenario's set.
+        /// Comma-separated notifier ids, `none` or `all` (those that exist at the tag); default: the scenario's set.
         #[arg(long, short)]
         notifiers: Option<String>,
         /// Comma-separated actors, repeats allowed (host_write, vcpu_read,
-        /// vcpu_write, gru_read, gru_write); default: the scenario's
+        /// vcpu_write, gru_read, gru_write, svm_read, svm_write); default: the scenario's
         /// `actors`, or the default threads when it has none.
         #[arg(long, short)]
         actors: Option<String>,
@@ -223,9 +223,14 @@ fn load(spec: &str) -> Result<Scenario, String> {
     }
 }
 
-fn notifiers(s: &Scenario, arg: &Option<String>) -> Result<Vec<NotifierId>, String> {
+/// The `--notifiers` list; `all` means the users that exist at the tag of
+/// every semantics in `sems`.
+fn notifiers(s: &Scenario, arg: &Option<String>, sems: &[Semantics]) -> Result<Vec<NotifierId>, String> {
     match arg {
         None => Ok(s.notifiers.clone()),
+        Some(list) if list.trim() == "all" => {
+            Ok(NotifierId::ALL.into_iter().filter(|n| sems.iter().all(|sem| n.exists_at(*sem))).collect())
+        }
         Some(list) => NotifierId::parse_list(list),
     }
 }
@@ -276,7 +281,8 @@ fn run(cli: Cli, out: &mut Out) -> Result<ExitCode, Fail> {
         Command::Trace { scenario, semantics: sem, notifiers: n, format } => {
             let s = load(&scenario)?;
             let sem = semantics(&sem)?;
-            let n = notifiers(&s, &n)?;
+            let n = notifiers(&s, &n, &[sem])?;
+            NotifierId::check_at(sem, &n)?;
             let t = Trace::run(&s, sem, &n);
             match format {
                 Format::Text => out.print(&t.to_text())?,
@@ -286,7 +292,9 @@ fn run(cli: Cli, out: &mut Out) -> Result<ExitCode, Fail> {
         Command::Compare { scenario, left, right, notifiers: n } => {
             let s = load(&scenario)?;
             let (l, r) = (semantics(&left)?, semantics(&right)?);
-            let n = notifiers(&s, &n)?;
+            let n = notifiers(&s, &n, &[l, r])?;
+            NotifierId::check_at(l, &n)?;
+            NotifierId::check_at(r, &n)?;
             out.print(&compare(&s, l, r, &n).to_text())?;
         }
         Command::List => out.print(&list_text())?,
@@ -382,7 +390,7 @@ fn run(cli: Cli, out: &mut Out) -> Result<ExitCode, Fail> {
                 return check_table(runs, &options, format, out, &cancel);
             };
             let sem = semantics(&sem)?;
-            let n = notifiers(&s, &n)?;
+            let n = notifiers(&s, &n, &[sem])?;
             let a = match actors {
                 Some(list) => Actor::parse_list(&list).map_err(|e| e.to_string())?,
                 None => s.actors.clone(),
@@ -761,6 +769,12 @@ pub fn list_text() -> String {
             Actor::VcpuWrite => "a vCPU writes the guest frame (get_user_pages may run do_wp_page)",
             Actor::GruRead => "a GRU instruction reads through the GRU TLB (gru_user_dropin on a miss)",
             Actor::GruWrite => "a GRU instruction writes through the GRU TLB",
+            Actor::SvmRead => {
+                "an Intel SVM device reads by DMA through the IOTLB (the IOMMU walks the page table; page request on a missing pte)"
+            }
+            Actor::SvmWrite => {
+                "an Intel SVM device writes by DMA through the IOTLB (page request, do_wp_page, on a read-only pte)"
+            }
         };
         out.push_str(&format!("  {:<12} {}\n", a.id(), what));
     }

@@ -446,3 +446,16 @@ fn check_text_has_the_deadlock_line_and_the_schedule_legend() {
     }
     assert!(stdout(&run(&["check", "--help"])).contains("3  `check` stopped before"));
 }
+
+#[test]
+fn a_user_absent_at_the_tag_is_refused() {
+    let why = ["notifier `intel_svm` does not exist at v3.13", "the users that do: kvm, gru"];
+    expect_usage_error(&["trace", "ksm", "-s", "wrapped", "-n", "intel_svm"], &why);
+    expect_usage_error(&["compare", "ksm", "patched", "v4.15", "-n", "intel_svm"], &why);
+    expect_usage_error(
+        &["check", "ksm", "-s", "original", "-n", "intel_svm", "--actors", "svm_read"],
+        &["does not exist at v3.6"],
+    );
+    let o = run(&["trace", "ksm", "-s", "v4.15", "-n", "intel_svm", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}

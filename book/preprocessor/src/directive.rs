@@ -366,8 +366,12 @@ fn scenario(s: &str) -> Result<String, String> {
     notifier_lab_core::Scenario::builtin(s).map(|_| s.to_string()).map_err(|e| e.to_string())
 }
 
+/// A run; `notifiers=all` means the users that exist at its semantics'
+/// tag.
 fn run(a: &Args<'_>, i: usize) -> Result<Run, String> {
-    Ok(Run { scenario: scenario(a.pos[i])?, semantics: sem(a.pos[i + 1])?, notifiers: a.notifiers()? })
+    let semantics = sem(a.pos[i + 1])?;
+    let notifiers = a.notifiers()?.map(|ns| if ns == NotifierId::ALL { NotifierId::all_at(semantics) } else { ns });
+    Ok(Run { scenario: scenario(a.pos[i])?, semantics, notifiers })
 }
 
 /// Parses the body of a directive (the words after `{{#notifier-lab`).
@@ -419,9 +423,9 @@ pub fn parse(body: &str) -> Result<Directive, String> {
                 Some(v) => return Err(format!("events=`{v}`: expected `events=only`")),
             };
             if let Some(t) = a.opt("thread")
-                && !["host", "vcpu", "host_write", "gru"].contains(&t)
+                && !["host", "vcpu", "host_write", "gru", "svm"].contains(&t)
             {
-                return Err(format!("thread=`{t}`: expected one of host, vcpu, host_write, gru"));
+                return Err(format!("thread=`{t}`: expected one of host, vcpu, host_write, gru, svm"));
             }
             Directive::Trace {
                 run: run(&a, 0)?,
@@ -580,7 +584,7 @@ mod tests {
         assert!(matches!(parse("msc cow patched").unwrap(), Directive::Msc { .. }));
         assert!(matches!(parse("states uprobe").unwrap(), Directive::States { .. }));
         assert!(
-            matches!(parse("users ksm notifiers=all").unwrap(), Directive::Users { notifiers: Some(n), .. } if n.len() == 5)
+            matches!(parse("users ksm notifiers=all").unwrap(), Directive::Users { notifiers: Some(n), .. } if n.len() == notifier_lab_core::NotifierId::ALL.len())
         );
         let d = parse("check cow patched actors=host_write,gru_read violation=stale_secondary_read").unwrap();
         assert!(

@@ -66,6 +66,7 @@ fn thread_label(k: &str) -> &'static str {
         "vcpu" => "vCPU",
         "host_write" => "host writer",
         "gru" => "GRU instruction",
+        "svm" => "SVM device",
         _ => "thread",
     }
 }

@@ -85,6 +85,7 @@ fn effects(n: NotifierId) -> &'static [&'static str] {
         NotifierId::AmdIommuV2 => &["amd_iommu_v2.page_flushes", "amd_iommu_v2.gcr3_swaps"],
         NotifierId::XenGntdev => &["xen_gntdev.unmap_walks"],
         NotifierId::Sleepable => &["sleepable.mutex_locks"],
+        NotifierId::IntelSvm => &["intel_svm.iotlb_flushes", "intel_svm.iotlb_flushes_under_ptl"],
     }
 }
 
@@ -558,10 +559,15 @@ impl Lab {
             Some(ns) => ns.to_vec(),
             None => crate::render::scenario(scenario)?.notifiers,
         };
+        // `notifiers=all`: the users that exist at each semantics' tag.
+        let all = notifiers.is_some_and(|ns| ns == NotifierId::ALL);
         Semantics::ALL
             .iter()
-            .filter(|s| NotifierId::check_at(**s, &ns).is_ok())
-            .map(|s| self.trace(scenario, *s, notifiers))
+            .filter(|s| all || NotifierId::check_at(**s, &ns).is_ok())
+            .map(|s| {
+                let at = NotifierId::all_at(*s);
+                self.trace(scenario, *s, if all { Some(&at) } else { notifiers })
+            })
             .collect()
     }
 

@@ -5,13 +5,14 @@
 //! A listing exists per function and per era where the code differs. The
 //! files mirror the kernel's: [`ksm`], [`memory`], [`uprobes`],
 //! [`mmu_notifier`], [`kvm`] (kvm_main.c, x86 mmu.c), [`gru`],
-//! [`amd_iommu_v2`], [`xen_gntdev`], [`sleepable`], and from v6.9 on
-//! [`pgtable_generic`] (`ptep_clear_flush`) and [`x86_tlb`]
+//! [`amd_iommu_v2`], [`xen_gntdev`], [`sleepable`], [`intel_svm`], and from
+//! v6.9 on [`pgtable_generic`] (`ptep_clear_flush`) and [`x86_tlb`]
 //! (`flush_tlb_mm_range`).
 
 pub mod amd_iommu_v2;
 pub mod era;
 pub mod gru;
+pub mod intel_svm;
 pub mod ksm;
 pub mod kvm;
 pub mod memory;
@@ -112,6 +113,22 @@ pub enum FuncId {
     SleepInvalidatePage,
     SleepInvalidateRangeStart,
     SleepInvalidateRangeEnd,
+    // Intel SVM (v4.4+).
+    /// v4.15 `intel_change_pte`.
+    IntelChangePte,
+    /// v4.15 `intel_invalidate_range`.
+    IntelInvalidateRange,
+    /// v6.9+ `intel_arch_invalidate_secondary_tlbs`.
+    IntelArchInvalidateSecondaryTlbs,
+    /// v4.15 and v6.9 `intel_flush_svm_range`.
+    IntelFlushSvmRange,
+    /// v6.10 `cache_tag_flush_range` (drivers/iommu/intel/cache.c).
+    CacheTagFlushRange,
+    /// The `svm_read`/`svm_write` actor's DMA (not kernel code).
+    SvmDma,
+    /// The device's page request: v4.15 `prq_event_thread`, v6.9+
+    /// `iommu_sva_handle_mm`.
+    SvmPageRequest,
 }
 
 impl FuncId {
@@ -119,7 +136,7 @@ impl FuncId {
     /// checked at compile time). A new variant goes here too: one left off
     /// the end has no row in the listing table, and [`function`] panics on
     /// it (the golden and JSON-contract tests run every built-in path).
-    pub const ALL: [FuncId; 50] = [
+    pub const ALL: [FuncId; 57] = [
         FuncId::TryToMergeOnePage,
         FuncId::WriteProtectPage,
         FuncId::ReplacePage,
@@ -170,6 +187,13 @@ impl FuncId {
         FuncId::SleepInvalidatePage,
         FuncId::SleepInvalidateRangeStart,
         FuncId::SleepInvalidateRangeEnd,
+        FuncId::IntelChangePte,
+        FuncId::IntelInvalidateRange,
+        FuncId::IntelArchInvalidateSecondaryTlbs,
+        FuncId::IntelFlushSvmRange,
+        FuncId::CacheTagFlushRange,
+        FuncId::SvmDma,
+        FuncId::SvmPageRequest,
     ];
 
     /// How many functions there are: the rows of the listing table.

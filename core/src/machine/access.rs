@@ -64,9 +64,7 @@ impl Machine {
                 p.content = op.value;
             }
             // The MMU sets the dirty bit on a store.
-            if !pte.dirty {
-                self.set_pte(addr, Pte { dirty: true, ..pte });
-            }
+            self.set_pte_dirty(addr);
             ev.push(Event::UserWrite { addr, pfn: pte.pfn, value: op.value });
             self.threads[ti].locals.access += 1;
             Flow::Return
@@ -84,6 +82,15 @@ impl Machine {
                 why: "store to a read-only pte but this thread's pool page is in use: the model drops the store".into(),
             });
             Flow::Return
+        }
+    }
+
+    /// Sets the dirty bit of the present pte of `addr`, as the MMU (or an
+    /// IOMMU walking the same page table) does for a write through it.
+    pub(crate) fn set_pte_dirty(&mut self, addr: u64) {
+        let pte = self.pte(addr);
+        if pte.present && !pte.dirty {
+            self.set_pte(addr, Pte { dirty: true, ..pte });
         }
     }
 

@@ -51,6 +51,8 @@ pub enum ThreadKind {
     HostWrite,
     /// A GRU instruction and its user-context dropin (`gru_read`/`gru_write`).
     Gru,
+    /// An Intel SVM device's DMA and its page request (`svm_read`/`svm_write`).
+    Svm,
 }
 
 impl ThreadKind {
@@ -61,6 +63,7 @@ impl ThreadKind {
             ThreadKind::Vcpu => "vcpu",
             ThreadKind::HostWrite => "host_write",
             ThreadKind::Gru => "gru",
+            ThreadKind::Svm => "svm",
         }
     }
 }
@@ -557,6 +560,7 @@ impl Machine {
                 Actor::HostWrite => (ThreadKind::HostWrite, FuncId::UserStore),
                 Actor::VcpuRead | Actor::VcpuWrite => (ThreadKind::Vcpu, FuncId::KvmVcpuRun),
                 Actor::GruRead | Actor::GruWrite => (ThreadKind::Gru, FuncId::GruInstruction),
+                Actor::SvmRead | Actor::SvmWrite => (ThreadKind::Svm, FuncId::SvmDma),
             };
             self.threads.push(Thread::new(kind, entry, notifier, locals, op));
         }

@@ -14,6 +14,7 @@
 
 pub mod amd_iommu_v2;
 pub mod gru;
+pub mod intel_svm;
 pub mod kvm;
 pub mod sleepable;
 pub mod xen_gntdev;
@@ -481,6 +482,9 @@ registry! {
     /// A hypothetical driver whose `invalidate_page` and range callbacks
     /// may sleep (the kind that motivated 6bdb913f).
     Sleepable => sleepable::SleepableState, SleepableOp, SleepableEvent;
+    /// Intel SVM (`drivers/iommu/intel-svm.c`, v4.4+): a PASID device
+    /// sharing the process's page table.
+    IntelSvm => intel_svm::SvmState, SvmOp, SvmEvent;
 }
 
 impl NotifierId {

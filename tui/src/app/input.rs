@@ -239,8 +239,12 @@ mod tests {
         assert_eq!(w.current_scenario().name, w.scenarios[1].name);
         keys(&mut w, &mut km, &[Key::Char('c'), Key::Char('1')]);
         assert_eq!(w.scenario, 0);
-        // Untick KVM, tick sleepable, apply.
-        keys(&mut w, &mut km, &[Key::Char('N'), Key::Char(' '), Key::Up, Key::Char(' '), Key::Enter]);
+        // Untick KVM (the first), tick sleepable, apply.
+        let down = NotifierId::ALL.iter().position(|n| *n == NotifierId::Sleepable).expect("listed");
+        let mut ks = vec![Key::Char('N'), Key::Char(' ')];
+        ks.extend(std::iter::repeat_n(Key::Down, down));
+        ks.extend([Key::Char(' '), Key::Enter]);
+        keys(&mut w, &mut km, &ks);
         assert_eq!(w.notifiers, vec![NotifierId::Gru, NotifierId::Sleepable]);
         // Esc cancels without rebuilding.
         keys(&mut w, &mut km, &[Key::Char('N'), Key::Char(' '), Key::Esc]);

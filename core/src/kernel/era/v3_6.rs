@@ -75,5 +75,14 @@ pub(in crate::kernel) const fn column(f: FuncId) -> &'static Function {
         KvmHandleHvaRange => &kvm::HANDLE_HVA_RANGE_V6_9,
         // v6.9+ only: never called at this era.
         KvmFaultinPfn => &kvm::FAULTIN_PFN_V6_9,
+        // Intel SVM: never called: absent at this tag (Intel SVM came in v4.4); its
+        // rows point at its listings only to keep the table exhaustive.
+        IntelChangePte => &intel_svm::CHANGE_PTE_V4_15,
+        IntelInvalidateRange => &intel_svm::INVALIDATE_RANGE_V4_15,
+        IntelArchInvalidateSecondaryTlbs => &intel_svm::ARCH_INVALIDATE_SECONDARY_TLBS_V6_9,
+        IntelFlushSvmRange => &intel_svm::FLUSH_SVM_RANGE_V4_15,
+        CacheTagFlushRange => &intel_svm::CACHE_TAG_FLUSH_RANGE_V6_10,
+        SvmDma => &intel_svm::DMA_V4_15,
+        SvmPageRequest => &intel_svm::PAGE_REQUEST_V4_15,
     }
 }

@@ -69,5 +69,16 @@ pub(in crate::kernel) const fn column(f: FuncId) -> &'static Function {
         MnHlistInvalidateEnd => &mmu_notifier::HLIST_RANGE_END_V6_9,
         KvmHandleHvaRange => &kvm::HANDLE_HVA_RANGE_V6_9,
         KvmFaultinPfn => &kvm::FAULTIN_PFN_V6_9,
+        // Intel SVM (intel/svm.c:280-283): arch_invalidate_secondary_tlbs only.
+        // never called: absent at this tag.
+        IntelChangePte => &intel_svm::CHANGE_PTE_V4_15,
+        // never called: absent at this tag.
+        IntelInvalidateRange => &intel_svm::INVALIDATE_RANGE_V4_15,
+        IntelArchInvalidateSecondaryTlbs => &intel_svm::ARCH_INVALIDATE_SECONDARY_TLBS_V6_9,
+        IntelFlushSvmRange => &intel_svm::FLUSH_SVM_RANGE_V6_9,
+        // never called: absent at this tag (v6.10's cache tags).
+        CacheTagFlushRange => &intel_svm::CACHE_TAG_FLUSH_RANGE_V6_10,
+        SvmDma => &intel_svm::DMA_V6_9,
+        SvmPageRequest => &intel_svm::PAGE_REQUEST_V6_9,
     }
 }
