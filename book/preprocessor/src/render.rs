@@ -14,7 +14,7 @@ use notifier_lab_core::{
 use serde_json::Value;
 
 use crate::directive::{Bound, CmpOp, Directive, Explore, Run};
-use crate::html::{a, block, code, esc, table};
+use crate::html::{a, block, code, esc, table, table_with_note};
 use crate::msc;
 
 /// Where the browser demo is, relative to the book's root: `scripts/site.sh`
@@ -1122,10 +1122,12 @@ impl Lab {
             })
             .collect();
         let cap = format!(
-            "The design space, computed. Effect columns: the default run of each scenario ({per}; notifiers {}). \
-             Invariant columns: the configurations in which the explorer breaks the invariant in some interleaving, \
-             each linking to its shortest counterexample in the demo, out of {}; <i>never</i>: in none of them{}.",
-            esc(&run_notifiers.join("; ")),
+            "The design space, computed: effect cells per scenario ({per}), from its default run with notifiers {}",
+            esc(&run_notifiers.join("; "))
+        );
+        let note = format!(
+            "Invariant columns: in which of these configurations the explorer breaks the invariant in some interleaving \
+             (each entry opens its shortest counterexample in the demo; <i>never</i>: in none of them): {}{}.",
             explore.iter().map(|e| code(&e.label())).collect::<Vec<_>>().join(", "),
             if absent.is_empty() {
                 String::new()
@@ -1133,7 +1135,7 @@ impl Lab {
                 format!(" ({}: a notifier does not exist there)", absent.join("; "))
             }
         );
-        Ok(table("nl-designs", Some(&cap), &head, &rows))
+        Ok(table_with_note("nl-designs", Some(&cap), &head, &rows, Some(&note)))
     }
 }
 
