@@ -31,11 +31,26 @@ import sys
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
-SCENARIOS = {"ksm", "cow", "uprobe"}
-# Semantics::ALL's ids (core/src/semantics.rs); a link naming another id is broken.
-SEMANTICS = {"original", "wrapped", "patched", "bracket_if_missing", "event_aware", "v4.15", "v6.9", "v6.10"}
-NOTIFIERS = {"kvm", "gru", "amd_iommu_v2", "xen_gntdev", "sleepable"}
-ACTORS = {"host_write", "vcpu_read", "vcpu_write", "gru_read", "gru_write"}
+def known_names():
+    """The ids the model knows, from `notifier-lab list` (one source of
+    truth: a new semantics, notifier or actor needs no edit here)."""
+    import subprocess
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    out = subprocess.run(
+        ["cargo", "run", "-q", "-p", "notifier-lab-tui", "--", "list"],
+        cwd=root, capture_output=True, text=True, check=True,
+    ).stdout
+    names, section = {}, None
+    for line in out.splitlines():
+        if not line.startswith(" "):
+            section = line.split(" ")[0].rstrip(":")
+            names[section] = set()
+        elif line.startswith("  ") and not line.startswith("   "):
+            names[section].add(line.split()[0])
+    return names["scenarios"], names["semantics"], names["notifiers"], names["actors"]
+
+
+SCENARIOS, SEMANTICS, NOTIFIERS, ACTORS = known_names()
 EXTERNAL = [
     re.compile(r"^https://elixir\.bootlin\.com/linux/v[346]\.\d+(\.\d+)?/source/[\w./-]+\.[chS](#L\d+)?$"),
     re.compile(r"^https://lore\.kernel\.org/(r|all|[\w-]+)/[^/\s]+@[^/\s]+/?$"),

@@ -14,6 +14,9 @@
 # ~/.cache/notifier-lab), outside the clone, and reused when the version
 # matches. wasm-opt from npm's `binaryen` (same cache) shrinks the wasm
 # when npm is available; it is optional (NOTIFIER_LAB_WASM_OPT=no skips it).
+#
+# A release build fails when the served files (wasm, js, css, html) total
+# more than 300,000 bytes gzipped (gzip -9, each file): the size budget.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -67,4 +70,16 @@ for f in notifier_lab_web_bg.wasm notifier_lab_web.js style.css index.html; do
     printf '%-28s %10d %10d\n' "$f" "$raw" "$gz"
 done
 printf '%-28s %10d %10d\n' total "$total_raw" "$total_gz"
+
+# (e) the size budget (issue 12: the bundle stays under 300 KB gzipped),
+# checked on what is served: every file above, each gzip -9, summed. Dev
+# builds are unoptimized and not checked.
+max_gz=300000
+if [ "$profile" != dev ]; then
+    if [ "$total_gz" -gt "$max_gz" ]; then
+        log "FAIL: the site is $total_gz bytes gzipped, over the budget of $max_gz"
+        exit 1
+    fi
+    log "size: $total_gz of $max_gz bytes gzipped ($((max_gz - total_gz)) to spare)"
+fi
 log "built $dist ($profile); serve: python3 -m http.server --directory web/dist --bind 127.0.0.1 8000"

@@ -23,16 +23,20 @@ pub enum ViolationId {
     LostWrite,
     /// `invalidate_range_start`/`_end` do not pair up.
     RangeImbalance,
+    /// A present KVM spte maps another page than the visible host pte for
+    /// the same address.
+    StaleSpte,
 }
 
 impl ViolationId {
     /// Every invariant.
-    pub const ALL: [ViolationId; 5] = [
+    pub const ALL: [ViolationId; 6] = [
         ViolationId::SleepInAtomic,
         ViolationId::StaleSecondaryRead,
         ViolationId::SecondaryMapsFreedPage,
         ViolationId::LostWrite,
         ViolationId::RangeImbalance,
+        ViolationId::StaleSpte,
     ];
 
     /// Stable id.
@@ -43,6 +47,7 @@ impl ViolationId {
             ViolationId::SecondaryMapsFreedPage => "secondary_maps_freed_page",
             ViolationId::LostWrite => "lost_write",
             ViolationId::RangeImbalance => "range_imbalance",
+            ViolationId::StaleSpte => "stale_spte",
         }
     }
 
@@ -63,6 +68,9 @@ impl ViolationId {
             }
             ViolationId::RangeImbalance => {
                 "every invalidate_range_start must be followed by exactly one invalidate_range_end"
+            }
+            ViolationId::StaleSpte => {
+                "once the host pte is visible, a present KVM spte for that address must map the same page (else the guest and the process use different pages)"
             }
         }
     }

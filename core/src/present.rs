@@ -434,7 +434,7 @@ impl Move {
 
     /// One-line description for help screens.
     pub fn describe(self) -> String {
-        let semantics = || Semantics::ALL.map(|s| s.id()).join("/");
+        let n = Semantics::COUNT;
         let text = match self {
             Move::StepOver => "next: run to the next statement at this depth (steps over calls), both sides",
             Move::StepInto => "step into: execute one statement, both sides",
@@ -444,8 +444,8 @@ impl Move {
             Move::RunToEnd => "run both sides to the end",
             Move::Restart => "restart both sides",
             Move::FocusToggle => "focus the other side",
-            Move::SemanticsPrev => return format!("focused side: previous semantics ({})", semantics()),
-            Move::SemanticsNext => return format!("focused side: next semantics ({})", semantics()),
+            Move::SemanticsPrev => return format!("focused side: previous of the {n} semantics"),
+            Move::SemanticsNext => return format!("focused side: next of the {n} semantics"),
         };
         text.to_string()
     }

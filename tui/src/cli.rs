@@ -474,7 +474,7 @@ fn run(cli: Cli, out: &mut Out) -> Result<ExitCode, Fail> {
                     let ns: Vec<&str> = e.notifiers.iter().map(|n| n.id()).collect();
                     let status = if c.mismatches.is_empty() { "ok  " } else { "FAIL" };
                     text.push_str(&format!(
-                        "{status}  {:<8} {:<9} {:<22} {}\n",
+                        "{status}  {:<8} {:<18} {:<22} {}\n",
                         s.name,
                         e.semantics.id(),
                         ns.join(","),
@@ -630,8 +630,9 @@ fn check_table(
                 ViolationId::SecondaryMapsFreedPage => "freed",
                 ViolationId::LostWrite => "lost",
                 ViolationId::RangeImbalance => "range",
+                ViolationId::StaleSpte => "spte",
             };
-            let mut text = format!("{:<8} {:<9} {:<28}", "scenario", "semantics", "actors");
+            let mut text = format!("{:<8} {:<18} {:<28}", "scenario", "semantics", "actors");
             for id in ViolationId::ALL {
                 text.push_str(&format!(" {:<9}", short(id)));
             }
@@ -643,7 +644,7 @@ fn check_table(
                     let ns: Vec<&str> = run.notifiers.iter().map(|n| n.id()).collect();
                     actors = format!("[{}] {actors}", if ns.is_empty() { "none".into() } else { ns.join(",") });
                 }
-                text.push_str(&format!("{:<8} {:<9} {:<28}", run.scenario.name, r.semantics.id(), actors));
+                text.push_str(&format!("{:<8} {:<18} {:<28}", run.scenario.name, r.semantics.id(), actors));
                 for id in ViolationId::ALL {
                     // `?`: not found by a search that did not finish.
                     let o = if r.complete || r.outcome(id) == Outcome::Sometimes { r.outcome(id).id() } else { "?" };

@@ -12,6 +12,8 @@
 //!   URL fragment it reads and writes is [`notifier_lab_core::link`]
 //!   (`#v1/ksm/wrapped/patched/kvm,gru/step=42`), shared with the command
 //!   line and the book, which write the same links.
+//! * [`builtin`]: the built-in scenarios, parsed at build time
+//!   (`web/build.rs`), so the wasm carries no TOML parser.
 //! * [`glossary`]: the book's glossary (`book/src/glossary.md`), compiled in,
 //!   for the hover and focus explanations of terms.
 //! * `app` (wasm32 only): the yew component, which renders a
@@ -20,6 +22,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod builtin;
 pub mod glossary;
 pub mod state;
 

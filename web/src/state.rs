@@ -203,7 +203,7 @@ impl Demo {
     /// view and explained in [`Demo::message`]. With `schedule=` the left
     /// side replays that counterexample ([`Walk::replay`]).
     pub fn from_fragment(fragment: &str) -> Demo {
-        let scenarios = Scenario::all_builtin();
+        let scenarios = crate::builtin::scenarios();
         let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
         let (fragment, view) = link::split_view(fragment);
         let parsed = link::parse(&fragment, &names);

@@ -1286,7 +1286,10 @@ mod tests {
         let e = render("assert ksm wrapped kvm.guest_fault == 1").unwrap_err();
         assert!(e.contains("no `guest_fault`") && e.contains("guest_faults"), "{e}");
         assert_eq!(render("assert ksm wrapped violations == none").unwrap(), "");
-        assert_eq!(render("assert ksm original notifiers=kvm,sleepable violations == sleep_in_atomic").unwrap(), "");
+        assert_eq!(
+            render("assert ksm original notifiers=kvm,sleepable violations == sleep_in_atomic,stale_spte").unwrap(),
+            ""
+        );
         assert_eq!(render("assert ksm wrapped event.spte_zapped.by == invalidate_range_start").unwrap(), "");
         assert_eq!(render("assert ksm wrapped event.change_pte_miss.count == 2").unwrap(), "");
         assert_eq!(render("assert ksm wrapped event.spte_zapped.gfn == 0x10").unwrap(), "");

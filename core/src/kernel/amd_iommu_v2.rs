@@ -84,3 +84,23 @@ amd_fn!(
         amd(AmdOp::SetGcr3 { empty: false }),
     ),]
 );
+
+// --- v4.15 ---
+//
+// Lines read in vanilla v4.15 (sndrzt/linux-4.15@6ea06264896d, Makefile
+// 4.15.0; drivers/iommu/amd_iommu_v2.c blob 7d94e1d39e5e). The ops table
+// `iommu_mn` (429-433) has release, clear_flush_young and
+// invalidate_range: no change_pte, no range callbacks, no GCR3 swap.
+
+amd_fn!(
+    INVALIDATE_RANGE_V4_15,
+    AmdInvalidateRange,
+    "mn_invalidate_range",
+    V4_15,
+    394,
+    [Stmt::new(
+        404,
+        "if ((start ^ (end - 1)) < PAGE_SIZE) amd_iommu_flush_page(dev_state->domain, pasid_state->pasid, start);  /* one page; else amd_iommu_flush_tlb, 408 */",
+        amd(AmdOp::FlushPage),
+    ),]
+);

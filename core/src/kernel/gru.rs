@@ -221,3 +221,136 @@ pub static VTOP_V3_13: Function = Function {
     base_line: 261,
     body: VTOP,
 };
+
+// --- v4.15 ---
+//
+// Lines read in vanilla v4.15 (sndrzt/linux-4.15@6ea06264896d, Makefile
+// 4.15.0; grutlbpurge.c blob 9918eda0e05f, grufault.c blob 93be82fc338a).
+// The ops table (grutlbpurge.c 260-264) has range_start, range_end and
+// release: `gru_invalidate_page` went with `invalidate_page` (v4.13). The
+// callbacks keep their v3.13 lines; from `gru_vtop` on, the fault side sits
+// 4 lines lower (`atomic_pte_lookup` gained the p4d level): `gru_try_dropin`
+// 368, its `rmb` 417, the `ms_range_active` check 423-424, `gru_vtop` call
+// 426, `tfh_write_restart` 447-448, `failactive:` 513-523 (the "magic
+// hardware" comment is 378-383); `gru_user_dropin` 626, `while (1)` 634,
+// `wait_event` 635-636, the `gru_try_dropin` call 638 and `if (ret <= 0)
+// return ret;` 639-640; `gru_vtop` 265 with its `rmb` 281,
+// `atomic_pte_lookup` 218-263 and `non_atomic_pte_lookup` 190-206.
+
+/// v4.15 `gru_invalidate_range_start`.
+pub static RANGE_START_V4_15: Function = Function {
+    id: FuncId::GruInvalidateRangeStart,
+    name: "gru_invalidate_range_start",
+    file: F,
+    tag: Tag::V4_15,
+    line: 222,
+    base_line: 222,
+    body: &[
+        Stmt::new(230, "atomic_inc(&gms->ms_range_active);", gru(GruOp::RangeActiveInc)),
+        Stmt::new(233, "gru_flush_tlb_range(gms, start, end - start);", gru(GruOp::FlushTlbRange)),
+    ],
+};
+
+/// v4.15 `gru_invalidate_range_end`.
+pub static RANGE_END_V4_15: Function = Function {
+    id: FuncId::GruInvalidateRangeEnd,
+    name: "gru_invalidate_range_end",
+    file: F,
+    tag: Tag::V4_15,
+    line: 236,
+    base_line: 236,
+    body: &[
+        Stmt::new(244, "(void)atomic_dec_and_test(&gms->ms_range_active);", gru(GruOp::RangeActiveDec)),
+        Stmt::new(246, "wake_up_all(&gms->ms_wait_queue);", gru(GruOp::WakeUpAll)),
+    ],
+};
+
+/// The `gru_read` / `gru_write` actor at v4.15: one GRU instruction. Not
+/// kernel code; it cites `gru_user_dropin`.
+pub static INSTRUCTION_V4_15: Function = Function {
+    id: FuncId::GruInstruction,
+    name: "gru",
+    file: FAULT,
+    tag: Tag::ACTOR_V4_15,
+    line: 626,
+    base_line: 626,
+    body: &[Stmt::new(
+        626,
+        "not kernel code: a GRU instruction accesses addr through the GRU TLB  /* on a miss the TFH reports it and user context calls gru_user_dropin */",
+        gru(GruOp::Access),
+    )
+    .ms("gru-access")],
+};
+
+/// v4.15 `gru_user_dropin`.
+pub static USER_DROPIN_V4_15: Function = Function {
+    id: FuncId::GruUserDropin,
+    name: "gru_user_dropin",
+    file: FAULT,
+    tag: Tag::V4_15,
+    line: 626,
+    base_line: 626,
+    body: &[
+        Stmt::new(
+            635,
+            "wait_event(gms->ms_wait_queue, atomic_read(&gms->ms_range_active) == 0);",
+            gru(GruOp::WaitEvent),
+        )
+        .at("loop"),
+        Stmt::new(638, "ret = gru_try_dropin(gts->ts_gru, gts, tfh, cb);", Call(GruTryDropin)),
+        Stmt::new(
+            639,
+            "if (ret <= 0) return ret;  /* 1: range active, loop to while (1) at 634 */",
+            gru(GruOp::IfDropinRetry { retry: "loop" }),
+        ),
+    ],
+};
+
+/// v4.15 `gru_try_dropin`.
+pub static TRY_DROPIN_V4_15: Function = Function {
+    id: FuncId::GruTryDropin,
+    name: "gru_try_dropin",
+    file: FAULT,
+    tag: Tag::V4_15,
+    line: 368,
+    base_line: 368,
+    body: &[
+        Stmt::new(
+            417,
+            "rmb();  /* TFH (missvaddr, cause) read above must be cache resident before ms_range_active */",
+            gru(GruOp::TfhArm),
+        ),
+        Stmt::new(
+            423,
+            "if (atomic_read(&gts->ts_gms->ms_range_active)) goto failactive;",
+            gru(GruOp::IfRangeActive { fail: "failactive" }),
+        ),
+        Stmt::new(426, "ret = gru_vtop(gts, vaddr, write, atomic, &gpa, &pageshift);", Call(GruVtop)),
+        Stmt::new(
+            447,
+            "tfh_write_restart(tfh, gpa, GAA_RAM, vaddr, asid, write, GRU_PAGESIZE(pageshift));  /* ignored by the hardware if an invalidate hit the TFH */",
+            gru(GruOp::TlbDropin),
+        ),
+        Stmt::new(
+            513,
+            "failactive: ... gru_flush_cache(tfh); ... return 1;  /* user context: try again (513-523) */",
+            gru(GruOp::DropinFailActive),
+        )
+        .at("failactive"),
+    ],
+};
+
+/// v4.15 `gru_vtop`.
+pub static VTOP_V4_15: Function = Function {
+    id: FuncId::GruVtop,
+    name: "gru_vtop",
+    file: FAULT,
+    tag: Tag::V4_15,
+    line: 265,
+    base_line: 265,
+    body: &[Stmt::new(
+        281,
+        "rmb(); if (atomic_pte_lookup(vma, vaddr, write, &paddr, &ps)) non_atomic_pte_lookup(vma, vaddr, write, &paddr, &ps);  /* 282, 286; 218-263: lockless pte read; 190-206: get_user_pages */",
+        gru(GruOp::PteLookup),
+    )],
+};

@@ -426,3 +426,141 @@ pub static REPLACE_PAGE_EVENT: Function = Function {
         Stmt::new(977, "return err;", Return),
     ],
 };
+
+// --- v4.15 ---
+//
+// Lines read in vanilla v4.15 (sndrzt/linux-4.15@6ea06264896d, Makefile
+// 4.15.0; mm/ksm.c blob be8f4576f842, the post-image of 0f10851ea475). Both
+// functions keep the range bracket; since 0f10851ea475 they clear the pte
+// with plain `ptep_clear_flush` (no `invalidate_range` under the PT lock:
+// comments 1056-1059 and 1144-1149), so an `invalidate_range` user is
+// flushed by the full `range_end` after the unlock.
+
+/// v4.15 `try_to_merge_one_page` (caller `try_to_merge_with_ksm_page` holds
+/// mmap_sem for read, 1257-1273).
+pub static TRY_TO_MERGE_ONE_PAGE_V4_15: Function = Function {
+    id: FuncId::TryToMergeOnePage,
+    name: "try_to_merge_one_page",
+    file: F,
+    tag: Tag::V4_15,
+    line: 1175,
+    base_line: 1175,
+    body: &[
+        Stmt::new(1194, "if (!trylock_page(page)) goto out;", TrylockPage { which: Page, fail: "out" }),
+        Stmt::new(1208, "if (write_protect_page(vma, page, &orig_pte) == 0) {", Call(WriteProtectPage)),
+        Stmt::new(1224, "} else if (pages_identical(page, kpage))", IfWriteProtectedAndIdentical { else_: "unlock" }),
+        Stmt::new(1225, "err = replace_page(vma, page, kpage, orig_pte);", Call(ReplacePage)),
+        Stmt::new(1239, "out_unlock: unlock_page(page);", UnlockPage(Page)).at("unlock"),
+        Stmt::new(1241, "return err;", Return).at("out"),
+    ],
+};
+
+/// v4.15 `write_protect_page`: bracketed; plain `ptep_clear_flush`, then
+/// `change_pte` under the PT lock; the full `range_end` runs each
+/// notifier's `invalidate_range` after the unlock.
+pub static WRITE_PROTECT_PAGE_V4_15: Function = Function {
+    id: FuncId::WriteProtectPage,
+    name: "write_protect_page",
+    file: F,
+    tag: Tag::V4_15,
+    line: 1012,
+    base_line: 1012,
+    body: &[
+        Stmt::new(1025, "pvmw.address = page_address_in_vma(page, vma);", Nop),
+        Stmt::new(
+            1033,
+            "mmu_notifier_invalidate_range_start(mm, mmun_start, mmun_end);  /* one page, 1031-1032 */",
+            Call(MnInvalidateRangeStart),
+        ),
+        Stmt::new(
+            1035,
+            "if (!page_vma_mapped_walk(&pvmw)) goto out_mn;  /* takes the PT lock: page_vma_mapped.c 28-29 */",
+            PageCheckAddress { fail: "out_mn" },
+        )
+        .ms("ptl-taken"),
+        Stmt::new(
+            1040,
+            "if (pte_write(*pvmw.pte) || pte_dirty(*pvmw.pte) || ... /* savedwrite, pending TLB flush: 1041-1042 */) {",
+            IfPteWriteOrDirty { else_: "orig" },
+        ),
+        Stmt::new(1046, "flush_cache_page(vma, pvmw.address, page_to_pfn(page));", Nop),
+        Stmt::new(
+            1061,
+            "entry = ptep_clear_flush(vma, pvmw.address, pvmw.pte);  /* no notify: downgrade to read-only */",
+            PtepClearFlushEntry,
+        )
+        .ms("pte-cleared"),
+        Stmt::new(
+            1066,
+            "if (page_mapcount(page) + 1 + swapped != page_count(page)) {",
+            IfRefcountMismatch { else_: "dirty" },
+        ),
+        Stmt::new(1067, "set_pte_at(mm, pvmw.address, pvmw.pte, entry);  /* raced: restore */", SetPteAt),
+        Stmt::new(1068, "goto out_unlock;", Goto("out_unlock")),
+        Stmt::new(1070, "if (pte_dirty(entry)) set_page_dirty(page);", SetPageDirtyIfEntryDirty).at("dirty"),
+        Stmt::new(1076, "entry = pte_mkclean(pte_wrprotect(entry));", EntryWrprotectClean),
+        Stmt::new(
+            1077,
+            "set_pte_at_notify(mm, pvmw.address, pvmw.pte, entry);",
+            CallSetPteAtNotify(super::EntryFrom::Entry),
+        )
+        .ms("pte-set"),
+        Stmt::new(1079, "*orig_pte = *pvmw.pte; err = 0;", SaveOrigPte).at("orig"),
+        Stmt::new(
+            1083,
+            "out_unlock: page_vma_mapped_walk_done(&pvmw);  /* spin_unlock(ptl): rmap.h 219-220 */",
+            PtlUnlock,
+        )
+        .at("out_unlock")
+        .ms("ptl-released"),
+        Stmt::new(
+            1085,
+            "out_mn: mmu_notifier_invalidate_range_end(mm, mmun_start, mmun_end);  /* only_end = false */",
+            CallInvalidateRangeEnd { only_end: false },
+        )
+        .at("out_mn"),
+        Stmt::new(1087, "return err;", Return),
+    ],
+};
+
+/// v4.15 `replace_page`: bracketed; plain `ptep_clear_flush` (RO to RO,
+/// same content), `change_pte` under the PT lock, full `range_end`.
+pub static REPLACE_PAGE_V4_15: Function = Function {
+    id: FuncId::ReplacePage,
+    name: "replace_page",
+    file: F,
+    tag: Tag::V4_15,
+    line: 1099,
+    base_line: 1099,
+    body: &[
+        Stmt::new(1112, "addr = page_address_in_vma(page, vma);", Nop),
+        Stmt::new(1116, "pmd = mm_find_pmd(mm, addr);", Nop),
+        Stmt::new(
+            1122,
+            "mmu_notifier_invalidate_range_start(mm, mmun_start, mmun_end);  /* one page, 1120-1121 */",
+            Call(MnInvalidateRangeStart),
+        ),
+        Stmt::new(1124, "ptep = pte_offset_map_lock(mm, pmd, addr, &ptl);", PtlLock).ms("ptl-taken"),
+        Stmt::new(1125, "if (!pte_same(*ptep, orig_pte)) {", IfPteChanged { same: "same" }),
+        Stmt::new(1126, "pte_unmap_unlock(ptep, ptl);", PtlUnlock),
+        Stmt::new(1127, "goto out_mn;", Goto("out_mn")),
+        Stmt::new(1135, "get_page(kpage);  /* kpage is not the zero page (1134) */", GetPage(Kpage)).at("same"),
+        Stmt::new(1136, "page_add_anon_rmap(kpage, vma, addr, false);", PageAddAnonRmap(Kpage)),
+        Stmt::new(1137, "newpte = mk_pte(kpage, vma->vm_page_prot);", Nop),
+        Stmt::new(1143, "flush_cache_page(vma, addr, pte_pfn(*ptep));", Nop),
+        Stmt::new(1150, "ptep_clear_flush(vma, addr, ptep);  /* no notify: RO to RO, same content */", PtepClearFlush)
+            .ms("pte-cleared"),
+        Stmt::new(1151, "set_pte_at_notify(mm, addr, ptep, newpte);", CallSetPteAtNotify(MkPteKpage)).ms("pte-set"),
+        Stmt::new(1153, "page_remove_rmap(page, false);", PageRemoveRmap(Page)),
+        Stmt::new(1154, "if (!page_mapped(page)) try_to_free_swap(page);", Nop),
+        Stmt::new(1156, "put_page(page);", PutPage(Page)),
+        Stmt::new(1158, "pte_unmap_unlock(ptep, ptl);", PtlUnlock).ms("ptl-released"),
+        Stmt::new(
+            1161,
+            "out_mn: mmu_notifier_invalidate_range_end(mm, mmun_start, mmun_end);  /* only_end = false */",
+            CallInvalidateRangeEnd { only_end: false },
+        )
+        .at("out_mn"),
+        Stmt::new(1163, "return err;", Return),
+    ],
+};

@@ -374,3 +374,170 @@ pub static RANGE_END_EVENT: Function = Function {
         Stmt::new(360, "BUG_ON(kvm->mmu_notifier_count < 0);", kvm(KvmOp::BugOnCount)),
     ],
 };
+
+// --- v4.15 ---
+//
+// Lines read in vanilla v4.15 (sndrzt/linux-4.15@6ea06264896d, Makefile
+// 4.15.0; virt/kvm/kvm_main.c blob 210bf820385a, arch/x86/kvm/mmu.c blob
+// 2b8eb4da4d08). Ops table kvm_main.c 478-486: range_start, range_end,
+// change_pte (no invalidate_page, no invalidate_range). change_pte bumps
+// mmu_notifier_seq under mmu_lock and does not look at the count;
+// `mmu_notifier_retry` (include/linux/kvm_host.h 1025-1043) fails on any
+// raised count (1027), not only one covering the faulting address.
+
+/// v4.15 `kvm_mmu_notifier_change_pte`: seq++ under `mmu_lock`, then
+/// `kvm_set_spte_hva` (remap read-only, drop if writable).
+pub static CHANGE_PTE_V4_15: Function = Function {
+    id: FuncId::KvmChangePte,
+    name: "kvm_mmu_notifier_change_pte",
+    file: K,
+    tag: Tag::V4_15,
+    line: 329,
+    base_line: 329,
+    body: &[
+        Stmt::new(337, "idx = srcu_read_lock(&kvm->srcu);", Nop),
+        Stmt::new(338, "spin_lock(&kvm->mmu_lock);", kvm(KvmOp::Lock)),
+        Stmt::new(339, "kvm->mmu_notifier_seq++;", kvm(KvmOp::SeqInc)),
+        Stmt::new(340, "kvm_set_spte_hva(kvm, address, pte);", Call(KvmSetSpteHva)),
+        Stmt::new(341, "spin_unlock(&kvm->mmu_lock);", kvm(KvmOp::Unlock)),
+        Stmt::new(342, "srcu_read_unlock(&kvm->srcu, idx);", Nop),
+    ],
+};
+
+/// v4.15 `kvm_mmu_notifier_invalidate_range_start`: count++, drop sptes.
+pub static RANGE_START_V4_15: Function = Function {
+    id: FuncId::KvmInvalidateRangeStart,
+    name: "kvm_mmu_notifier_invalidate_range_start",
+    file: K,
+    tag: Tag::V4_15,
+    line: 345,
+    base_line: 345,
+    body: &[
+        Stmt::new(353, "idx = srcu_read_lock(&kvm->srcu);", Nop),
+        Stmt::new(354, "spin_lock(&kvm->mmu_lock);", kvm(KvmOp::Lock)),
+        Stmt::new(
+            360,
+            "kvm->mmu_notifier_count++;  /* no spte may be established until range_end */",
+            kvm(KvmOp::CountInc),
+        ),
+        Stmt::new(
+            361,
+            "need_tlb_flush = kvm_unmap_hva_range(kvm, start, end);",
+            kvm(KvmOp::UnmapHva(Callback::InvalidateRangeStart)),
+        ),
+        Stmt::new(
+            365,
+            "if (need_tlb_flush) kvm_flush_remote_tlbs(kvm);  /* | tlbs_dirty, 362 */",
+            kvm(KvmOp::FlushIfNeeded),
+        ),
+        Stmt::new(367, "spin_unlock(&kvm->mmu_lock);", kvm(KvmOp::Unlock)),
+        Stmt::new(
+            369,
+            "kvm_arch_mmu_notifier_invalidate_range(kvm, start, end);  /* x86: APIC access page only */",
+            Nop,
+        ),
+        Stmt::new(371, "srcu_read_unlock(&kvm->srcu, idx);", Nop),
+    ],
+};
+
+/// v4.15 `kvm_mmu_notifier_invalidate_range_end`: seq++, count--.
+pub static RANGE_END_V4_15: Function = Function {
+    id: FuncId::KvmInvalidateRangeEnd,
+    name: "kvm_mmu_notifier_invalidate_range_end",
+    file: K,
+    tag: Tag::V4_15,
+    line: 374,
+    base_line: 374,
+    body: &[
+        Stmt::new(381, "spin_lock(&kvm->mmu_lock);", kvm(KvmOp::Lock)),
+        Stmt::new(387, "kvm->mmu_notifier_seq++;", kvm(KvmOp::SeqInc)),
+        Stmt::new(388, "smp_wmb();", Nop),
+        Stmt::new(394, "kvm->mmu_notifier_count--;", kvm(KvmOp::CountDec)),
+        Stmt::new(395, "spin_unlock(&kvm->mmu_lock);", kvm(KvmOp::Unlock)),
+        Stmt::new(397, "BUG_ON(kvm->mmu_notifier_count < 0);", kvm(KvmOp::BugOnCount)),
+    ],
+};
+
+/// v4.15 `kvm_set_spte_hva`.
+pub static SET_SPTE_HVA_V4_15: Function = Function {
+    id: FuncId::KvmSetSpteHva,
+    name: "kvm_set_spte_hva",
+    file: M,
+    tag: Tag::V4_15,
+    line: 1814,
+    base_line: 1814,
+    body: &[Stmt::new(1816, "kvm_handle_hva(kvm, hva, (unsigned long)&pte, kvm_set_pte_rmapp);", Call(KvmSetPteRmapp))],
+};
+
+/// v4.15 `kvm_set_pte_rmapp`: drop the spte if the new pte is writable,
+/// else point it at the new pfn, read-only and access-tracked.
+pub static SET_PTE_RMAPP_V4_15: Function = Function {
+    id: FuncId::KvmSetPteRmapp,
+    name: "kvm_set_pte_rmapp",
+    file: M,
+    tag: Tag::V4_15,
+    line: 1634,
+    base_line: 1634,
+    body: &[
+        Stmt::new(1649, "restart: for_each_rmap_spte(rmap_head, &iter, sptep) {  /* need_flush = 1, 1653 */", kvm(KvmOp::RmappLoop { done: "flush" })),
+        Stmt::new(1655, "if (pte_write(*ptep)) { drop_spte(kvm, sptep); goto restart; }", kvm(KvmOp::RmappDropIfWritable {
+            else_: "remap",
+            done: "flush",
+        })),
+        Stmt::new(1659, "} else { new_spte = (*sptep & ~PT64_BASE_ADDR_MASK) | new_pfn << PAGE_SHIFT; clear writable bits; mark_spte_for_access_track(); mmu_spte_set(sptep, new_spte); }", kvm(KvmOp::RmappRemap)).at("remap"),
+        Stmt::new(1672, "if (need_flush) kvm_flush_remote_tlbs(kvm);", kvm(KvmOp::FlushIfNeeded)).at("flush"),
+    ],
+};
+
+/// The vCPU at v4.15: not kernel code; cites `tdp_page_fault`, which
+/// handles its EPT violation exit.
+pub static GUEST_ACCESS_V4_15: Function = Function {
+    id: FuncId::KvmVcpuRun,
+    name: "guest",
+    file: M,
+    tag: Tag::ACTOR_V4_15,
+    line: 3861,
+    base_line: 3861,
+    body: &[Stmt::new(
+        3861,
+        "not kernel code: the guest reads or writes gfn through its spte  /* if none is usable: EPT violation exit to tdp_page_fault */",
+        kvm(KvmOp::GuestAccess),
+    )
+    .ms("guest-access")],
+};
+
+/// v4.15 `tdp_page_fault`: snapshot the seq, get the pfn by GUP, retry if
+/// any invalidation is in progress or the seq moved.
+pub static TDP_PAGE_FAULT_V4_15: Function = Function {
+    id: FuncId::TdpPageFault,
+    name: "tdp_page_fault",
+    file: M,
+    tag: Tag::V4_15,
+    line: 3861,
+    base_line: 3861,
+    body: &[
+        Stmt::new(3895, "mmu_seq = vcpu->kvm->mmu_notifier_seq;", kvm(KvmOp::TdpSnapshotSeq)),
+        Stmt::new(3896, "smp_rmb();", Nop),
+        Stmt::new(
+            3898,
+            "if (try_async_pf(vcpu, prefault, gfn, gpa, &pfn, write, &map_writable)) return RET_PF_RETRY;",
+            kvm(KvmOp::TdpGetPfn),
+        ),
+        Stmt::new(3904, "spin_lock(&vcpu->kvm->mmu_lock);", kvm(KvmOp::Lock)),
+        Stmt::new(
+            3905,
+            "if (mmu_notifier_retry(vcpu->kvm, mmu_seq)) goto out_unlock;  /* any count, or seq moved: kvm_host.h 1027, 1040 */",
+            kvm(KvmOp::TdpRetryCheck { retry: "out_unlock" }),
+        ),
+        Stmt::new(
+            3911,
+            "r = __direct_map(vcpu, write, map_writable, level, gfn, pfn, prefault);",
+            kvm(KvmOp::TdpDirectMap),
+        ),
+        Stmt::new(3912, "spin_unlock(&vcpu->kvm->mmu_lock);", kvm(KvmOp::Unlock)),
+        Stmt::new(3914, "return r;", Return),
+        Stmt::new(3917, "out_unlock: spin_unlock(&vcpu->kvm->mmu_lock);", kvm(KvmOp::Unlock)).at("out_unlock"),
+        Stmt::new(3918, "kvm_release_pfn_clean(pfn);", kvm(KvmOp::TdpReleasePfn)),
+        Stmt::new(3919, "return RET_PF_RETRY;", Return),
+    ],
+};

@@ -351,3 +351,125 @@ pub static DO_WP_PAGE_EVENT: Function = Function {
         Stmt::new(2885, "return ret;", Return),
     ],
 };
+
+// --- v4.15 ---
+//
+// Lines read in vanilla v4.15 (sndrzt/linux-4.15@6ea06264896d, Makefile
+// 4.15.0; mm/memory.c blob 793004608332). `do_wp_page` (2690) hands the
+// copy to `wp_page_copy` (2452), which clears the pte with
+// `ptep_clear_flush_notify` (so `invalidate_range` runs under the PT lock)
+// and ends the range with `mmu_notifier_invalidate_range_only_end`
+// (4645b9fe84bf: no second `invalidate_range`).
+
+/// v4.15 `handle_pte_fault`: the write-fault branch on a present
+/// read-only pte.
+pub static HANDLE_PTE_FAULT_V4_15: Function = Function {
+    id: FuncId::HandlePteFault,
+    name: "handle_pte_fault",
+    file: F,
+    tag: Tag::V4_15,
+    line: 3899,
+    base_line: 3899,
+    body: &[
+        Stmt::new(
+            3953,
+            "vmf->ptl = pte_lockptr(vmf->vma->vm_mm, vmf->pmd); spin_lock(vmf->ptl); entry = vmf->orig_pte;  /* read at 3922 */",
+            FaultPtlLock,
+        ),
+        Stmt::new(3959, "if (!pte_write(entry)) return do_wp_page(vmf);", CallDoWpPageIfReadOnly),
+    ],
+};
+
+/// v4.15 `do_wp_page` (entered with the PT lock held and mmap_sem read,
+/// comment 2686-2688): reuse in place, or take a reference, unlock and
+/// call `wp_page_copy`.
+pub static DO_WP_PAGE_V4_15: Function = Function {
+    id: FuncId::DoWpPage,
+    name: "do_wp_page",
+    file: F,
+    tag: Tag::V4_15,
+    line: 2690,
+    base_line: 2690,
+    body: &[
+        Stmt::new(2695, "vmf->page = vm_normal_page(vma, vmf->address, vmf->orig_pte);", VmNormalPage),
+        Stmt::new(
+            2716,
+            "if (PageAnon(vmf->page) && !PageKsm(vmf->page)) { /* reuse_swap_page(), 2732? */",
+            IfCanReuse { copy: "copy" },
+        ),
+        Stmt::new(
+            2744,
+            "wp_page_reuse(vmf);  /* 2429-2431: entry = maybe_mkwrite(pte_mkdirty(pte_mkyoung(orig_pte))); ptep_set_access_flags(...) */",
+            ReuseMkwrite,
+        ),
+        Stmt::new(2433, "wp_page_reuse: pte_unmap_unlock(vmf->pte, vmf->ptl);", PtlUnlock),
+        Stmt::new(2745, "return VM_FAULT_WRITE;", Return),
+        Stmt::new(2756, "get_page(vmf->page);", GetPage(Page)).at("copy"),
+        Stmt::new(2758, "pte_unmap_unlock(vmf->pte, vmf->ptl);", PtlUnlock).ms("ptl-dropped-to-copy"),
+        Stmt::new(2759, "return wp_page_copy(vmf);", Call(WpPageCopy)),
+    ],
+};
+
+/// v4.15 `wp_page_copy`: bracketed copy; `ptep_clear_flush_notify` under
+/// the PT lock, `change_pte` with the new writable pte, `_only_end` after
+/// the unlock. Its milestones carry `do_wp_page`'s names
+/// ([`FuncId::milestones_of`]).
+pub static WP_PAGE_COPY_V4_15: Function = Function {
+    id: FuncId::WpPageCopy,
+    name: "wp_page_copy",
+    file: F,
+    tag: Tag::V4_15,
+    line: 2452,
+    base_line: 2452,
+    body: &[
+        Stmt::new(2464, "if (unlikely(anon_vma_prepare(vma))) goto oom;", Nop),
+        Stmt::new(2473, "new_page = alloc_page_vma(GFP_HIGHUSER_MOVABLE, vma, vmf->address);", AllocNewPage),
+        Stmt::new(2477, "cow_user_page(new_page, old_page, vmf->address, vma);", CopyPage),
+        Stmt::new(2480, "if (mem_cgroup_try_charge(new_page, mm, GFP_KERNEL, &memcg, false)) goto oom_free_new;", Nop),
+        Stmt::new(
+            2485,
+            "mmu_notifier_invalidate_range_start(mm, mmun_start, mmun_end);  /* one page, 2460-2461 */",
+            Call(MnInvalidateRangeStart),
+        ),
+        Stmt::new(2490, "vmf->pte = pte_offset_map_lock(mm, vmf->pmd, vmf->address, &vmf->ptl);", PtlLock)
+            .ms("ptl-taken"),
+        Stmt::new(2491, "if (likely(pte_same(*vmf->pte, vmf->orig_pte))) {", IfPteUnchanged { else_: "cancel" }),
+        Stmt::new(2501, "flush_cache_page(vma, vmf->address, pte_pfn(vmf->orig_pte));", Nop),
+        Stmt::new(2503, "entry = maybe_mkwrite(pte_mkdirty(mk_pte(new_page, vma->vm_page_prot)), vma);", MkPteCow),
+        Stmt::new(2510, "ptep_clear_flush_notify(vma, vmf->address, vmf->pte);", Call(PtepClearFlushNotify)),
+        Stmt::new(2511, "page_add_new_anon_rmap(new_page, vma, vmf->address, false);", PageAddNewAnonRmap(Kpage)),
+        Stmt::new(2519, "set_pte_at_notify(mm, vmf->address, vmf->pte, entry);", CallSetPteAtNotify(Entry))
+            .ms("pte-set"),
+        Stmt::new(2520, "update_mmu_cache(vma, vmf->address, vmf->pte);", Nop),
+        Stmt::new(2544, "page_remove_rmap(old_page, false);", PageRemoveRmap(Page)),
+        Stmt::new(2548, "new_page = old_page; page_copied = 1;  /* free the old page's mapping ref below */", Nop),
+        Stmt::new(2550, "} else {", Goto("release")),
+        Stmt::new(2551, "mem_cgroup_cancel_charge(new_page, memcg, false);", Nop).at("cancel"),
+        Stmt::new(2555, "if (new_page) put_page(new_page);", ReleaseNewPageVar).at("release"),
+        Stmt::new(2557, "pte_unmap_unlock(vmf->pte, vmf->ptl);", PtlUnlock).ms("ptl-released"),
+        Stmt::new(
+            2562,
+            "mmu_notifier_invalidate_range_only_end(mm, mmun_start, mmun_end);  /* invalidate_range already ran (2558-2561) */",
+            Call(MnInvalidateRangeOnlyEnd),
+        ),
+        Stmt::new(2574, "if (old_page) put_page(old_page);", PutPage(Page)),
+        Stmt::new(2576, "return page_copied ? VM_FAULT_WRITE : 0;", Return),
+    ],
+};
+
+/// The `host_write` actor (v4.15 tag): a user-space store, not kernel
+/// code; it cites `handle_pte_fault`.
+pub static USER_STORE_V4_15: Function = Function {
+    id: FuncId::UserStore,
+    name: "user store",
+    file: F,
+    tag: Tag::ACTOR_V4_15,
+    line: 3899,
+    base_line: 3899,
+    body: &[Stmt::new(
+        3899,
+        "not kernel code: user space stores *(u32 *)addr = value;  /* a read-only or absent pte traps to handle_mm_fault -> handle_pte_fault */",
+        HostStore,
+    )
+    .ms("host-store")],
+};

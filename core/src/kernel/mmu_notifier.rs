@@ -287,3 +287,195 @@ pub static RANGE_NEEDED_ALT: Function = Function {
         Stmt::new(164, "return ret;  /* hypothetical */", Return),
     ],
 };
+
+// --- v4.15 ---
+//
+// Lines read in vanilla v4.15 (sndrzt/linux-4.15@6ea06264896d, Makefile
+// 4.15.0; include/linux/mmu_notifier.h blob b25dc9db19fc, the post-image
+// of 4645b9fe84bf; mm/mmu_notifier.c blob 96edb33fd09a). The walkers run
+// under the global SRCU (mm/mmu_notifier.c 24). The header wrappers
+// (`if (mm_has_notifiers(mm)) __mmu_notifier_...`) are not listed, as in
+// the older eras, except `mmu_notifier_invalidate_range_only_end`, whose
+// `only_end = true` matters; the plain `mmu_notifier_invalidate_range_end`
+// (268-273) is its callers' `CallInvalidateRangeEnd { only_end: false }`.
+
+/// v4.15 `set_pte_at_notify`: the notifier, then `set_pte_at`.
+pub static SET_PTE_AT_NOTIFY_V4_15: Function = Function {
+    id: FuncId::SetPteAtNotify,
+    name: "set_pte_at_notify",
+    file: H,
+    tag: Tag::V4_15,
+    line: 397,
+    base_line: 397,
+    body: &[
+        Stmt::new(403, "mmu_notifier_change_pte(___mm, ___address, ___pte);", Call(MnChangePte)),
+        Stmt::new(404, "set_pte_at(___mm, ___address, __ptep, ___pte);", SetPteAt),
+    ],
+};
+
+/// v4.15 `ptep_clear_flush_notify`: `ptep_clear_flush`, then
+/// `invalidate_range` for the page, still under the caller's PT lock. A
+/// header macro: its milestone is its caller's ([`FuncId::milestones_of`]).
+pub static PTEP_CLEAR_FLUSH_NOTIFY_V4_15: Function = Function {
+    id: FuncId::PtepClearFlushNotify,
+    name: "ptep_clear_flush_notify",
+    file: H,
+    tag: Tag::V4_15,
+    line: 348,
+    base_line: 348,
+    body: &[
+        Stmt::new(354, "___pte = ptep_clear_flush(__vma, __address, __ptep);", PtepClearFlush).ms("pte-cleared"),
+        Stmt::new(
+            355,
+            "mmu_notifier_invalidate_range(___mm, ___addr, ___addr + PAGE_SIZE);  /* -> __mmu_notifier_invalidate_range, 282-287 */",
+            Call(MnInvalidateRange),
+        ),
+    ],
+};
+
+/// v4.15 `mmu_notifier_invalidate_range_only_end` (4645b9fe84bf): the end
+/// walker with `only_end = true`, for callers that already ran
+/// `invalidate_range` under the PT lock.
+pub static RANGE_ONLY_END_V4_15: Function = Function {
+    id: FuncId::MnInvalidateRangeOnlyEnd,
+    name: "mmu_notifier_invalidate_range_only_end",
+    file: H,
+    tag: Tag::V4_15,
+    line: 275,
+    base_line: 275,
+    body: &[Stmt::new(
+        279,
+        "if (mm_has_notifiers(mm)) __mmu_notifier_invalidate_range_end(mm, start, end, true);",
+        CallInvalidateRangeEnd { only_end: true },
+    )],
+};
+
+/// v4.15 `__mmu_notifier_change_pte`: SRCU walk, `change_pte` only.
+pub static CHANGE_PTE_V4_15: Function = Function {
+    id: FuncId::MnChangePte,
+    name: "__mmu_notifier_change_pte",
+    file: C,
+    tag: Tag::V4_15,
+    line: 163,
+    base_line: 163,
+    body: &[
+        Stmt::new(169, "id = srcu_read_lock(&srcu);", SrcuReadLock),
+        Stmt::new(
+            170,
+            "hlist_for_each_entry_rcu(mn, &mm->mmu_notifier_mm->list, hlist) {",
+            ForEachNotifier { done: "unlock" },
+        )
+        .at("head"),
+        Stmt::new(171, "if (mn->ops->change_pte)", IfOps { has: Callback::ChangePte, lacks: None, else_: "next" }),
+        Stmt::new(172, "mn->ops->change_pte(mn, mm, address, pte);", Invoke { cb: Callback::ChangePte, then: None }),
+        Stmt::new(173, "}", NextNotifier { head: "head" }).at("next"),
+        Stmt::new(174, "srcu_read_unlock(&srcu, id);", SrcuReadUnlock).at("unlock"),
+    ],
+};
+
+/// v4.15 `__mmu_notifier_invalidate_range_start`.
+pub static RANGE_START_V4_15: Function = Function {
+    id: FuncId::MnInvalidateRangeStart,
+    name: "__mmu_notifier_invalidate_range_start",
+    file: C,
+    tag: Tag::V4_15,
+    line: 177,
+    base_line: 177,
+    body: &[
+        Stmt::new(183, "id = srcu_read_lock(&srcu);", SrcuReadLock),
+        Stmt::new(
+            184,
+            "hlist_for_each_entry_rcu(mn, &mm->mmu_notifier_mm->list, hlist) {",
+            ForEachNotifier { done: "unlock" },
+        )
+        .at("head"),
+        Stmt::new(
+            185,
+            "if (mn->ops->invalidate_range_start)",
+            IfOps { has: Callback::InvalidateRangeStart, lacks: None, else_: "next" },
+        ),
+        Stmt::new(
+            186,
+            "mn->ops->invalidate_range_start(mn, mm, start, end);",
+            Invoke { cb: Callback::InvalidateRangeStart, then: None },
+        ),
+        Stmt::new(187, "}", NextNotifier { head: "head" }).at("next"),
+        Stmt::new(188, "srcu_read_unlock(&srcu, id);", SrcuReadUnlock).at("unlock"),
+    ],
+};
+
+/// v4.15 `__mmu_notifier_invalidate_range_end(mm, start, end, only_end)`:
+/// per notifier, `invalidate_range` unless `only_end`, then
+/// `invalidate_range_end`.
+pub static RANGE_END_V4_15: Function = Function {
+    id: FuncId::MnInvalidateRangeEnd,
+    name: "__mmu_notifier_invalidate_range_end",
+    file: C,
+    tag: Tag::V4_15,
+    line: 192,
+    base_line: 192,
+    body: &[
+        Stmt::new(200, "id = srcu_read_lock(&srcu);", SrcuReadLock),
+        Stmt::new(
+            201,
+            "hlist_for_each_entry_rcu(mn, &mm->mmu_notifier_mm->list, hlist) {",
+            ForEachNotifier { done: "unlock" },
+        )
+        .at("head"),
+        Stmt::new(
+            215,
+            "if (!only_end && mn->ops->invalidate_range)",
+            IfOpsUnlessOnlyEnd { has: Callback::InvalidateRange, else_: "end" },
+        ),
+        Stmt::new(
+            216,
+            "mn->ops->invalidate_range(mn, mm, start, end);",
+            Invoke { cb: Callback::InvalidateRange, then: None },
+        ),
+        Stmt::new(
+            217,
+            "if (mn->ops->invalidate_range_end)",
+            IfOps { has: Callback::InvalidateRangeEnd, lacks: None, else_: "next" },
+        )
+        .at("end"),
+        Stmt::new(
+            218,
+            "mn->ops->invalidate_range_end(mn, mm, start, end);",
+            Invoke { cb: Callback::InvalidateRangeEnd, then: None },
+        ),
+        Stmt::new(219, "}", NextNotifier { head: "head" }).at("next"),
+        Stmt::new(220, "srcu_read_unlock(&srcu, id);", SrcuReadUnlock).at("unlock"),
+    ],
+};
+
+/// v4.15 `__mmu_notifier_invalidate_range`: `invalidate_range` for every
+/// notifier that has it (from `ptep_clear_flush_notify`, under the PT lock).
+pub static INVALIDATE_RANGE_V4_15: Function = Function {
+    id: FuncId::MnInvalidateRange,
+    name: "__mmu_notifier_invalidate_range",
+    file: C,
+    tag: Tag::V4_15,
+    line: 224,
+    base_line: 224,
+    body: &[
+        Stmt::new(230, "id = srcu_read_lock(&srcu);", SrcuReadLock),
+        Stmt::new(
+            231,
+            "hlist_for_each_entry_rcu(mn, &mm->mmu_notifier_mm->list, hlist) {",
+            ForEachNotifier { done: "unlock" },
+        )
+        .at("head"),
+        Stmt::new(
+            232,
+            "if (mn->ops->invalidate_range)",
+            IfOps { has: Callback::InvalidateRange, lacks: None, else_: "next" },
+        ),
+        Stmt::new(
+            233,
+            "mn->ops->invalidate_range(mn, mm, start, end);",
+            Invoke { cb: Callback::InvalidateRange, then: None },
+        ),
+        Stmt::new(234, "}", NextNotifier { head: "head" }).at("next"),
+        Stmt::new(235, "srcu_read_unlock(&srcu, id);", SrcuReadUnlock).at("unlock"),
+    ],
+};

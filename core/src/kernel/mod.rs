@@ -156,6 +156,23 @@ impl FuncId {
 
     /// How many functions there are: the rows of the listing table.
     pub const COUNT: usize = FuncId::ALL.len();
+
+    /// The function whose name this function's milestones carry, so that
+    /// `compare` lines the same point up across eras: its own, except for
+    /// `wp_page_copy` (v4.15), the copy half of what was `do_wp_page`
+    /// until v3.13, whose milestones keep `do_wp_page`'s names; `None` for
+    /// a header macro's listing (`set_pte_at_notify`,
+    /// `ptep_clear_flush_notify`), which expands into its caller, so its
+    /// milestones are the caller's.
+    pub const fn milestones_of(self) -> Option<FuncId> {
+        if matches!(self, FuncId::SetPteAtNotify | FuncId::PtepClearFlushNotify) {
+            None
+        } else if matches!(self, FuncId::WpPageCopy) {
+            Some(FuncId::DoWpPage)
+        } else {
+            Some(self)
+        }
+    }
 }
 
 /// Which page argument an operation acts on.
@@ -307,6 +324,15 @@ pub enum Op {
     SetNotifyMissing,
     /// Advance to the next notifier and jump to the loop head.
     NextNotifier { head: &'static str },
+    /// v4.15: call `__mmu_notifier_invalidate_range_end(mm, start, end,
+    /// only_end)`, setting the thread's `only_end` (true from
+    /// `mmu_notifier_invalidate_range_only_end`, false from the plain
+    /// `mmu_notifier_invalidate_range_end`); closes the range like
+    /// `Call(MnInvalidateRangeEnd)`.
+    CallInvalidateRangeEnd { only_end: bool },
+    /// v4.15 `if (!only_end && mn->ops->X)`, else jump: `X` is skipped when
+    /// the caller said it already ran under the PT lock.
+    IfOpsUnlessOnlyEnd { has: Callback, else_: &'static str },
 
     // --- a notifier user's own ops ---
     /// An op of one notifier user (KVM, GRU, ...), executed by its module

@@ -132,3 +132,34 @@ pub static RANGE_END_V3_13: Function = Function {
     base_line: 141,
     body: range_end!(141),
 };
+
+// --- v4.15 ---
+//
+// The ops members in v4.15's include/linux/mmu_notifier.h
+// (sndrzt/linux-4.15@6ea06264896d, blob b25dc9db19fc):
+// `invalidate_range_start` 141, `invalidate_range_end` 144. There is no
+// `invalidate_page` member any more (removed in v4.13), and the driver has
+// no `invalidate_range` (which the header's comment, 162-163, says runs
+// under the PT lock and may not sleep).
+
+/// `invalidate_range_start` at v4.15 (ops member at line 141): may sleep.
+pub static RANGE_START_V4_15: Function = Function {
+    id: FuncId::SleepInvalidateRangeStart,
+    name: "sleepable_invalidate_range_start",
+    file: F,
+    tag: Tag::HYPOTHETICAL_V4_15,
+    line: 141,
+    base_line: 141,
+    body: range_start!(141),
+};
+
+/// `invalidate_range_end` at v4.15 (line 144).
+pub static RANGE_END_V4_15: Function = Function {
+    id: FuncId::SleepInvalidateRangeEnd,
+    name: "sleepable_invalidate_range_end",
+    file: F,
+    tag: Tag::HYPOTHETICAL_V4_15,
+    line: 144,
+    base_line: 144,
+    body: range_end!(144),
+};

@@ -206,3 +206,82 @@ pub static REPLACE_PAGE_IF_MISSING: Function = Function {
         Stmt::new(171, "unlock_page(page);", UnlockPage(Page)).at("unlock_page"),
     ],
 };
+
+// --- v4.15 ---
+//
+// Lines read in vanilla v4.15 (sndrzt/linux-4.15@6ea06264896d, Makefile
+// 4.15.0; kernel/events/uprobes.c blob 267f6ef91d97). `__replace_page`
+// clears the pte with `ptep_clear_flush_notify` (`invalidate_range` under
+// the PT lock) and ends with a full `range_end`, so an `invalidate_range`
+// user is flushed a second time after the unlock.
+
+/// v4.15 `uprobe_write_opcode` ("called with mm->mmap_sem held for write",
+/// 299). The `-EAGAIN` retry (338-339) is not modelled.
+pub static UPROBE_WRITE_OPCODE_V4_15: Function = Function {
+    id: FuncId::UprobeWriteOpcode,
+    name: "uprobe_write_opcode",
+    file: F,
+    tag: Tag::V4_15,
+    line: 302,
+    base_line: 302,
+    body: &[
+        Stmt::new(
+            311,
+            "ret = get_user_pages_remote(NULL, mm, vaddr, 1, FOLL_FORCE | FOLL_SPLIT, &old_page, &vma, NULL);",
+            GetUserPages,
+        ),
+        Stmt::new(325, "new_page = alloc_page_vma(GFP_HIGHUSER_MOVABLE, vma, vaddr);", AllocNewPage),
+        Stmt::new(330, "copy_highpage(new_page, old_page);", CopyPage),
+        Stmt::new(331, "copy_to_page(new_page, vaddr, &opcode, UPROBE_SWBP_INSN_SIZE);", WriteOpcode),
+        Stmt::new(333, "ret = __replace_page(vma, vaddr, old_page, new_page);", Call(UprobeReplacePage)),
+        Stmt::new(334, "put_page(new_page);", PutPage(Kpage)),
+        Stmt::new(336, "put_old: put_page(old_page);", PutPage(Page)),
+        Stmt::new(340, "return ret;", Return),
+    ],
+};
+
+/// v4.15 `__replace_page`: bracketed; `ptep_clear_flush_notify`, then
+/// `change_pte` with the new read-only pte, both under the PT lock.
+pub static REPLACE_PAGE_V4_15: Function = Function {
+    id: FuncId::UprobeReplacePage,
+    name: "__replace_page",
+    file: F,
+    tag: Tag::V4_15,
+    line: 154,
+    base_line: 154,
+    body: &[
+        Stmt::new(177, "lock_page(old_page);", LockPage(Page)),
+        Stmt::new(
+            179,
+            "mmu_notifier_invalidate_range_start(mm, mmun_start, mmun_end);  /* one page, 165-166 */",
+            Call(MnInvalidateRangeStart),
+        ),
+        Stmt::new(
+            181,
+            "if (!page_vma_mapped_walk(&pvmw)) { mem_cgroup_cancel_charge(...); goto unlock; }  /* takes the PT lock */",
+            PageCheckAddress { fail: "unlock" },
+        )
+        .ms("ptl-taken"),
+        Stmt::new(187, "get_page(new_page);", GetPage(Kpage)),
+        Stmt::new(188, "page_add_new_anon_rmap(new_page, vma, addr, false);", PageAddNewAnonRmap(Kpage)),
+        Stmt::new(197, "flush_cache_page(vma, addr, pte_pfn(*pvmw.pte));", Nop),
+        Stmt::new(198, "ptep_clear_flush_notify(vma, addr, pvmw.pte);", Call(PtepClearFlushNotify)),
+        Stmt::new(
+            199,
+            "set_pte_at_notify(mm, addr, pvmw.pte, mk_pte(new_page, vma->vm_page_prot));",
+            CallSetPteAtNotify(MkPteKpage),
+        )
+        .ms("pte-set"),
+        Stmt::new(202, "page_remove_rmap(old_page, false);", PageRemoveRmap(Page)),
+        Stmt::new(203, "if (!page_mapped(old_page)) try_to_free_swap(old_page);", Nop),
+        Stmt::new(205, "page_vma_mapped_walk_done(&pvmw);", PtlUnlock).ms("ptl-released"),
+        Stmt::new(209, "put_page(old_page);  /* after munlock_vma_page if VM_LOCKED, 207-208 */", PutPage(Page)),
+        Stmt::new(
+            213,
+            "unlock: mmu_notifier_invalidate_range_end(mm, mmun_start, mmun_end);  /* only_end = false: invalidate_range again */",
+            CallInvalidateRangeEnd { only_end: false },
+        )
+        .at("unlock"),
+        Stmt::new(214, "unlock_page(old_page);", UnlockPage(Page)),
+    ],
+};

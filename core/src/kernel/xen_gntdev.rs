@@ -86,3 +86,33 @@ pub static INVL_PAGE_V3_13: Function = Function {
         super::Op::Call(GntdevInvlRangeStart),
     )],
 };
+
+// --- v4.15 ---
+//
+// Lines read in vanilla v4.15 (sndrzt/linux-4.15@6ea06264896d, Makefile
+// 4.15.0; drivers/xen/gntdev.c blob bd56653b9bbc). The ops table
+// `gntdev_mmu_ops` (514-517) has release and invalidate_range_start only
+// (`mn_invl_page` went with `invalidate_page`), and `priv->lock` is a
+// mutex (`struct mutex lock;`, 72), so the callback may sleep.
+
+/// v4.15 `mn_invl_range_start`: unmap the grant maps in range under the
+/// `priv->lock` mutex.
+pub static RANGE_START_V4_15: Function = Function {
+    id: FuncId::GntdevInvlRangeStart,
+    name: "mn_invl_range_start",
+    file: F,
+    tag: Tag::V4_15,
+    line: 468,
+    base_line: 468,
+    body: &[
+        Stmt::new(475, "mutex_lock(&priv->lock);  /* may sleep */", gntdev(GntdevOp::MutexLock)),
+        Stmt::new(
+            476,
+            "list_for_each_entry(map, &priv->maps, next) unmap_if_in_range(map, start, end);",
+            gntdev(GntdevOp::UnmapInRange),
+        ),
+        // As at v3.13: maps on the freeable list are not modelled.
+        Stmt::new(479, "list_for_each_entry(map, &priv->freeable_maps, next) unmap_if_in_range(map, start, end);", Nop),
+        Stmt::new(482, "mutex_unlock(&priv->lock);", gntdev(GntdevOp::MutexUnlock)),
+    ],
+};

@@ -442,6 +442,29 @@ impl Machine {
                 self.threads[ti].stack[top].mn += 1;
                 Flow::Goto(head)
             }
+            Op::CallInvalidateRangeEnd { only_end } => {
+                self.threads[ti].locals.only_end = only_end;
+                self.exec(t, fr, Op::Call(FuncId::MnInvalidateRangeEnd), ev)
+            }
+            Op::IfOpsUnlessOnlyEnd { has, else_ } => {
+                let Some(n) = self.notifiers.get(fr.mn as usize).map(Secondary::id) else {
+                    return Flow::Goto(else_);
+                };
+                if !n.ops(self.semantics).has(has) {
+                    Flow::Goto(else_)
+                } else if self.threads[ti].locals.only_end {
+                    ev.push(Event::Branch {
+                        why: format!(
+                            "only_end: {}'s {} already ran under the PT lock (ptep_clear_flush_notify); not again",
+                            n.label(),
+                            has.id()
+                        ),
+                    });
+                    Flow::Goto(else_)
+                } else {
+                    Flow::Next
+                }
+            }
 
             Op::User(op) => op.exec(self, t, fr, ev),
         }

@@ -50,16 +50,29 @@ impl Machine {
             return StepOutcome::Blocked(self.blocked_on(t).unwrap_or_default());
         }
         let depth = th.stack.len() - 1;
+        let scope = self.milestone_scope(t);
         let mut ev = Vec::new();
         let Some((function, pc, milestone, finished)) = self.run_statement(t, &mut ev, None) else {
             return StepOutcome::Done;
         };
         let milestone = match (milestone, finished) {
             (_, true) => Some("done".to_string()),
-            (Some(m), false) => Some(format!("{}:{}", function.name, m)),
+            (Some(m), false) => Some(format!("{scope}:{m}")),
             (None, false) => None,
         };
         StepOutcome::Ran(Executed { thread: t, depth, function, pc, milestone, events: ev })
+    }
+
+    /// The function name `t`'s next milestone carries
+    /// ([`FuncId::milestones_of`]): its running function's, or, inside a
+    /// header macro's listing, the nearest caller's.
+    fn milestone_scope(&self, t: ThreadId) -> &'static str {
+        let stack = &self.threads[t.0 as usize].stack;
+        stack
+            .iter()
+            .rev()
+            .find_map(|fr| fr.func.milestones_of())
+            .map_or("", |f| kernel::function(f, self.semantics).name)
     }
 
     /// The explorer's form of [`Machine::step`] for a thread that

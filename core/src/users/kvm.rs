@@ -534,6 +534,25 @@ impl User for KvmState {
     }
 
     fn state_violations(&self, m: &Machine, out: &mut Vec<StateViolation>) {
+        // The scenario's gfn backs the host address: once the host pte is
+        // visible (present), the spte must map the same page.
+        let pte = m.pte(m.host.addr);
+        if pte.present
+            && let Some(s) = self.sptes.iter().find(|s| s.gfn == m.gfn && s.pfn != pte.pfn)
+        {
+            out.push(StateViolation::new(
+                format!("kvm-stale:{}:{}:{}", s.gfn, s.pfn, pte.pfn),
+                Violation {
+                    id: ViolationId::StaleSpte,
+                    message: format!(
+                        "KVM's spte for gfn {} maps pfn {} while the process's pte maps pfn {}: the guest uses another page than the process",
+                        hex(s.gfn),
+                        hex(s.pfn),
+                        hex(pte.pfn)
+                    ),
+                },
+            ));
+        }
         for s in self.sptes.iter().filter(|s| m.page(s.pfn).is_some_and(|p| p.free)) {
             out.push(StateViolation::new(
                 format!("kvm:{}:{}", s.gfn, s.pfn),

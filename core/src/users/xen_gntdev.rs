@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::{Counter, Fold, User, UserEvent, UserInfo};
-use crate::event::Event;
+use crate::event::{Event, Violation, ViolationId};
 use crate::kernel::FuncId;
 use crate::machine::{Flow, Frame, Machine, ThreadId};
 use crate::notifier::Callback;
@@ -32,6 +32,12 @@ pub enum GntdevOp {
     Unlock,
     /// `unmap_if_in_range(map, start, end)` over `priv->maps`.
     UnmapInRange,
+    /// v4.15 `mutex_lock(&priv->lock)`: the same lock, now a mutex, so it
+    /// may sleep (a sleep-in-atomic violation if the caller holds a
+    /// spinlock or RCU).
+    MutexLock,
+    /// v4.15 `mutex_unlock(&priv->lock)`.
+    MutexUnlock,
 }
 
 /// What gntdev reports.
@@ -88,9 +94,24 @@ impl User for GntdevState {
 
     fn exec(m: &mut Machine, t: ThreadId, fr: Frame, op: GntdevOp, ev: &mut Vec<Event>) -> Flow {
         match op {
-            GntdevOp::Lock | GntdevOp::Unlock => {
+            GntdevOp::Lock | GntdevOp::Unlock | GntdevOp::MutexUnlock => {
                 if let Some(g) = m.user_mut::<GntdevState>(fr.notifier) {
                     g.lock = (op == GntdevOp::Lock).then_some(t.0);
+                }
+            }
+            GntdevOp::MutexLock => {
+                let why = m.atomic_reasons(t);
+                if !why.is_empty() {
+                    ev.push(Event::Violation(Violation {
+                        id: ViolationId::SleepInAtomic,
+                        message: format!(
+                            "Xen gntdev takes priv->lock, a mutex (may sleep), while {}: \"BUG: sleeping function called from invalid context\"",
+                            why.join(" and ")
+                        ),
+                    }));
+                }
+                if let Some(g) = m.user_mut::<GntdevState>(fr.notifier) {
+                    g.lock = Some(t.0);
                 }
             }
             GntdevOp::UnmapInRange => {
@@ -105,11 +126,11 @@ impl User for GntdevState {
 
     fn block(m: &Machine, t: ThreadId, fr: Frame, op: GntdevOp) -> Option<&'static str> {
         match op {
-            GntdevOp::Lock => m
+            GntdevOp::Lock | GntdevOp::MutexLock => m
                 .user::<GntdevState>(fr.notifier)
                 .is_some_and(|g| g.lock.is_some_and(|h| h != t.0))
                 .then_some("waits for priv->lock"),
-            _ => None,
+            GntdevOp::Unlock | GntdevOp::MutexUnlock | GntdevOp::UnmapInRange => None,
         }
     }
 

@@ -422,7 +422,7 @@ mod tests {
         w.cycle_semantics(true);
         assert_eq!(w.left.semantics, Semantics::Patched);
         w.cycle_semantics(true);
-        assert_eq!(w.left.semantics, Semantics::Original);
+        assert_eq!(w.left.semantics, Semantics::BracketIfMissing);
         assert_eq!(w.common_milestone().as_deref(), Some("write_protect_page:pte-set"));
         w.cycle_semantics(false);
         assert_eq!(w.left.semantics, Semantics::Patched);

@@ -125,19 +125,24 @@ pub fn draw(f: &mut Frame, area: Rect, w: &Walkthrough, side: Side, heights: Hei
     hit
 }
 
-/// The column's border: focus shown by a thick cyan border and `▶`; the
-/// title drops the kernel tag when the column is narrow.
+/// The column's border: focus shown by a thick cyan border and `▶`; when
+/// the column is narrow the title drops, in turn, the kernel tag, the `▶`
+/// (the border still shows focus), the word "step", and the step counter,
+/// so that the side and the semantics id stay readable.
 fn block(w: &Walkthrough, side: Side, width: u16) -> Block<'static> {
     let s = w.side(side);
     let focused = w.focus == side;
-    let step = format!(" step {}/{} ", s.pos, s.len());
     let arrow = if focused { "▶ " } else { "" };
-    let long = format!(" {arrow}{}: {} ({}) ", side.name(), s.semantics.id(), s.semantics.tag());
-    let title = if long.chars().count() + step.len() + 4 <= usize::from(width) {
-        long
-    } else {
-        format!(" {arrow}{}: {} ", side.name(), s.semantics.id())
-    };
+    let (name, id) = (side.name(), s.semantics.id());
+    let candidates = [
+        (format!(" {arrow}{name}: {id} ({}) ", s.semantics.tag()), format!(" step {}/{} ", s.pos, s.len())),
+        (format!(" {arrow}{name}: {id} "), format!(" step {}/{} ", s.pos, s.len())),
+        (format!(" {name}: {id} "), format!(" {}/{} ", s.pos, s.len())),
+        (format!(" {name}: {id} "), String::new()),
+    ];
+    let fits = |(t, st): &(String, String)| t.chars().count() + st.len() + 4 <= usize::from(width);
+    let last = candidates[candidates.len() - 1].clone();
+    let (title, step) = candidates.into_iter().find(fits).unwrap_or(last);
     Block::bordered()
         .border_type(if focused { BorderType::Thick } else { BorderType::Plain })
         .border_style(if focused { theme::FOCUS } else { Style::new() })

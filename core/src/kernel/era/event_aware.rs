@@ -45,23 +45,23 @@ pub(in crate::kernel) const fn column(f: FuncId) -> &'static Function {
         SleepInvalidatePage => &sleepable::INVALIDATE_PAGE_V3_13,
         SleepInvalidateRangeStart => &sleepable::RANGE_START_V3_13,
         SleepInvalidateRangeEnd => &sleepable::RANGE_END_V3_13,
-        // TEMPORARY stand-in until the listing lands.
-        WpPageCopy => &mmu_notifier::RANGE_END_V3_13,
-        // TEMPORARY stand-in until the listing lands.
-        PtepClearFlushNotify => &mmu_notifier::RANGE_END_V3_13,
+        // v4.15's copy half of do_wp_page: never called at this era (do_wp_page copies inline).
+        WpPageCopy => &memory::WP_PAGE_COPY_V4_15,
+        // v4.15's helper (ptep_clear_flush_notify): never called at this era.
+        PtepClearFlushNotify => &mmu_notifier::PTEP_CLEAR_FLUSH_NOTIFY_V4_15,
         // TEMPORARY stand-in until the listing lands.
         PtepClearFlushGeneric => &mmu_notifier::RANGE_END_V3_13,
         // TEMPORARY stand-in until the listing lands.
         FlushTlbMmRange => &mmu_notifier::RANGE_END_V3_13,
-        // TEMPORARY stand-in until the listing lands.
-        MnInvalidateRange => &mmu_notifier::RANGE_END_V3_13,
-        // TEMPORARY stand-in until the listing lands.
-        MnInvalidateRangeOnlyEnd => &mmu_notifier::RANGE_END_V3_13,
+        // v4.15's invalidate_range walker: never called at this era (no invalidate_range callback).
+        MnInvalidateRange => &mmu_notifier::INVALIDATE_RANGE_V4_15,
+        // v4.15's only_end wrapper: never called at this era.
+        MnInvalidateRangeOnlyEnd => &mmu_notifier::RANGE_ONLY_END_V4_15,
         // TEMPORARY stand-in until the listing lands.
         MnArchInvalidateSecondaryTlbs => &mmu_notifier::RANGE_END_V3_13,
         // Only bracket_if_missing calls the scan.
         MnRangeNeeded => &mmu_notifier::RANGE_NEEDED_ALT,
-        // TEMPORARY stand-in until the listing lands.
-        AmdInvalidateRange => &mmu_notifier::RANGE_END_V3_13,
+        // AMD IOMMUv2's v4.15 invalidate_range: not in this era's ops table, never called.
+        AmdInvalidateRange => &amd_iommu_v2::INVALIDATE_RANGE_V4_15,
     }
 }

@@ -50,21 +50,21 @@ pub(in crate::kernel) const fn column(f: FuncId) -> &'static Function {
         SleepInvalidateRangeEnd => &sleepable::RANGE_END_V3_13,
         // TEMPORARY stand-in until the listing lands.
         WpPageCopy => &mmu_notifier::RANGE_END_V3_13,
-        // TEMPORARY stand-in until the listing lands.
-        PtepClearFlushNotify => &mmu_notifier::RANGE_END_V3_13,
+        // v4.15's ptep_clear_flush_notify: only a !CONFIG_MMU_NOTIFIER stub by v6.9, never called at this era.
+        PtepClearFlushNotify => &mmu_notifier::PTEP_CLEAR_FLUSH_NOTIFY_V4_15,
         // TEMPORARY stand-in until the listing lands.
         PtepClearFlushGeneric => &mmu_notifier::RANGE_END_V3_13,
         // TEMPORARY stand-in until the listing lands.
         FlushTlbMmRange => &mmu_notifier::RANGE_END_V3_13,
-        // TEMPORARY stand-in until the listing lands.
-        MnInvalidateRange => &mmu_notifier::RANGE_END_V3_13,
-        // TEMPORARY stand-in until the listing lands.
-        MnInvalidateRangeOnlyEnd => &mmu_notifier::RANGE_END_V3_13,
+        // v4.15's invalidate_range walker: never called at this era (replaced by arch_invalidate_secondary_tlbs).
+        MnInvalidateRange => &mmu_notifier::INVALIDATE_RANGE_V4_15,
+        // v4.15's only_end wrapper: never called at this era.
+        MnInvalidateRangeOnlyEnd => &mmu_notifier::RANGE_ONLY_END_V4_15,
         // TEMPORARY stand-in until the listing lands.
         MnArchInvalidateSecondaryTlbs => &mmu_notifier::RANGE_END_V3_13,
         // Only bracket_if_missing calls the scan.
         MnRangeNeeded => &mmu_notifier::RANGE_NEEDED_ALT,
-        // TEMPORARY stand-in until the listing lands.
-        AmdInvalidateRange => &mmu_notifier::RANGE_END_V3_13,
+        // AMD IOMMUv2 registers no notifier at this era: never called.
+        AmdInvalidateRange => &amd_iommu_v2::INVALIDATE_RANGE_V4_15,
     }
 }

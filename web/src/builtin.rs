@@ -1,0 +1,40 @@
+//! The built-in scenarios, precomputed at build time.
+//!
+//! `web/build.rs` parses core's built-in scenario files natively
+//! (`Scenario::all_builtin`) and writes the results out as Rust values, so
+//! the wasm carries the scenarios and not the TOML parser. The
+//! `[[expect]]` and `[[verdict]]` tables are left out (empty): the demo
+//! never runs those checks. [`tests`] pins the values to the parser's.
+
+use std::sync::Arc;
+
+use notifier_lab_core::machine::{GuestOp, HostArgs, MmapSem};
+use notifier_lab_core::notifier::{GruTlbEntry, Spte};
+use notifier_lab_core::scenario::HostPath;
+use notifier_lab_core::{Actor, NotifierId, Page, Pte, Scenario};
+
+/// Every built-in scenario, in `scenario::BUILTIN` order: what
+/// [`Scenario::all_builtin`] returns, without the expectations and
+/// verdicts.
+pub fn scenarios() -> Vec<Scenario> {
+    include!(concat!(env!("OUT_DIR"), "/builtin_scenarios.rs"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_precomputed_scenarios_are_the_parsed_ones() {
+        let parsed: Vec<Scenario> = Scenario::all_builtin()
+            .into_iter()
+            .map(|mut s| {
+                s.expect.clear();
+                s.verdicts.clear();
+                s
+            })
+            .collect();
+        assert_eq!(parsed.len(), notifier_lab_core::scenario::BUILTIN.len());
+        assert_eq!(scenarios(), parsed);
+    }
+}
