@@ -270,12 +270,13 @@ impl Component for App {
                             });
                             // A user that does not exist at a side's tag is not offered.
                             let absent = d.notifier_absent(n);
+                            let off = absent.is_some();
                             html! {
-                                <label title={absent.clone().unwrap_or_else(|| n.describe().to_string())}
-                                    class={classes!(absent.is_some().then_some("absent"))}>
-                                    <input type="checkbox" checked={on} onchange={cb} disabled={absent.is_some()} />
+                                <label title={absent.unwrap_or_else(|| n.describe().to_string())}
+                                    class={classes!(off.then_some("absent"))}>
+                                    <input type="checkbox" checked={on} onchange={cb} disabled={off} />
                                     { format!(" {}", n.label()) }
-                                    if absent.is_some() { <span class="dim">{" (absent at this tag)"}</span> }
+                                    if off { <span class="dim">{" (absent at this tag)"}</span> }
                                 </label>
                             }
                         }) }
@@ -432,8 +433,9 @@ impl App {
                             { for Semantics::ALL.into_iter().map(|x| {
                                 // Not offered when a registered notifier does not exist at its tag.
                                 let refused = d.semantics_refused(x);
+                                let off = refused.is_some();
                                 html! {
-                                    <option value={x.id()} selected={x == s.semantics} disabled={refused.is_some()}
+                                    <option value={x.id()} selected={x == s.semantics} disabled={off}
                                         title={refused.unwrap_or_else(|| x.describe().to_string())}>{ format!("{} ({})", x.id(), x.tag()) }</option>
                                 }
                             }) }
