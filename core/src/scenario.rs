@@ -186,6 +186,8 @@ struct RawKvm {
     gfn: Spanned<i64>,
     #[serde(default)]
     spte: Option<RawMapping>,
+    #[serde(default)]
+    memslot: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -259,6 +261,9 @@ pub struct Scenario {
     pub gfn: u64,
     /// Initial KVM spte.
     pub spte: Option<Spte>,
+    /// A KVM memslot covers `host.addr` (the v6.9+ callbacks look for one;
+    /// without it they take no `mmu_lock` and change nothing).
+    pub kvm_memslot: bool,
     /// Initial GRU TLB entry.
     pub gru_tlb: Option<GruTlbEntry>,
     /// The vCPU's accesses after (or concurrently with) the host path.
@@ -493,7 +498,7 @@ impl Scenario {
             }
             Ok((pfn, m.writable))
         };
-        let (gfn, spte) = match &raw.kvm {
+        let (gfn, spte, kvm_memslot) = match &raw.kvm {
             Some(k) => {
                 let gfn = cx.range(&k.gfn, "kvm.gfn", 0, MAX_GFN, true)?;
                 let spte = match &k.spte {
@@ -503,9 +508,13 @@ impl Scenario {
                     }
                     None => None,
                 };
-                (gfn, spte)
+                let memslot = k.memslot.unwrap_or(true);
+                if !memslot && spte.is_some() {
+                    return cx.err(k.gfn.span(), "kvm.spte needs a memslot: drop `memslot = false` or the spte");
+                }
+                (gfn, spte, memslot)
             }
-            None => (0x10, None),
+            None => (0x10, None, true),
         };
         let gru_tlb = match raw.gru.as_ref().and_then(|g| g.tlb.as_ref()) {
             Some(m) => {
@@ -570,6 +579,7 @@ impl Scenario {
             pte,
             gfn,
             spte,
+            kvm_memslot,
             gru_tlb,
             guest,
             expect: Vec::new(),
@@ -617,7 +627,10 @@ impl Scenario {
             .map(|id| {
                 let mut s = Secondary::new(*id);
                 match &mut s {
-                    Secondary::Kvm(k) => k.sptes.extend(self.spte),
+                    Secondary::Kvm(k) => {
+                        k.sptes.extend(self.spte);
+                        k.memslot = self.kvm_memslot;
+                    }
                     Secondary::Gru(g) => g.tlb.extend(self.gru_tlb),
                     _ => {}
                 }

@@ -164,3 +164,40 @@ fn every_semantics_has_expected_results_and_verdicts() {
         }
     }
 }
+/// v6.9 with the uprobe page outside every KVM memslot (the usual case for
+/// QEMU's own text, reference §3.5): KVM's range_start finds no memslot, so
+/// it takes no `mmu_lock` and `mmu_invalidate_in_progress` stays 0, and
+/// change_pte returns early (kvm_main.c 744-745); nothing is zapped or
+/// looked up. v6.10 has no change_pte to call.
+#[test]
+fn v6_9_change_pte_returns_early_outside_every_memslot() {
+    use notifier_lab_core::{NotifierId, Semantics, Trace};
+    let text = include_str!("../../scenarios/uprobe.toml")
+        .replace("spte = { page = \"text_page\", writable = false }", "memslot = false")
+        .replace("[[guest]]\nop = \"read\"\n", "");
+    let s = Scenario::parse("uprobe-no-memslot.toml", &text).expect("well-formed");
+    assert!(s.guest.is_empty());
+    for (sem, change_pte) in [(Semantics::V6_9, Some(1)), (Semantics::V6_10, None)] {
+        let j = Trace::run(&s, sem, &[NotifierId::Kvm]).to_json();
+        let all = j.to_string();
+        assert_eq!(all.contains("change_pte returns early"), change_pte.is_some(), "{sem}");
+        assert!(all.contains("no memslot overlaps the range"), "{sem}");
+        assert!(!all.contains("kvm_mmu_invalidate_begin: mmu_invalidate_in_progress"), "{sem}");
+        let kvm = &j["summary"]["kvm"];
+        assert_eq!(kvm["sptes_zapped"], 0, "{sem}");
+        assert_eq!(kvm["change_pte_misses"], 0, "{sem}");
+        assert_eq!(j["summary"]["calls"]["kvm"]["change_pte"].as_u64(), change_pte, "{sem}");
+        assert_eq!(j["summary"]["violations"], serde_json::json!([]), "{sem}");
+    }
+}
+
+/// An spte needs a memslot.
+#[test]
+fn an_spte_without_a_memslot_is_refused() {
+    let text = include_str!("../../scenarios/uprobe.toml").replace(
+        "spte = { page = \"text_page\", writable = false }",
+        "spte = { page = \"text_page\", writable = false }\nmemslot = false",
+    );
+    let e = Scenario::parse("uprobe-bad.toml", &text).unwrap_err();
+    assert!(e.to_string().contains("kvm.spte needs a memslot"), "{e}");
+}

@@ -354,3 +354,198 @@ pub static VTOP_V4_15: Function = Function {
         gru(GruOp::PteLookup),
     )],
 };
+// --- v6.9 / v6.10 ---
+//
+// drivers/misc/sgi-gru/grutlbpurge.c and grufault.c are byte-identical in
+// T6.9 (ec-jt/linux-6.9.0 @ b12020242247) and T6.10
+// (msgeden/cryptocap-arm64-linux-6.10 @ 449e07155be2); lines read there.
+// `gru_mmuops` (grutlbpurge.c 258): invalidate_range_start,
+// invalidate_range_end, alloc_notifier, free_notifier.
+
+/// `gru_invalidate_range_start` at v6.9 and v6.10 (takes a `struct
+/// mmu_notifier_range`).
+pub static RANGE_START_V6_9: Function = Function {
+    id: FuncId::GruInvalidateRangeStart,
+    name: "gru_invalidate_range_start",
+    file: F,
+    tag: Tag::V6_9,
+    line: 209,
+    base_line: 209,
+    body: RANGE_START_V6_BODY,
+};
+
+/// `gru_invalidate_range_start` at v6.10 (same lines).
+pub static RANGE_START_V6_10: Function = Function {
+    id: FuncId::GruInvalidateRangeStart,
+    name: "gru_invalidate_range_start",
+    file: F,
+    tag: Tag::V6_10,
+    line: 209,
+    base_line: 209,
+    body: RANGE_START_V6_BODY,
+};
+
+const RANGE_START_V6_BODY: &[Stmt] = &[
+    Stmt::new(216, "atomic_inc(&gms->ms_range_active);", gru(GruOp::RangeActiveInc)),
+    Stmt::new(219, "gru_flush_tlb_range(gms, range->start, range->end - range->start);", gru(GruOp::FlushTlbRange)),
+];
+
+/// `gru_invalidate_range_end` at v6.9.
+pub static RANGE_END_V6_9: Function = Function {
+    id: FuncId::GruInvalidateRangeEnd,
+    name: "gru_invalidate_range_end",
+    file: F,
+    tag: Tag::V6_9,
+    line: 224,
+    base_line: 224,
+    body: RANGE_END_V6_BODY,
+};
+
+const RANGE_END_V6_BODY: &[Stmt] = &[
+    Stmt::new(231, "(void)atomic_dec_and_test(&gms->ms_range_active);", gru(GruOp::RangeActiveDec)),
+    Stmt::new(233, "wake_up_all(&gms->ms_wait_queue);", gru(GruOp::WakeUpAll)),
+];
+
+/// `gru_invalidate_range_end` at v6.10 (same lines).
+pub static RANGE_END_V6_10: Function = Function {
+    id: FuncId::GruInvalidateRangeEnd,
+    name: "gru_invalidate_range_end",
+    file: F,
+    tag: Tag::V6_10,
+    line: 224,
+    base_line: 224,
+    body: RANGE_END_V6_BODY,
+};
+
+const INSTRUCTION_V6: &[Stmt] = &[Stmt::new(
+    613,
+    "not kernel code: a GRU instruction accesses addr through the GRU TLB  /* on a miss the TFH reports it and user context calls gru_user_dropin */",
+    gru(GruOp::Access),
+)
+.ms("gru-access")];
+
+const USER_DROPIN_V6: &[Stmt] = &[
+    Stmt::new(622, "wait_event(gms->ms_wait_queue, atomic_read(&gms->ms_range_active) == 0);", gru(GruOp::WaitEvent))
+        .at("loop"),
+    Stmt::new(625, "ret = gru_try_dropin(gts->ts_gru, gts, tfh, cb);", Call(GruTryDropin)),
+    Stmt::new(
+        626,
+        "if (ret <= 0) return ret;  /* 1: range active, loop to while (1) at 621 */",
+        gru(GruOp::IfDropinRetry { retry: "loop" }),
+    ),
+];
+
+const TRY_DROPIN_V6: &[Stmt] = &[
+    Stmt::new(404, "rmb();  /* TFH must be cache resident before reading ms_range_active */", gru(GruOp::TfhArm)),
+    Stmt::new(
+        410,
+        "if (atomic_read(&gts->ts_gms->ms_range_active)) goto failactive;",
+        gru(GruOp::IfRangeActive { fail: "failactive" }),
+    ),
+    Stmt::new(413, "ret = gru_vtop(gts, vaddr, write, atomic, &gpa, &pageshift);", Call(GruVtop)),
+    Stmt::new(
+        434,
+        "tfh_write_restart(tfh, gpa, GAA_RAM, vaddr, asid, write, GRU_PAGESIZE(pageshift));  /* ignored by the hardware if an invalidate hit the TFH */",
+        gru(GruOp::TlbDropin),
+    ),
+    Stmt::new(
+        500,
+        "failactive: ... gru_flush_cache(tfh); ... return 1;  /* user context: try again (500-510) */",
+        gru(GruOp::DropinFailActive),
+    )
+    .at("failactive"),
+];
+
+const VTOP_V6: &[Stmt] = &[Stmt::new(
+    268,
+    "rmb(); if (atomic_pte_lookup(vma, vaddr, write, &paddr, &ps)) non_atomic_pte_lookup(vma, vaddr, write, &paddr, &ps);  /* 205-250: lockless pte read; 177-193: get_user_pages */",
+    gru(GruOp::PteLookup),
+)];
+
+/// The GRU instruction (not kernel code): cites `gru_user_dropin`. at v6.9.
+pub static INSTRUCTION_V6_9: Function = Function {
+    id: FuncId::GruInstruction,
+    name: "gru",
+    file: FAULT,
+    tag: Tag::ACTOR_V6_9,
+    line: 613,
+    base_line: 613,
+    body: INSTRUCTION_V6,
+};
+
+/// The GRU instruction (not kernel code): cites `gru_user_dropin`. at v6.10.
+pub static INSTRUCTION_V6_10: Function = Function {
+    id: FuncId::GruInstruction,
+    name: "gru",
+    file: FAULT,
+    tag: Tag::ACTOR_V6_10,
+    line: 613,
+    base_line: 613,
+    body: INSTRUCTION_V6,
+};
+
+/// `gru_user_dropin`: wait while a range is active, then drop in. at v6.9.
+pub static USER_DROPIN_V6_9: Function = Function {
+    id: FuncId::GruUserDropin,
+    name: "gru_user_dropin",
+    file: FAULT,
+    tag: Tag::V6_9,
+    line: 613,
+    base_line: 613,
+    body: USER_DROPIN_V6,
+};
+
+/// `gru_user_dropin`: wait while a range is active, then drop in. at v6.10.
+pub static USER_DROPIN_V6_10: Function = Function {
+    id: FuncId::GruUserDropin,
+    name: "gru_user_dropin",
+    file: FAULT,
+    tag: Tag::V6_10,
+    line: 613,
+    base_line: 613,
+    body: USER_DROPIN_V6,
+};
+
+/// `gru_try_dropin`. at v6.9.
+pub static TRY_DROPIN_V6_9: Function = Function {
+    id: FuncId::GruTryDropin,
+    name: "gru_try_dropin",
+    file: FAULT,
+    tag: Tag::V6_9,
+    line: 355,
+    base_line: 355,
+    body: TRY_DROPIN_V6,
+};
+
+/// `gru_try_dropin`. at v6.10.
+pub static TRY_DROPIN_V6_10: Function = Function {
+    id: FuncId::GruTryDropin,
+    name: "gru_try_dropin",
+    file: FAULT,
+    tag: Tag::V6_10,
+    line: 355,
+    base_line: 355,
+    body: TRY_DROPIN_V6,
+};
+
+/// `gru_vtop`. at v6.9.
+pub static VTOP_V6_9: Function = Function {
+    id: FuncId::GruVtop,
+    name: "gru_vtop",
+    file: FAULT,
+    tag: Tag::V6_9,
+    line: 252,
+    base_line: 252,
+    body: VTOP_V6,
+};
+
+/// `gru_vtop`. at v6.10.
+pub static VTOP_V6_10: Function = Function {
+    id: FuncId::GruVtop,
+    name: "gru_vtop",
+    file: FAULT,
+    tag: Tag::V6_10,
+    line: 252,
+    base_line: 252,
+    body: VTOP_V6,
+};

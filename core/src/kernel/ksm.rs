@@ -5,7 +5,7 @@
 //! `@@ -870,13 +869,9`, `@@ -904,15 +899,15`), which put every later line
 //! 1 then 5 lines earlier than in v3.13.
 
-use super::EntryFrom::MkPteKpage;
+use super::EntryFrom::{Entry, MkPteKpage};
 use super::FuncId::*;
 use super::Op::*;
 use super::Which::*;
@@ -562,5 +562,224 @@ pub static REPLACE_PAGE_V4_15: Function = Function {
         )
         .at("out_mn"),
         Stmt::new(1163, "return err;", Return),
+    ],
+};
+
+// --- v6.9 / v6.10 ---
+//
+// Lines read in T6.9 (ec-jt/linux-6.9.0 @ b12020242247, Makefile 6.9.0) and
+// T6.10 (msgeden/cryptocap-arm64-linux-6.10 @ 449e07155be2, first commit,
+// Makefile 6.10.0). Both bracket with `mmu_notifier_range_init(&range,
+// MMU_NOTIFY_CLEAR, ...)` and clear with plain `ptep_clear_flush`, whose x86
+// TLB flush reaches `arch_invalidate_secondary_tlbs` under the PT lock.
+// v6.10 writes the pte with plain `set_pte_at` (f7842747d13d).
+
+/// `try_to_merge_one_page` at v6.9 and v6.10 (same lines; caller
+/// `try_to_merge_with_ksm_page` holds `mmap_read_lock`, 1547).
+pub static TRY_TO_MERGE_ONE_PAGE_V6_9: Function = Function {
+    id: FuncId::TryToMergeOnePage,
+    name: "try_to_merge_one_page",
+    file: F,
+    tag: Tag::V6_9,
+    line: 1475,
+    base_line: 1475,
+    body: &[
+        Stmt::new(1494, "if (!trylock_page(page)) goto out;", TrylockPage { which: Page, fail: "out" }),
+        Stmt::new(1508, "if (write_protect_page(vma, page, &orig_pte) == 0) {", Call(WriteProtectPage)),
+        Stmt::new(1524, "} else if (pages_identical(page, kpage))", IfWriteProtectedAndIdentical { else_: "unlock" }),
+        Stmt::new(1525, "err = replace_page(vma, page, kpage, orig_pte);", Call(ReplacePage)),
+        Stmt::new(1529, "out_unlock: unlock_page(page);", UnlockPage(Page)).at("unlock"),
+        Stmt::new(1531, "out: return err;", Return).at("out"),
+    ],
+};
+
+/// `try_to_merge_one_page` at v6.10: the v6.9 lines, `write_protect_page`
+/// now takes `page_folio(page)`.
+pub static TRY_TO_MERGE_ONE_PAGE_V6_10: Function = Function {
+    id: FuncId::TryToMergeOnePage,
+    name: "try_to_merge_one_page",
+    file: F,
+    tag: Tag::V6_10,
+    line: 1475,
+    base_line: 1475,
+    body: &[
+        Stmt::new(1494, "if (!trylock_page(page)) goto out;", TrylockPage { which: Page, fail: "out" }),
+        Stmt::new(1508, "if (write_protect_page(vma, page_folio(page), &orig_pte) == 0) {", Call(WriteProtectPage)),
+        Stmt::new(1524, "} else if (pages_identical(page, kpage))", IfWriteProtectedAndIdentical { else_: "unlock" }),
+        Stmt::new(1525, "err = replace_page(vma, page, kpage, orig_pte);", Call(ReplacePage)),
+        Stmt::new(1529, "out_unlock: unlock_page(page);", UnlockPage(Page)).at("unlock"),
+        Stmt::new(1531, "out: return err;", Return).at("out"),
+    ],
+};
+
+/// `write_protect_page` at v6.9: bracketed; `ptep_clear_flush` (which
+/// flushes secondary TLBs on x86), then `set_pte_at_notify` under the PT
+/// lock. The condition at 1306–1307 also enters on `anon_exclusive` and
+/// `mm_tlb_flush_pending`; the model tracks neither, and every scenario's
+/// pte is writable there, so `pte_write` decides.
+pub static WRITE_PROTECT_PAGE_V6_9: Function = Function {
+    id: FuncId::WriteProtectPage,
+    name: "write_protect_page",
+    file: F,
+    tag: Tag::V6_9,
+    line: 1278,
+    base_line: 1278,
+    body: &[
+        Stmt::new(1289, "pvmw.address = page_address_in_vma(page, vma);", Nop),
+        Stmt::new(
+            1295,
+            "mmu_notifier_range_init(&range, MMU_NOTIFY_CLEAR, 0, mm, pvmw.address, pvmw.address + PAGE_SIZE);",
+            Nop,
+        ),
+        Stmt::new(1297, "mmu_notifier_invalidate_range_start(&range);", Call(MnInvalidateRangeStart)),
+        Stmt::new(1299, "if (!page_vma_mapped_walk(&pvmw)) goto out_mn;  /* takes the PT lock */", PageCheckAddress {
+            fail: "out_mn",
+        })
+        .ms("ptl-taken"),
+        Stmt::new(
+            1306,
+            "if (pte_write(entry) || pte_dirty(entry) || anon_exclusive || mm_tlb_flush_pending(mm)) {",
+            IfPteWriteOrDirty { else_: "orig" },
+        ),
+        Stmt::new(1309, "flush_cache_page(vma, pvmw.address, page_to_pfn(page));", Nop),
+        Stmt::new(1324, "entry = ptep_clear_flush(vma, pvmw.address, pvmw.pte);", CallPtepClearFlush { keep_entry: true }).ms("pte-cleared"),
+        Stmt::new(
+            1329,
+            "if (page_mapcount(page) + 1 + swapped != page_count(page)) {",
+            IfRefcountMismatch { else_: "share" },
+        ),
+        Stmt::new(1330, "set_pte_at(mm, pvmw.address, pvmw.pte, entry);  /* raced: restore */", SetPteAt),
+        Stmt::new(1331, "goto out_unlock;", Goto("out_unlock")),
+        Stmt::new(
+            1335,
+            "if (anon_exclusive && folio_try_share_anon_rmap_pte(page_folio(page), page)) { restore; goto out_unlock; }  /* no pin: the refcount check passed */",
+            Nop,
+        )
+        .at("share"),
+        Stmt::new(1341, "if (pte_dirty(entry)) set_page_dirty(page);", SetPageDirtyIfEntryDirty),
+        Stmt::new(1343, "entry = pte_mkclean(entry); if (pte_write(entry)) entry = pte_wrprotect(entry);", EntryWrprotectClean),
+        Stmt::new(1348, "set_pte_at_notify(mm, pvmw.address, pvmw.pte, entry);", CallSetPteAtNotify(Entry)).ms("pte-set"),
+        Stmt::new(1350, "*orig_pte = entry; err = 0;", SaveOrigPte).at("orig"),
+        Stmt::new(1354, "out_unlock: page_vma_mapped_walk_done(&pvmw);", PtlUnlock).at("out_unlock").ms("ptl-released"),
+        Stmt::new(1356, "out_mn: mmu_notifier_invalidate_range_end(&range);", Call(MnInvalidateRangeEnd)).at("out_mn"),
+        Stmt::new(1358, "out: return err;", Return),
+    ],
+};
+
+/// `write_protect_page` at v6.10: the folio version; plain `set_pte_at`
+/// inside the same bracket (no `change_pte` any more).
+pub static WRITE_PROTECT_PAGE_V6_10: Function = Function {
+    id: FuncId::WriteProtectPage,
+    name: "write_protect_page",
+    file: F,
+    tag: Tag::V6_10,
+    line: 1278,
+    base_line: 1278,
+    body: &[
+        Stmt::new(1292, "pvmw.address = page_address_in_vma(&folio->page, vma);", Nop),
+        Stmt::new(
+            1296,
+            "mmu_notifier_range_init(&range, MMU_NOTIFY_CLEAR, 0, mm, pvmw.address, pvmw.address + PAGE_SIZE);",
+            Nop,
+        ),
+        Stmt::new(1298, "mmu_notifier_invalidate_range_start(&range);", Call(MnInvalidateRangeStart)),
+        Stmt::new(1300, "if (!page_vma_mapped_walk(&pvmw)) goto out_mn;  /* takes the PT lock */", PageCheckAddress {
+            fail: "out_mn",
+        })
+        .ms("ptl-taken"),
+        Stmt::new(
+            1307,
+            "if (pte_write(entry) || pte_dirty(entry) || anon_exclusive || mm_tlb_flush_pending(mm)) {",
+            IfPteWriteOrDirty { else_: "orig" },
+        ),
+        Stmt::new(1310, "flush_cache_page(vma, pvmw.address, folio_pfn(folio));", Nop),
+        Stmt::new(1325, "entry = ptep_clear_flush(vma, pvmw.address, pvmw.pte);", CallPtepClearFlush { keep_entry: true }).ms("pte-cleared"),
+        Stmt::new(
+            1330,
+            "if (folio_mapcount(folio) + 1 + swapped != folio_ref_count(folio)) {",
+            IfRefcountMismatch { else_: "share" },
+        ),
+        Stmt::new(1331, "set_pte_at(mm, pvmw.address, pvmw.pte, entry);  /* raced: restore */", SetPteAt),
+        Stmt::new(1332, "goto out_unlock;", Goto("out_unlock")),
+        Stmt::new(
+            1336,
+            "if (anon_exclusive && folio_try_share_anon_rmap_pte(folio, &folio->page)) { restore; goto out_unlock; }  /* no pin: the refcount check passed */",
+            Nop,
+        )
+        .at("share"),
+        Stmt::new(1342, "if (pte_dirty(entry)) folio_mark_dirty(folio);", SetPageDirtyIfEntryDirty),
+        Stmt::new(1344, "entry = pte_mkclean(entry); if (pte_write(entry)) entry = pte_wrprotect(entry);", EntryWrprotectClean),
+        Stmt::new(1349, "set_pte_at(mm, pvmw.address, pvmw.pte, entry);", SetPteAt).ms("pte-set"),
+        Stmt::new(1351, "*orig_pte = entry; err = 0;", SaveOrigPte).at("orig"),
+        Stmt::new(1355, "out_unlock: page_vma_mapped_walk_done(&pvmw);", PtlUnlock).at("out_unlock").ms("ptl-released"),
+        Stmt::new(1357, "out_mn: mmu_notifier_invalidate_range_end(&range);", Call(MnInvalidateRangeEnd)).at("out_mn"),
+        Stmt::new(1359, "out: return err;", Return),
+    ],
+};
+
+/// `replace_page` at v6.9: bracketed; the old page's last mapping
+/// reference goes under the PT lock, before range_end.
+pub static REPLACE_PAGE_V6_9: Function = Function {
+    id: FuncId::ReplacePage,
+    name: "replace_page",
+    file: F,
+    tag: Tag::V6_9,
+    line: 1370,
+    base_line: 1370,
+    body: &[
+        Stmt::new(1385, "addr = page_address_in_vma(page, vma);", Nop),
+        Stmt::new(1389, "pmd = mm_find_pmd(mm, addr);", Nop),
+        Stmt::new(1401, "mmu_notifier_range_init(&range, MMU_NOTIFY_CLEAR, 0, mm, addr, addr + PAGE_SIZE);", Nop),
+        Stmt::new(1403, "mmu_notifier_invalidate_range_start(&range);", Call(MnInvalidateRangeStart)),
+        Stmt::new(1405, "ptep = pte_offset_map_lock(mm, pmd, addr, &ptl);", PtlLock).ms("ptl-taken"),
+        Stmt::new(1408, "if (!pte_same(ptep_get(ptep), orig_pte)) {", IfPteChanged { same: "same" }),
+        Stmt::new(1409, "pte_unmap_unlock(ptep, ptl);", PtlUnlock),
+        Stmt::new(1410, "goto out_mn;", Goto("out_mn")),
+        Stmt::new(1421, "folio_get(kfolio);", GetPage(Kpage)).at("same"),
+        Stmt::new(1422, "folio_add_anon_rmap_pte(kfolio, kpage, vma, addr, RMAP_NONE);", PageAddAnonRmap(Kpage)),
+        Stmt::new(1423, "newpte = mk_pte(kpage, vma->vm_page_prot);", Nop),
+        Stmt::new(1442, "flush_cache_page(vma, addr, pte_pfn(ptep_get(ptep)));", Nop),
+        Stmt::new(1449, "ptep_clear_flush(vma, addr, ptep);", CallPtepClearFlush { keep_entry: false })
+            .ms("pte-cleared"),
+        Stmt::new(1450, "set_pte_at_notify(mm, addr, ptep, newpte);", CallSetPteAtNotify(MkPteKpage)).ms("pte-set"),
+        Stmt::new(1453, "folio_remove_rmap_pte(folio, page, vma);", PageRemoveRmap(Page)),
+        Stmt::new(1454, "if (!folio_mapped(folio)) folio_free_swap(folio);", Nop),
+        Stmt::new(1456, "folio_put(folio);", PutPage(Page)),
+        Stmt::new(1458, "pte_unmap_unlock(ptep, ptl);", PtlUnlock).ms("ptl-released"),
+        Stmt::new(1461, "out_mn: mmu_notifier_invalidate_range_end(&range);", Call(MnInvalidateRangeEnd)).at("out_mn"),
+        Stmt::new(1463, "out: return err;", Return),
+    ],
+};
+
+/// `replace_page` at v6.10: the v6.9 lines, plain `set_pte_at`.
+pub static REPLACE_PAGE_V6_10: Function = Function {
+    id: FuncId::ReplacePage,
+    name: "replace_page",
+    file: F,
+    tag: Tag::V6_10,
+    line: 1371,
+    base_line: 1371,
+    body: &[
+        Stmt::new(1386, "addr = page_address_in_vma(page, vma);", Nop),
+        Stmt::new(1390, "pmd = mm_find_pmd(mm, addr);", Nop),
+        Stmt::new(1402, "mmu_notifier_range_init(&range, MMU_NOTIFY_CLEAR, 0, mm, addr, addr + PAGE_SIZE);", Nop),
+        Stmt::new(1404, "mmu_notifier_invalidate_range_start(&range);", Call(MnInvalidateRangeStart)),
+        Stmt::new(1406, "ptep = pte_offset_map_lock(mm, pmd, addr, &ptl);", PtlLock).ms("ptl-taken"),
+        Stmt::new(1409, "if (!pte_same(ptep_get(ptep), orig_pte)) {", IfPteChanged { same: "same" }),
+        Stmt::new(1410, "pte_unmap_unlock(ptep, ptl);", PtlUnlock),
+        Stmt::new(1411, "goto out_mn;", Goto("out_mn")),
+        Stmt::new(1422, "folio_get(kfolio);", GetPage(Kpage)).at("same"),
+        Stmt::new(1423, "folio_add_anon_rmap_pte(kfolio, kpage, vma, addr, RMAP_NONE);", PageAddAnonRmap(Kpage)),
+        Stmt::new(1424, "newpte = mk_pte(kpage, vma->vm_page_prot);", Nop),
+        Stmt::new(1442, "flush_cache_page(vma, addr, pte_pfn(ptep_get(ptep)));", Nop),
+        Stmt::new(1449, "ptep_clear_flush(vma, addr, ptep);", CallPtepClearFlush { keep_entry: false })
+            .ms("pte-cleared"),
+        Stmt::new(1450, "set_pte_at(mm, addr, ptep, newpte);", SetPteAtFrom(MkPteKpage)).ms("pte-set"),
+        Stmt::new(1453, "folio_remove_rmap_pte(folio, page, vma);", PageRemoveRmap(Page)),
+        Stmt::new(1454, "if (!folio_mapped(folio)) folio_free_swap(folio);", Nop),
+        Stmt::new(1456, "folio_put(folio);", PutPage(Page)),
+        Stmt::new(1458, "pte_unmap_unlock(ptep, ptl);", PtlUnlock).ms("ptl-released"),
+        Stmt::new(1461, "out_mn: mmu_notifier_invalidate_range_end(&range);", Call(MnInvalidateRangeEnd)).at("out_mn"),
+        Stmt::new(1463, "out: return err;", Return),
     ],
 };

@@ -541,3 +541,378 @@ pub static TDP_PAGE_FAULT_V4_15: Function = Function {
         Stmt::new(3919, "return RET_PF_RETRY;", Return),
     ],
 };
+// --- v6.9 / v6.10 ---
+
+/// The x86 MMU moved into arch/x86/kvm/mmu/ (v5.x).
+const M6: &str = "arch/x86/kvm/mmu/mmu.c";
+//
+// Lines read in T6.9 (ec-jt/linux-6.9.0 @ b12020242247) and T6.10
+// (msgeden/cryptocap-arm64-linux-6.10 @ 449e07155be2). The model's KVM is
+// x86 with the TDP MMU off (`kvm.tdp_mmu=0`): sptes are found through rmaps
+// (`kvm_set_pte_rmap`), faults go through `direct_page_fault`, and
+// `mmu_lock` (an rwlock) is taken for write on both sides, which the model's
+// exclusive lock matches. `mmu_invalidate_in_progress` and
+// `mmu_invalidate_seq` are the fields the model calls `mmu_notifier_count`
+// and `mmu_notifier_seq` (renamed upstream, same role). The lockless
+// pre-checks in `kvm_faultin_pfn` (4442-4444 and 4463-4466 at v6.9) are not
+// listed: every retry they cause, the locked check in `direct_page_fault`
+// causes too (an invalidation seen in progress either still is, or has
+// bumped the seq), so they change when a fault retries, not whether.
+
+/// v6.9 `kvm_mmu_notifier_change_pte`: assumes the range_start/end bracket;
+/// returns at once when no invalidation raised `mmu_invalidate_in_progress`,
+/// and bumps no sequence.
+pub static CHANGE_PTE_V6_9: Function = Function {
+    id: FuncId::KvmChangePte,
+    name: "kvm_mmu_notifier_change_pte",
+    file: K,
+    tag: Tag::V6_9,
+    line: 725,
+    base_line: 725,
+    body: &[
+        Stmt::new(
+            743,
+            "WARN_ON_ONCE(!READ_ONCE(kvm->mn_active_invalidate_count));",
+            kvm(KvmOp::WarnNoActiveInvalidate),
+        ),
+        Stmt::new(
+            744,
+            "if (!READ_ONCE(kvm->mmu_invalidate_in_progress)) return;  /* no invalidation found a memslot */",
+            kvm(KvmOp::ReturnIfNoInvalidateInProgress),
+        ),
+        Stmt::new(
+            747,
+            "kvm_handle_hva_range(mn, address, address + 1, arg, kvm_change_spte_gfn);",
+            Call(KvmHandleHvaRange),
+        ),
+    ],
+};
+
+/// v6.9 `__kvm_handle_hva_range`: the memslot walk shared by the
+/// callbacks. `mmu_lock` is taken only when a memslot overlaps the range;
+/// then the caller's `on_lock` and `handler` run (the op dispatches on the
+/// calling callback, whose `kvm_mmu_notifier_range` names them).
+/// A null handler (range_end) leaves the slot loop (`break`, 652) for the
+/// flush check, whose `flush_on_ret` is false there.
+pub static HANDLE_HVA_RANGE_V6_9: Function = Function {
+    id: FuncId::KvmHandleHvaRange,
+    name: "__kvm_handle_hva_range",
+    file: K,
+    tag: Tag::V6_9,
+    line: 594,
+    base_line: 594,
+    body: &[
+        Stmt::new(614, "idx = srcu_read_lock(&kvm->srcu);", Nop),
+        Stmt::new(
+            620,
+            "kvm_for_each_memslot_in_hva_range(node, slots, range->start, range->end - 1) {  /* gfn_range = the slot's gfns in range */",
+            kvm(KvmOp::MemslotLoop { none: "flush" }),
+        ),
+        Stmt::new(648, "r.found_memslot = true; KVM_MMU_LOCK(kvm);", kvm(KvmOp::Lock)),
+        Stmt::new(
+            650,
+            "if (!IS_KVM_NULL_FN(range->on_lock)) range->on_lock(kvm);  /* start: kvm_mmu_invalidate_begin 750; end: kvm_mmu_invalidate_end 848 */",
+            kvm(KvmOp::OnLock),
+        ),
+        Stmt::new(
+            655,
+            "r.ret |= range->handler(kvm, &gfn_range);  /* start: kvm_mmu_unmap_gfn_range 792; change_pte: kvm_change_spte_gfn */",
+            kvm(KvmOp::Handler { null: "flush" }),
+        ),
+        Stmt::new(659, "if (range->flush_on_ret && r.ret) kvm_flush_remote_tlbs(kvm);", kvm(KvmOp::FlushIfNeeded))
+            .at("flush"),
+        Stmt::new(662, "if (r.found_memslot) KVM_MMU_UNLOCK(kvm);", kvm(KvmOp::UnlockIfHeld)),
+        Stmt::new(665, "srcu_read_unlock(&kvm->srcu, idx);", Nop),
+    ],
+};
+
+/// v6.9 `kvm_mmu_notifier_invalidate_range_start`.
+pub static RANGE_START_V6_9: Function = Function {
+    id: FuncId::KvmInvalidateRangeStart,
+    name: "kvm_mmu_notifier_invalidate_range_start",
+    file: K,
+    tag: Tag::V6_9,
+    line: 798,
+    base_line: 798,
+    body: &[
+        Stmt::new(
+            821,
+            "spin_lock(&kvm->mn_invalidate_lock); kvm->mn_active_invalidate_count++; spin_unlock(&kvm->mn_invalidate_lock);",
+            kvm(KvmOp::ActiveInvalidateInc),
+        ),
+        Stmt::new(835, "gfn_to_pfn_cache_invalidate_start(kvm, range->start, range->end);", Nop),
+        Stmt::new(
+            842,
+            "if (__kvm_handle_hva_range(kvm, &hva_range).found_memslot)  /* handler kvm_mmu_unmap_gfn_range, on_lock kvm_mmu_invalidate_begin */",
+            Call(KvmHandleHvaRange),
+        ),
+    ],
+};
+
+/// v6.9 `kvm_mmu_notifier_invalidate_range_end`.
+pub static RANGE_END_V6_9: Function = Function {
+    id: FuncId::KvmInvalidateRangeEnd,
+    name: "kvm_mmu_notifier_invalidate_range_end",
+    file: K,
+    tag: Tag::V6_9,
+    line: 874,
+    base_line: 874,
+    body: &[
+        Stmt::new(
+            888,
+            "__kvm_handle_hva_range(kvm, &hva_range);  /* null handler, on_lock kvm_mmu_invalidate_end */",
+            Call(KvmHandleHvaRange),
+        ),
+        Stmt::new(
+            891,
+            "spin_lock(&kvm->mn_invalidate_lock); if (!WARN_ON_ONCE(!kvm->mn_active_invalidate_count)) --kvm->mn_active_invalidate_count;",
+            kvm(KvmOp::ActiveInvalidateDec),
+        ),
+        Stmt::new(901, "if (wake) rcuwait_wake_up(&kvm->mn_memslots_update_rcuwait);", Nop),
+    ],
+};
+
+/// v6.9 `kvm_faultin_pfn`: snapshot the sequence, then get the pfn
+/// through the primary page table (a write to a read-only pte runs the COW
+/// fault in between).
+pub static FAULTIN_PFN_V6_9: Function = Function {
+    id: FuncId::KvmFaultinPfn,
+    name: "kvm_faultin_pfn",
+    file: M6,
+    tag: Tag::V6_9,
+    line: 4413,
+    base_line: 4413,
+    body: &[
+        Stmt::new(4418, "fault->mmu_seq = vcpu->kvm->mmu_invalidate_seq;", kvm(KvmOp::TdpSnapshotSeq)),
+        Stmt::new(4419, "smp_rmb();", Nop),
+        Stmt::new(
+            4446,
+            "ret = __kvm_faultin_pfn(vcpu, fault);  /* __gfn_to_pfn_memslot: get_user_pages on the hva */",
+            kvm(KvmOp::TdpGetPfn),
+        ),
+        Stmt::new(4468, "return RET_PF_CONTINUE;", Return),
+    ],
+};
+
+/// v6.9 `direct_page_fault` (what `kvm_tdp_page_fault` runs with the TDP
+/// MMU off): the range-limited retry check under `mmu_lock`; the pfn
+/// reference is dropped after the unlock, on both exits.
+pub static DIRECT_PAGE_FAULT_V6_9: Function = Function {
+    id: FuncId::TdpPageFault,
+    name: "direct_page_fault",
+    file: M6,
+    tag: Tag::V6_9,
+    line: 4504,
+    base_line: 4504,
+    body: &[
+        Stmt::new(4523, "r = kvm_faultin_pfn(vcpu, fault, ACC_ALL);", Call(KvmFaultinPfn)),
+        Stmt::new(4524, "if (r != RET_PF_CONTINUE) return r;", kvm(KvmOp::ReturnIfNoPfn)),
+        Stmt::new(4528, "write_lock(&vcpu->kvm->mmu_lock);", kvm(KvmOp::Lock)),
+        Stmt::new(
+            4530,
+            "if (is_page_fault_stale(vcpu, fault)) goto out_unlock;  /* mmu_invalidate_retry_gfn, kvm_host.h 2037 */",
+            kvm(KvmOp::RetryGfn { retry: "out_unlock" }),
+        ),
+        Stmt::new(4537, "r = direct_map(vcpu, fault);", kvm(KvmOp::DirectMap)),
+        Stmt::new(4540, "out_unlock: write_unlock(&vcpu->kvm->mmu_lock);", kvm(KvmOp::Unlock)).at("out_unlock"),
+        Stmt::new(4541, "kvm_release_pfn_clean(fault->pfn);", kvm(KvmOp::TdpReleasePfn)),
+        Stmt::new(4542, "return r;", Return),
+    ],
+};
+
+/// The vCPU at v6.9: not kernel code; cites `direct_page_fault`.
+pub static GUEST_ACCESS_V6_9: Function = Function {
+    id: FuncId::KvmVcpuRun,
+    name: "guest",
+    file: M6,
+    tag: Tag::ACTOR_V6_9,
+    line: 4504,
+    base_line: 4504,
+    body: &[Stmt::new(
+        4504,
+        "not kernel code: the guest reads or writes gfn through its spte  /* if none is usable: EPT violation exit to direct_page_fault */",
+        kvm(KvmOp::GuestAccess),
+    )
+    .ms("guest-access")],
+};
+
+/// v6.9 `kvm_set_spte_gfn` (the TDP MMU branch at 1606-1607 is off in
+/// the model).
+pub static SET_SPTE_GFN_V6_9: Function = Function {
+    id: FuncId::KvmSetSpteHva,
+    name: "kvm_set_spte_gfn",
+    file: M6,
+    tag: Tag::V6_9,
+    line: 1599,
+    base_line: 1599,
+    body: &[Stmt::new(
+        1604,
+        "if (kvm_memslots_have_rmaps(kvm)) flush = kvm_handle_gfn_range(kvm, range, kvm_set_pte_rmap);  /* reached from kvm_change_spte_gfn (kvm_main.c 722) */",
+        Call(KvmSetPteRmapp),
+    )],
+};
+
+/// v6.9 `kvm_set_pte_rmap`: a writable new pte drops the spte, a read-only
+/// one is remapped in place.
+pub static SET_PTE_RMAP_V6_9: Function = Function {
+    id: FuncId::KvmSetPteRmapp,
+    name: "kvm_set_pte_rmap",
+    file: M6,
+    tag: Tag::V6_9,
+    line: 1457,
+    base_line: 1457,
+    body: &[
+        Stmt::new(1471, "for_each_rmap_spte(rmap_head, &iter, sptep) { need_flush = true;", kvm(KvmOp::RmappLoop { done: "flush" })),
+        Stmt::new(1474, "if (pte_write(pte)) { kvm_zap_one_rmap_spte(kvm, rmap_head, sptep); goto restart; }", kvm(KvmOp::RmappDropIfWritable { else_: "remap", done: "flush" })),
+        Stmt::new(1478, "} else { new_spte = kvm_mmu_changed_pte_notifier_make_spte(*sptep, new_pfn); mmu_spte_clear_track_bits(kvm, sptep); mmu_spte_set(sptep, new_spte); }", kvm(KvmOp::RmappRemap)).at("remap"),
+        Stmt::new(1486, "if (need_flush && kvm_available_flush_remote_tlbs_range()) ...; return need_flush;  /* flushed by the caller (flush_on_ret) */", Nop).at("flush"),
+    ],
+};
+
+/// v6.10 `__kvm_handle_hva_range`: the memslot walk shared by the
+/// callbacks. `mmu_lock` is taken only when a memslot overlaps the range;
+/// then the caller's `on_lock` and `handler` run (the op dispatches on the
+/// calling callback, whose `kvm_mmu_notifier_range` names them).
+/// A null handler (range_end) jumps to `mmu_unlock` (653).
+pub static HANDLE_HVA_RANGE_V6_10: Function = Function {
+    id: FuncId::KvmHandleHvaRange,
+    name: "__kvm_handle_hva_range",
+    file: K,
+    tag: Tag::V6_10,
+    line: 595,
+    base_line: 595,
+    body: &[
+        Stmt::new(615, "idx = srcu_read_lock(&kvm->srcu);", Nop),
+        Stmt::new(
+            621,
+            "kvm_for_each_memslot_in_hva_range(node, slots, range->start, range->end - 1) {  /* gfn_range = the slot's gfns in range */",
+            kvm(KvmOp::MemslotLoop { none: "flush" }),
+        ),
+        Stmt::new(649, "r.found_memslot = true; KVM_MMU_LOCK(kvm);", kvm(KvmOp::Lock)),
+        Stmt::new(
+            651,
+            "if (!IS_KVM_NULL_FN(range->on_lock)) range->on_lock(kvm);  /* start: kvm_mmu_invalidate_begin 708; end: kvm_mmu_invalidate_end 806 */",
+            kvm(KvmOp::OnLock),
+        ),
+        Stmt::new(
+            656,
+            "r.ret |= range->handler(kvm, &gfn_range);  /* start: kvm_mmu_unmap_gfn_range 750 */",
+            kvm(KvmOp::Handler { null: "mmu_unlock" }),
+        ),
+        Stmt::new(660, "if (range->flush_on_ret && r.ret) kvm_flush_remote_tlbs(kvm);", kvm(KvmOp::FlushIfNeeded))
+            .at("flush"),
+        Stmt::new(664, "mmu_unlock: if (r.found_memslot) KVM_MMU_UNLOCK(kvm);", kvm(KvmOp::UnlockIfHeld))
+            .at("mmu_unlock"),
+        Stmt::new(667, "srcu_read_unlock(&kvm->srcu, idx);", Nop),
+    ],
+};
+
+/// v6.10 `kvm_mmu_notifier_invalidate_range_start`.
+pub static RANGE_START_V6_10: Function = Function {
+    id: FuncId::KvmInvalidateRangeStart,
+    name: "kvm_mmu_notifier_invalidate_range_start",
+    file: K,
+    tag: Tag::V6_10,
+    line: 756,
+    base_line: 756,
+    body: &[
+        Stmt::new(
+            779,
+            "spin_lock(&kvm->mn_invalidate_lock); kvm->mn_active_invalidate_count++; spin_unlock(&kvm->mn_invalidate_lock);",
+            kvm(KvmOp::ActiveInvalidateInc),
+        ),
+        Stmt::new(793, "gfn_to_pfn_cache_invalidate_start(kvm, range->start, range->end);", Nop),
+        Stmt::new(
+            800,
+            "if (__kvm_handle_hva_range(kvm, &hva_range).found_memslot)  /* handler kvm_mmu_unmap_gfn_range, on_lock kvm_mmu_invalidate_begin */",
+            Call(KvmHandleHvaRange),
+        ),
+    ],
+};
+
+/// v6.10 `kvm_mmu_notifier_invalidate_range_end`.
+pub static RANGE_END_V6_10: Function = Function {
+    id: FuncId::KvmInvalidateRangeEnd,
+    name: "kvm_mmu_notifier_invalidate_range_end",
+    file: K,
+    tag: Tag::V6_10,
+    line: 832,
+    base_line: 832,
+    body: &[
+        Stmt::new(
+            846,
+            "__kvm_handle_hva_range(kvm, &hva_range);  /* null handler, on_lock kvm_mmu_invalidate_end */",
+            Call(KvmHandleHvaRange),
+        ),
+        Stmt::new(
+            849,
+            "spin_lock(&kvm->mn_invalidate_lock); if (!WARN_ON_ONCE(!kvm->mn_active_invalidate_count)) --kvm->mn_active_invalidate_count;",
+            kvm(KvmOp::ActiveInvalidateDec),
+        ),
+        Stmt::new(859, "if (wake) rcuwait_wake_up(&kvm->mn_memslots_update_rcuwait);", Nop),
+    ],
+};
+
+/// v6.10 `kvm_faultin_pfn`: snapshot the sequence, then get the pfn
+/// through the primary page table (a write to a read-only pte runs the COW
+/// fault in between).
+pub static FAULTIN_PFN_V6_10: Function = Function {
+    id: FuncId::KvmFaultinPfn,
+    name: "kvm_faultin_pfn",
+    file: M6,
+    tag: Tag::V6_10,
+    line: 4354,
+    base_line: 4354,
+    body: &[
+        Stmt::new(4366, "fault->mmu_seq = vcpu->kvm->mmu_invalidate_seq;", kvm(KvmOp::TdpSnapshotSeq)),
+        Stmt::new(4367, "smp_rmb();", Nop),
+        Stmt::new(
+            4438,
+            "ret = __kvm_faultin_pfn(vcpu, fault);  /* __gfn_to_pfn_memslot: get_user_pages on the hva */",
+            kvm(KvmOp::TdpGetPfn),
+        ),
+        Stmt::new(4460, "return RET_PF_CONTINUE;", Return),
+    ],
+};
+
+/// v6.10 `direct_page_fault` (what `kvm_tdp_page_fault` runs with the TDP
+/// MMU off): the range-limited retry check under `mmu_lock`; the pfn
+/// reference is dropped after the unlock, on both exits.
+pub static DIRECT_PAGE_FAULT_V6_10: Function = Function {
+    id: FuncId::TdpPageFault,
+    name: "direct_page_fault",
+    file: M6,
+    tag: Tag::V6_10,
+    line: 4496,
+    base_line: 4496,
+    body: &[
+        Stmt::new(4515, "r = kvm_faultin_pfn(vcpu, fault, ACC_ALL);", Call(KvmFaultinPfn)),
+        Stmt::new(4516, "if (r != RET_PF_CONTINUE) return r;", kvm(KvmOp::ReturnIfNoPfn)),
+        Stmt::new(4520, "write_lock(&vcpu->kvm->mmu_lock);", kvm(KvmOp::Lock)),
+        Stmt::new(
+            4522,
+            "if (is_page_fault_stale(vcpu, fault)) goto out_unlock;  /* mmu_invalidate_retry_gfn, kvm_host.h 2033 */",
+            kvm(KvmOp::RetryGfn { retry: "out_unlock" }),
+        ),
+        Stmt::new(4529, "r = direct_map(vcpu, fault);", kvm(KvmOp::DirectMap)),
+        Stmt::new(4532, "out_unlock: write_unlock(&vcpu->kvm->mmu_lock);", kvm(KvmOp::Unlock)).at("out_unlock"),
+        Stmt::new(4533, "kvm_release_pfn_clean(fault->pfn);", kvm(KvmOp::TdpReleasePfn)),
+        Stmt::new(4534, "return r;", Return),
+    ],
+};
+
+/// The vCPU at v6.10: not kernel code; cites `direct_page_fault`.
+pub static GUEST_ACCESS_V6_10: Function = Function {
+    id: FuncId::KvmVcpuRun,
+    name: "guest",
+    file: M6,
+    tag: Tag::ACTOR_V6_10,
+    line: 4496,
+    base_line: 4496,
+    body: &[Stmt::new(
+        4496,
+        "not kernel code: the guest reads or writes gfn through its spte  /* if none is usable: EPT violation exit to direct_page_fault */",
+        kvm(KvmOp::GuestAccess),
+    )
+    .ms("guest-access")],
+};

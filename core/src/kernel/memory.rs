@@ -473,3 +473,245 @@ pub static USER_STORE_V4_15: Function = Function {
     )
     .ms("host-store")],
 };
+// --- v6.9 / v6.10 ---
+//
+// Lines read in T6.9 (ec-jt/linux-6.9.0 @ b12020242247) and T6.10
+// (msgeden/cryptocap-arm64-linux-6.10 @ 449e07155be2). `do_wp_page` hands
+// the copy to `wp_page_copy`, which brackets with
+// `mmu_notifier_range_init(MMU_NOTIFY_CLEAR)` and drops the old page's
+// references after range_end. `handle_pte_fault` reads `orig_pte`
+// locklessly (5290 / 5371) and re-checks it with `pte_same` under the PT
+// lock (5310 / 5391); the model reads it when the lock is taken, which is
+// the case where that check holds (otherwise the kernel returns and the
+// access faults again).
+
+/// `handle_pte_fault` at v6.9: the write-fault branch on a present
+/// read-only pte.
+pub static HANDLE_PTE_FAULT_V6_9: Function = Function {
+    id: FuncId::HandlePteFault,
+    name: "handle_pte_fault",
+    file: F,
+    tag: Tag::V6_9,
+    line: 5266,
+    base_line: 5266,
+    body: &[
+        Stmt::new(5308, "spin_lock(vmf->ptl); entry = vmf->orig_pte;", FaultPtlLock),
+        Stmt::new(5316, "if (!pte_write(entry)) return do_wp_page(vmf);", CallDoWpPageIfReadOnly),
+    ],
+};
+
+/// `handle_pte_fault` at v6.10.
+pub static HANDLE_PTE_FAULT_V6_10: Function = Function {
+    id: FuncId::HandlePteFault,
+    name: "handle_pte_fault",
+    file: F,
+    tag: Tag::V6_10,
+    line: 5347,
+    base_line: 5347,
+    body: &[
+        Stmt::new(5389, "spin_lock(vmf->ptl); entry = vmf->orig_pte;", FaultPtlLock),
+        Stmt::new(5397, "if (!pte_write(entry)) return do_wp_page(vmf);", CallDoWpPageIfReadOnly),
+    ],
+};
+
+/// `do_wp_page` at v6.9 (entered with the PT lock held): reuse an
+/// exclusive anonymous page (`wp_can_reuse_anon_folio`, 3500, never for
+/// KSM: 3520), else take a reference, drop the lock and copy.
+pub static DO_WP_PAGE_V6_9: Function = Function {
+    id: FuncId::DoWpPage,
+    name: "do_wp_page",
+    file: F,
+    tag: Tag::V6_9,
+    line: 3570,
+    base_line: 3570,
+    body: &[
+        Stmt::new(3609, "vmf->page = vm_normal_page(vma, vmf->address, vmf->orig_pte);", VmNormalPage),
+        Stmt::new(
+            3638,
+            "if (folio && folio_test_anon(folio) && (PageAnonExclusive(vmf->page) || wp_can_reuse_anon_folio(folio, vma))) {",
+            IfCanReuse { copy: "copy" },
+        ),
+        Stmt::new(
+            3646,
+            "wp_page_reuse(vmf, folio);  /* 3187-3190: pte made dirty and writable in place, PT lock released */",
+            WpPageReuse,
+        ),
+        Stmt::new(3647, "return 0;", Return),
+        Stmt::new(3653, "if (folio) folio_get(folio);", GetPage(Page)).at("copy"),
+        Stmt::new(3655, "pte_unmap_unlock(vmf->pte, vmf->ptl);", PtlUnlock).ms("ptl-dropped-to-copy"),
+        Stmt::new(3658, "if (folio && folio_test_ksm(folio)) count_vm_event(COW_KSM);", Nop),
+        Stmt::new(3660, "return wp_page_copy(vmf);", Call(WpPageCopy)),
+    ],
+};
+
+/// `do_wp_page` at v6.10.
+pub static DO_WP_PAGE_V6_10: Function = Function {
+    id: FuncId::DoWpPage,
+    name: "do_wp_page",
+    file: F,
+    tag: Tag::V6_10,
+    line: 3587,
+    base_line: 3587,
+    body: &[
+        Stmt::new(3626, "vmf->page = vm_normal_page(vma, vmf->address, vmf->orig_pte);", VmNormalPage),
+        Stmt::new(
+            3655,
+            "if (folio && folio_test_anon(folio) && (PageAnonExclusive(vmf->page) || wp_can_reuse_anon_folio(folio, vma))) {",
+            IfCanReuse { copy: "copy" },
+        ),
+        Stmt::new(
+            3663,
+            "wp_page_reuse(vmf, folio);  /* 3189-3192: pte made dirty and writable in place, PT lock released */",
+            WpPageReuse,
+        ),
+        Stmt::new(3664, "return 0;", Return),
+        Stmt::new(3670, "if (folio) folio_get(folio);", GetPage(Page)).at("copy"),
+        Stmt::new(3672, "pte_unmap_unlock(vmf->pte, vmf->ptl);", PtlUnlock).ms("ptl-dropped-to-copy"),
+        Stmt::new(3675, "if (folio && folio_test_ksm(folio)) count_vm_event(COW_KSM);", Nop),
+        Stmt::new(3677, "return wp_page_copy(vmf);", Call(WpPageCopy)),
+    ],
+};
+
+/// `wp_page_copy` at v6.9: allocate and copy, then the bracket; `ptep_clear_flush` then `set_pte_at_notify`
+/// under the PT lock; range_end before the old page's references go.
+pub static WP_PAGE_COPY_V6_9: Function = Function {
+    id: FuncId::WpPageCopy,
+    name: "wp_page_copy",
+    file: F,
+    tag: Tag::V6_9,
+    line: 3241,
+    base_line: 3241,
+    body: &[
+        Stmt::new(3263, "new_folio = folio_prealloc(mm, vma, vmf->address, pfn_is_zero);", AllocNewPage),
+        Stmt::new(3270, "err = __wp_page_copy_user(&new_folio->page, vmf->page, vmf);", CopyPage),
+        Stmt::new(
+            3291,
+            "mmu_notifier_range_init(&range, MMU_NOTIFY_CLEAR, 0, mm, vmf->address & PAGE_MASK, (vmf->address & PAGE_MASK) + PAGE_SIZE);",
+            Nop,
+        ),
+        Stmt::new(3294, "mmu_notifier_invalidate_range_start(&range);", Call(MnInvalidateRangeStart)),
+        Stmt::new(3299, "vmf->pte = pte_offset_map_lock(mm, vmf->pmd, vmf->address, &vmf->ptl);", PtlLock)
+            .ms("ptl-taken"),
+        Stmt::new(
+            3300,
+            "if (likely(vmf->pte && pte_same(ptep_get(vmf->pte), vmf->orig_pte))) {",
+            IfPteUnchanged { else_: "changed" },
+        ),
+        Stmt::new(3310, "flush_cache_page(vma, vmf->address, pte_pfn(vmf->orig_pte));", Nop),
+        Stmt::new(
+            3319,
+            "entry = maybe_mkwrite(pte_mkdirty(entry), vma);  /* entry = mk_pte(&new_folio->page, vma->vm_page_prot) above */",
+            MkPteCow,
+        ),
+        Stmt::new(3329, "ptep_clear_flush(vma, vmf->address, vmf->pte);", CallPtepClearFlush { keep_entry: false })
+            .ms("pte-cleared"),
+        Stmt::new(3330, "folio_add_new_anon_rmap(new_folio, vma, vmf->address);", PageAddNewAnonRmap(Kpage)),
+        Stmt::new(3331, "folio_add_lru_vma(new_folio, vma);", Nop),
+        Stmt::new(3338, "set_pte_at_notify(mm, vmf->address, vmf->pte, entry);", CallSetPteAtNotify(Entry))
+            .ms("pte-set"),
+        Stmt::new(3339, "update_mmu_cache_range(vmf, vma, vmf->address, vmf->pte, 1);", Nop),
+        Stmt::new(3363, "if (old_folio) folio_remove_rmap_pte(old_folio, vmf->page, vma);", PageRemoveRmap(Page)),
+        Stmt::new(3367, "new_folio = old_folio; page_copied = 1;  /* free the old page's mapping ref below */", Nop),
+        Stmt::new(3369, "pte_unmap_unlock(vmf->pte, vmf->ptl);", PtlUnlock).ms("ptl-released"),
+        Stmt::new(3370, "} else if (vmf->pte) {  /* not taken: the copy was installed */", Goto("mn_end")),
+        Stmt::new(
+            3372,
+            "update_mmu_tlb(vma, vmf->address, vmf->pte); pte_unmap_unlock(vmf->pte, vmf->ptl);",
+            PtlUnlock,
+        )
+        .at("changed"),
+        Stmt::new(3375, "mmu_notifier_invalidate_range_end(&range);", Call(MnInvalidateRangeEnd)).at("mn_end"),
+        Stmt::new(3378, "if (new_folio) folio_put(new_folio);", ReleaseNewPageVar),
+        Stmt::new(3381, "if (old_folio && page_copied) free_swap_cache(old_folio);", Nop),
+        Stmt::new(3382, "if (old_folio) folio_put(old_folio);", PutPage(Page)),
+        Stmt::new(3386, "return 0;", Return),
+    ],
+};
+
+/// `wp_page_copy` at v6.10: allocate and copy, then the bracket; `ptep_clear_flush` then plain `set_pte_at`
+/// under the PT lock; range_end before the old page's references go.
+pub static WP_PAGE_COPY_V6_10: Function = Function {
+    id: FuncId::WpPageCopy,
+    name: "wp_page_copy",
+    file: F,
+    tag: Tag::V6_10,
+    line: 3263,
+    base_line: 3263,
+    body: &[
+        Stmt::new(3285, "new_folio = folio_prealloc(mm, vma, vmf->address, pfn_is_zero);", AllocNewPage),
+        Stmt::new(3292, "err = __wp_page_copy_user(&new_folio->page, vmf->page, vmf);", CopyPage),
+        Stmt::new(
+            3313,
+            "mmu_notifier_range_init(&range, MMU_NOTIFY_CLEAR, 0, mm, vmf->address & PAGE_MASK, (vmf->address & PAGE_MASK) + PAGE_SIZE);",
+            Nop,
+        ),
+        Stmt::new(3316, "mmu_notifier_invalidate_range_start(&range);", Call(MnInvalidateRangeStart)),
+        Stmt::new(3321, "vmf->pte = pte_offset_map_lock(mm, vmf->pmd, vmf->address, &vmf->ptl);", PtlLock)
+            .ms("ptl-taken"),
+        Stmt::new(
+            3322,
+            "if (likely(vmf->pte && pte_same(ptep_get(vmf->pte), vmf->orig_pte))) {",
+            IfPteUnchanged { else_: "changed" },
+        ),
+        Stmt::new(3332, "flush_cache_page(vma, vmf->address, pte_pfn(vmf->orig_pte));", Nop),
+        Stmt::new(
+            3341,
+            "entry = maybe_mkwrite(pte_mkdirty(entry), vma);  /* entry = mk_pte(&new_folio->page, vma->vm_page_prot) above */",
+            MkPteCow,
+        ),
+        Stmt::new(3351, "ptep_clear_flush(vma, vmf->address, vmf->pte);", CallPtepClearFlush { keep_entry: false })
+            .ms("pte-cleared"),
+        Stmt::new(3352, "folio_add_new_anon_rmap(new_folio, vma, vmf->address);", PageAddNewAnonRmap(Kpage)),
+        Stmt::new(3353, "folio_add_lru_vma(new_folio, vma);", Nop),
+        Stmt::new(3355, "set_pte_at(mm, vmf->address, vmf->pte, entry);", SetPteAt).ms("pte-set"),
+        Stmt::new(3356, "update_mmu_cache_range(vmf, vma, vmf->address, vmf->pte, 1);", Nop),
+        Stmt::new(3380, "if (old_folio) folio_remove_rmap_pte(old_folio, vmf->page, vma);", PageRemoveRmap(Page)),
+        Stmt::new(3384, "new_folio = old_folio; page_copied = 1;  /* free the old page's mapping ref below */", Nop),
+        Stmt::new(3386, "pte_unmap_unlock(vmf->pte, vmf->ptl);", PtlUnlock).ms("ptl-released"),
+        Stmt::new(3387, "} else if (vmf->pte) {  /* not taken: the copy was installed */", Goto("mn_end")),
+        Stmt::new(
+            3389,
+            "update_mmu_tlb(vma, vmf->address, vmf->pte); pte_unmap_unlock(vmf->pte, vmf->ptl);",
+            PtlUnlock,
+        )
+        .at("changed"),
+        Stmt::new(3392, "mmu_notifier_invalidate_range_end(&range);", Call(MnInvalidateRangeEnd)).at("mn_end"),
+        Stmt::new(3395, "if (new_folio) folio_put(new_folio);", ReleaseNewPageVar),
+        Stmt::new(3398, "if (old_folio && page_copied) free_swap_cache(old_folio);", Nop),
+        Stmt::new(3399, "if (old_folio) folio_put(old_folio);", PutPage(Page)),
+        Stmt::new(3403, "return 0;", Return),
+    ],
+};
+
+/// The `host_write` actor at v6.9 (not kernel code): cites
+/// `handle_pte_fault`, where its fault on a read-only pte goes.
+pub static USER_STORE_V6_9: Function = Function {
+    id: FuncId::UserStore,
+    name: "user store",
+    file: F,
+    tag: Tag::ACTOR_V6_9,
+    line: 5266,
+    base_line: 5266,
+    body: &[Stmt::new(
+        5266,
+        "not kernel code: user space stores *(u32 *)addr = value;  /* a read-only or absent pte traps to handle_mm_fault -> handle_pte_fault */",
+        HostStore,
+    )
+    .ms("host-store")],
+};
+
+/// The `host_write` actor at v6.10.
+pub static USER_STORE_V6_10: Function = Function {
+    id: FuncId::UserStore,
+    name: "user store",
+    file: F,
+    tag: Tag::ACTOR_V6_10,
+    line: 5347,
+    base_line: 5347,
+    body: &[Stmt::new(
+        5347,
+        "not kernel code: user space stores *(u32 *)addr = value;  /* a read-only or absent pte traps to handle_mm_fault -> handle_pte_fault */",
+        HostStore,
+    )
+    .ms("host-store")],
+};

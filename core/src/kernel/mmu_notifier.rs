@@ -479,3 +479,340 @@ pub static INVALIDATE_RANGE_V4_15: Function = Function {
         Stmt::new(235, "srcu_read_unlock(&srcu, id);", SrcuReadUnlock).at("unlock"),
     ],
 };
+// --- v6.9 / v6.10 ---
+//
+// Lines read in T6.9 (ec-jt/linux-6.9.0 @ b12020242247) and T6.10
+// (msgeden/cryptocap-arm64-linux-6.10 @ 449e07155be2). The callers call the
+// header wrappers (`mmu_notifier_invalidate_range_start` 450 / 432 sets
+// MMU_NOTIFIER_RANGE_BLOCKABLE; `_end` 484 / 466; `_change_pte` 442;
+// `_arch_invalidate_secondary_tlbs` 493 / 475), each of which only checks
+// `mm_has_notifiers`; the listings start at the `__` functions. Interval
+// notifiers (`mn_itree_invalidate`) are walked first; the model has none
+// (Xen gntdev, the one user of the modelled set that became one, is
+// refused at these tags), so only the hlist walks run.
+
+/// v6.9 `set_pte_at_notify`: notifier first, then `set_pte_at` (removed in
+/// v6.10).
+pub static SET_PTE_AT_NOTIFY_V6_9: Function = Function {
+    id: FuncId::SetPteAtNotify,
+    name: "set_pte_at_notify",
+    file: H,
+    tag: Tag::V6_9,
+    line: 594,
+    base_line: 594,
+    body: &[
+        Stmt::new(600, "mmu_notifier_change_pte(___mm, ___address, ___pte);", Call(MnChangePte)),
+        Stmt::new(601, "set_pte_at(___mm, ___address, __ptep, ___pte);", SetPteAt),
+    ],
+};
+
+/// v6.9 `__mmu_notifier_change_pte` (removed in v6.10).
+pub static CHANGE_PTE_V6_9: Function = Function {
+    id: FuncId::MnChangePte,
+    name: "__mmu_notifier_change_pte",
+    file: C,
+    tag: Tag::V6_9,
+    line: 427,
+    base_line: 427,
+    body: &[
+        Stmt::new(433, "id = srcu_read_lock(&srcu);", SrcuReadLock),
+        Stmt::new(
+            434,
+            "hlist_for_each_entry_rcu(subscription, &mm->notifier_subscriptions->list, hlist, ...) {",
+            ForEachNotifier { done: "unlock" },
+        )
+        .at("head"),
+        Stmt::new(
+            437,
+            "if (subscription->ops->change_pte)",
+            IfOps { has: Callback::ChangePte, lacks: None, else_: "next" },
+        ),
+        Stmt::new(
+            438,
+            "subscription->ops->change_pte(subscription, mm, address, pte);",
+            Invoke { cb: Callback::ChangePte, then: None },
+        ),
+        Stmt::new(440, "}", NextNotifier { head: "head" }).at("next"),
+        Stmt::new(441, "srcu_read_unlock(&srcu, id);", SrcuReadUnlock).at("unlock"),
+    ],
+};
+
+/// v6.9 `__mmu_notifier_invalidate_range_start`: interval notifiers
+/// first, then the hlist.
+pub static RANGE_START_V6_9: Function = Function {
+    id: FuncId::MnInvalidateRangeStart,
+    name: "__mmu_notifier_invalidate_range_start",
+    file: C,
+    tag: Tag::V6_9,
+    line: 536,
+    base_line: 536,
+    body: &[
+        Stmt::new(
+            542,
+            "if (subscriptions->has_itree) { ret = mn_itree_invalidate(subscriptions, range); ... }  /* no interval notifier in the model */",
+            Nop,
+        ),
+        Stmt::new(
+            548,
+            "if (!hlist_empty(&subscriptions->list)) return mn_hlist_invalidate_range_start(subscriptions, range);",
+            Call(MnHlistInvalidateRangeStart),
+        ),
+    ],
+};
+
+/// v6.9 `mn_hlist_invalidate_range_start`.
+pub static HLIST_RANGE_START_V6_9: Function = Function {
+    id: FuncId::MnHlistInvalidateRangeStart,
+    name: "mn_hlist_invalidate_range_start",
+    file: C,
+    tag: Tag::V6_9,
+    line: 475,
+    base_line: 475,
+    body: &[
+        Stmt::new(483, "id = srcu_read_lock(&srcu);", SrcuReadLock),
+        Stmt::new(
+            484,
+            "hlist_for_each_entry_rcu(subscription, &subscriptions->list, hlist, ...) {",
+            ForEachNotifier { done: "unlock" },
+        )
+        .at("head"),
+        Stmt::new(
+            488,
+            "if (ops->invalidate_range_start) {",
+            IfOps { has: Callback::InvalidateRangeStart, lacks: None, else_: "next" },
+        ),
+        Stmt::new(
+            493,
+            "_ret = ops->invalidate_range_start(subscription, range);  /* blockable: no non_block_start() */",
+            Invoke { cb: Callback::InvalidateRangeStart, then: None },
+        ),
+        Stmt::new(514, "}", NextNotifier { head: "head" }).at("next"),
+        Stmt::new(531, "srcu_read_unlock(&srcu, id);", SrcuReadUnlock).at("unlock"),
+    ],
+};
+
+/// v6.9 `__mmu_notifier_invalidate_range_end`: no secondary-TLB call
+/// here any more (that moved into `ptep_clear_flush`).
+pub static RANGE_END_V6_9: Function = Function {
+    id: FuncId::MnInvalidateRangeEnd,
+    name: "__mmu_notifier_invalidate_range_end",
+    file: C,
+    tag: Tag::V6_9,
+    line: 574,
+    base_line: 574,
+    body: &[
+        Stmt::new(
+            580,
+            "if (subscriptions->has_itree) mn_itree_inv_end(subscriptions);  /* no interval notifier in the model */",
+            Nop,
+        ),
+        Stmt::new(
+            584,
+            "if (!hlist_empty(&subscriptions->list)) mn_hlist_invalidate_end(subscriptions, range);",
+            Call(MnHlistInvalidateEnd),
+        ),
+    ],
+};
+
+/// v6.9 `mn_hlist_invalidate_end`.
+pub static HLIST_RANGE_END_V6_9: Function = Function {
+    id: FuncId::MnHlistInvalidateEnd,
+    name: "mn_hlist_invalidate_end",
+    file: C,
+    tag: Tag::V6_9,
+    line: 552,
+    base_line: 552,
+    body: &[
+        Stmt::new(559, "id = srcu_read_lock(&srcu);", SrcuReadLock),
+        Stmt::new(
+            560,
+            "hlist_for_each_entry_rcu(subscription, &subscriptions->list, hlist, ...) {",
+            ForEachNotifier { done: "unlock" },
+        )
+        .at("head"),
+        Stmt::new(
+            562,
+            "if (subscription->ops->invalidate_range_end) {",
+            IfOps { has: Callback::InvalidateRangeEnd, lacks: None, else_: "next" },
+        ),
+        Stmt::new(
+            565,
+            "subscription->ops->invalidate_range_end(subscription, range);",
+            Invoke { cb: Callback::InvalidateRangeEnd, then: None },
+        ),
+        Stmt::new(570, "}", NextNotifier { head: "head" }).at("next"),
+        Stmt::new(571, "srcu_read_unlock(&srcu, id);", SrcuReadUnlock).at("unlock"),
+    ],
+};
+
+/// v6.9 `__mmu_notifier_arch_invalidate_secondary_tlbs`: reached from the
+/// x86 TLB flush inside `ptep_clear_flush`, under the caller's PT lock.
+pub static ARCH_INVALIDATE_SECONDARY_TLBS_V6_9: Function = Function {
+    id: FuncId::MnArchInvalidateSecondaryTlbs,
+    name: "__mmu_notifier_arch_invalidate_secondary_tlbs",
+    file: C,
+    tag: Tag::V6_9,
+    line: 588,
+    base_line: 588,
+    body: &[
+        Stmt::new(594, "id = srcu_read_lock(&srcu);", SrcuReadLock),
+        Stmt::new(
+            595,
+            "hlist_for_each_entry_rcu(subscription, &mm->notifier_subscriptions->list, hlist, ...) {",
+            ForEachNotifier { done: "unlock" },
+        )
+        .at("head"),
+        Stmt::new(
+            598,
+            "if (subscription->ops->arch_invalidate_secondary_tlbs)",
+            IfOps { has: Callback::ArchInvalidateSecondaryTlbs, lacks: None, else_: "next" },
+        ),
+        Stmt::new(
+            599,
+            "subscription->ops->arch_invalidate_secondary_tlbs(subscription, mm, start, end);",
+            Invoke { cb: Callback::ArchInvalidateSecondaryTlbs, then: None },
+        ),
+        Stmt::new(602, "}", NextNotifier { head: "head" }).at("next"),
+        Stmt::new(603, "srcu_read_unlock(&srcu, id);", SrcuReadUnlock).at("unlock"),
+    ],
+};
+
+/// v6.10 `__mmu_notifier_invalidate_range_start`: interval notifiers
+/// first, then the hlist.
+pub static RANGE_START_V6_10: Function = Function {
+    id: FuncId::MnInvalidateRangeStart,
+    name: "__mmu_notifier_invalidate_range_start",
+    file: C,
+    tag: Tag::V6_10,
+    line: 519,
+    base_line: 519,
+    body: &[
+        Stmt::new(
+            525,
+            "if (subscriptions->has_itree) { ret = mn_itree_invalidate(subscriptions, range); ... }  /* no interval notifier in the model */",
+            Nop,
+        ),
+        Stmt::new(
+            531,
+            "if (!hlist_empty(&subscriptions->list)) return mn_hlist_invalidate_range_start(subscriptions, range);",
+            Call(MnHlistInvalidateRangeStart),
+        ),
+    ],
+};
+
+/// v6.10 `mn_hlist_invalidate_range_start`.
+pub static HLIST_RANGE_START_V6_10: Function = Function {
+    id: FuncId::MnHlistInvalidateRangeStart,
+    name: "mn_hlist_invalidate_range_start",
+    file: C,
+    tag: Tag::V6_10,
+    line: 458,
+    base_line: 458,
+    body: &[
+        Stmt::new(466, "id = srcu_read_lock(&srcu);", SrcuReadLock),
+        Stmt::new(
+            467,
+            "hlist_for_each_entry_rcu(subscription, &subscriptions->list, hlist, ...) {",
+            ForEachNotifier { done: "unlock" },
+        )
+        .at("head"),
+        Stmt::new(
+            471,
+            "if (ops->invalidate_range_start) {",
+            IfOps { has: Callback::InvalidateRangeStart, lacks: None, else_: "next" },
+        ),
+        Stmt::new(
+            476,
+            "_ret = ops->invalidate_range_start(subscription, range);  /* blockable: no non_block_start() */",
+            Invoke { cb: Callback::InvalidateRangeStart, then: None },
+        ),
+        Stmt::new(497, "}", NextNotifier { head: "head" }).at("next"),
+        Stmt::new(514, "srcu_read_unlock(&srcu, id);", SrcuReadUnlock).at("unlock"),
+    ],
+};
+
+/// v6.10 `__mmu_notifier_invalidate_range_end`: no secondary-TLB call
+/// here any more (that moved into `ptep_clear_flush`).
+pub static RANGE_END_V6_10: Function = Function {
+    id: FuncId::MnInvalidateRangeEnd,
+    name: "__mmu_notifier_invalidate_range_end",
+    file: C,
+    tag: Tag::V6_10,
+    line: 557,
+    base_line: 557,
+    body: &[
+        Stmt::new(
+            563,
+            "if (subscriptions->has_itree) mn_itree_inv_end(subscriptions);  /* no interval notifier in the model */",
+            Nop,
+        ),
+        Stmt::new(
+            567,
+            "if (!hlist_empty(&subscriptions->list)) mn_hlist_invalidate_end(subscriptions, range);",
+            Call(MnHlistInvalidateEnd),
+        ),
+    ],
+};
+
+/// v6.10 `mn_hlist_invalidate_end`.
+pub static HLIST_RANGE_END_V6_10: Function = Function {
+    id: FuncId::MnHlistInvalidateEnd,
+    name: "mn_hlist_invalidate_end",
+    file: C,
+    tag: Tag::V6_10,
+    line: 535,
+    base_line: 535,
+    body: &[
+        Stmt::new(542, "id = srcu_read_lock(&srcu);", SrcuReadLock),
+        Stmt::new(
+            543,
+            "hlist_for_each_entry_rcu(subscription, &subscriptions->list, hlist, ...) {",
+            ForEachNotifier { done: "unlock" },
+        )
+        .at("head"),
+        Stmt::new(
+            545,
+            "if (subscription->ops->invalidate_range_end) {",
+            IfOps { has: Callback::InvalidateRangeEnd, lacks: None, else_: "next" },
+        ),
+        Stmt::new(
+            548,
+            "subscription->ops->invalidate_range_end(subscription, range);",
+            Invoke { cb: Callback::InvalidateRangeEnd, then: None },
+        ),
+        Stmt::new(553, "}", NextNotifier { head: "head" }).at("next"),
+        Stmt::new(554, "srcu_read_unlock(&srcu, id);", SrcuReadUnlock).at("unlock"),
+    ],
+};
+
+/// v6.10 `__mmu_notifier_arch_invalidate_secondary_tlbs`: reached from the
+/// x86 TLB flush inside `ptep_clear_flush`, under the caller's PT lock.
+pub static ARCH_INVALIDATE_SECONDARY_TLBS_V6_10: Function = Function {
+    id: FuncId::MnArchInvalidateSecondaryTlbs,
+    name: "__mmu_notifier_arch_invalidate_secondary_tlbs",
+    file: C,
+    tag: Tag::V6_10,
+    line: 571,
+    base_line: 571,
+    body: &[
+        Stmt::new(577, "id = srcu_read_lock(&srcu);", SrcuReadLock),
+        Stmt::new(
+            578,
+            "hlist_for_each_entry_rcu(subscription, &mm->notifier_subscriptions->list, hlist, ...) {",
+            ForEachNotifier { done: "unlock" },
+        )
+        .at("head"),
+        Stmt::new(
+            581,
+            "if (subscription->ops->arch_invalidate_secondary_tlbs)",
+            IfOps { has: Callback::ArchInvalidateSecondaryTlbs, lacks: None, else_: "next" },
+        ),
+        Stmt::new(
+            582,
+            "subscription->ops->arch_invalidate_secondary_tlbs(subscription, mm, start, end);",
+            Invoke { cb: Callback::ArchInvalidateSecondaryTlbs, then: None },
+        ),
+        Stmt::new(585, "}", NextNotifier { head: "head" }).at("next"),
+        Stmt::new(586, "srcu_read_unlock(&srcu, id);", SrcuReadUnlock).at("unlock"),
+    ],
+};

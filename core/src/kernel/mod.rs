@@ -5,7 +5,9 @@
 //! A listing exists per function and per era where the code differs. The
 //! files mirror the kernel's: [`ksm`], [`memory`], [`uprobes`],
 //! [`mmu_notifier`], [`kvm`] (kvm_main.c, x86 mmu.c), [`gru`],
-//! [`amd_iommu_v2`], [`xen_gntdev`], [`sleepable`].
+//! [`amd_iommu_v2`], [`xen_gntdev`], [`sleepable`], and from v6.9 on
+//! [`pgtable_generic`] (`ptep_clear_flush`) and [`x86_tlb`]
+//! (`flush_tlb_mm_range`).
 
 pub mod amd_iommu_v2;
 pub mod era;
@@ -14,8 +16,10 @@ pub mod ksm;
 pub mod kvm;
 pub mod memory;
 pub mod mmu_notifier;
+pub mod pgtable_generic;
 pub mod sleepable;
 pub mod uprobes;
+pub mod x86_tlb;
 pub mod xen_gntdev;
 
 use serde::Serialize;
@@ -66,6 +70,11 @@ pub enum FuncId {
     /// `bracket_if_missing` (hypothetical): does any registered notifier
     /// with range callbacks lack `change_pte`?
     MnRangeNeeded,
+    /// v6.9+ `mn_hlist_invalidate_range_start`: the hlist walk that
+    /// `__mmu_notifier_invalidate_range_start` runs after the interval tree.
+    MnHlistInvalidateRangeStart,
+    /// v6.9+ `mn_hlist_invalidate_end`.
+    MnHlistInvalidateEnd,
     // KVM.
     KvmChangePte,
     KvmInvalidatePage,
@@ -75,6 +84,11 @@ pub enum FuncId {
     KvmSetPteRmapp,
     KvmVcpuRun,
     TdpPageFault,
+    /// v6.9+ `__kvm_handle_hva_range`: the memslot walk under `mmu_lock`
+    /// shared by KVM's notifier callbacks.
+    KvmHandleHvaRange,
+    /// v6.9+ `kvm_faultin_pfn`: the fault's sequence snapshot and pfn.
+    KvmFaultinPfn,
     // SGI GRU.
     GruInvalidateRangeStart,
     GruInvalidateRangeEnd,
@@ -105,7 +119,7 @@ impl FuncId {
     /// checked at compile time). A new variant goes here too: one left off
     /// the end has no row in the listing table, and [`function`] panics on
     /// it (the golden and JSON-contract tests run every built-in path).
-    pub const ALL: [FuncId; 46] = [
+    pub const ALL: [FuncId; 50] = [
         FuncId::TryToMergeOnePage,
         FuncId::WriteProtectPage,
         FuncId::ReplacePage,
@@ -127,6 +141,8 @@ impl FuncId {
         FuncId::MnInvalidateRangeOnlyEnd,
         FuncId::MnArchInvalidateSecondaryTlbs,
         FuncId::MnRangeNeeded,
+        FuncId::MnHlistInvalidateRangeStart,
+        FuncId::MnHlistInvalidateEnd,
         FuncId::KvmChangePte,
         FuncId::KvmInvalidatePage,
         FuncId::KvmInvalidateRangeStart,
@@ -135,6 +151,8 @@ impl FuncId {
         FuncId::KvmSetPteRmapp,
         FuncId::KvmVcpuRun,
         FuncId::TdpPageFault,
+        FuncId::KvmHandleHvaRange,
+        FuncId::KvmFaultinPfn,
         FuncId::GruInvalidateRangeStart,
         FuncId::GruInvalidateRangeEnd,
         FuncId::GruInvalidatePage,
@@ -307,6 +325,19 @@ pub enum Op {
     /// writes when the pte is present and writable, else faults into
     /// `handle_pte_fault` and stores again after it returns.
     HostStore,
+    /// `[entry =] ptep_clear_flush(vma, addr, ptep)` (v6.9+, a call into
+    /// mm/pgtable-generic.c): this step does the callee's first line,
+    /// `ptep_get_and_clear` (the pte is cleared, and kept in `entry` when
+    /// `keep_entry`), so the caller's `pte-cleared` milestone holds the
+    /// cleared pte; then the rest of `ptep_clear_flush` runs as a call
+    /// (the TLB flush, which reaches the secondary TLBs on x86).
+    CallPtepClearFlush { keep_entry: bool },
+    /// `set_pte_at(mm, addr, ptep, pte)` with `pte` computed as `from`
+    /// says (v6.10's plain `set_pte_at` where v6.9 had `set_pte_at_notify`).
+    SetPteAtFrom(EntryFrom),
+    /// `wp_page_reuse(vmf, folio)` (v6.9+): make the pte dirty and writable
+    /// in place, then release the PT lock (it `__releases(vmf->ptl)`).
+    WpPageReuse,
 
     // --- notifier list walk ---
     /// `int notify_missing = 0` (the 2014 patch).

@@ -163,3 +163,56 @@ pub static RANGE_END_V4_15: Function = Function {
     base_line: 144,
     body: range_end!(144),
 };
+// --- v6.9 / v6.10 ---
+//
+// `struct mmu_notifier_ops` members in include/linux/mmu_notifier.h, read in
+// T6.9 (ec-jt/linux-6.9.0 @ b12020242247) and T6.10
+// (msgeden/cryptocap-arm64-linux-6.10 @ 449e07155be2):
+// `invalidate_range_start` 184 / 175, `invalidate_range_end` 186 / 177.
+// There is no `invalidate_page` member at these tags, so the driver
+// implements the two range callbacks only.
+
+/// `invalidate_range_start` at v6.9 (ops member at line 184): called from
+/// the SRCU hlist walk with a blockable range, where it may sleep.
+pub static RANGE_START_V6_9: Function = Function {
+    id: FuncId::SleepInvalidateRangeStart,
+    name: "sleepable_invalidate_range_start",
+    file: F,
+    tag: Tag::HYPOTHETICAL_V6_9,
+    line: 184,
+    base_line: 184,
+    body: range_start!(184),
+};
+
+/// `invalidate_range_start` at v6.10 (line 175).
+pub static RANGE_START_V6_10: Function = Function {
+    id: FuncId::SleepInvalidateRangeStart,
+    name: "sleepable_invalidate_range_start",
+    file: F,
+    tag: Tag::HYPOTHETICAL_V6_10,
+    line: 175,
+    base_line: 175,
+    body: range_start!(175),
+};
+
+/// `invalidate_range_end` at v6.9 (line 186).
+pub static RANGE_END_V6_9: Function = Function {
+    id: FuncId::SleepInvalidateRangeEnd,
+    name: "sleepable_invalidate_range_end",
+    file: F,
+    tag: Tag::HYPOTHETICAL_V6_9,
+    line: 186,
+    base_line: 186,
+    body: range_end!(186),
+};
+
+/// `invalidate_range_end` at v6.10 (line 177).
+pub static RANGE_END_V6_10: Function = Function {
+    id: FuncId::SleepInvalidateRangeEnd,
+    name: "sleepable_invalidate_range_end",
+    file: F,
+    tag: Tag::HYPOTHETICAL_V6_10,
+    line: 177,
+    base_line: 177,
+    body: range_end!(177),
+};

@@ -285,3 +285,136 @@ pub static REPLACE_PAGE_V4_15: Function = Function {
         Stmt::new(214, "unlock_page(old_page);", UnlockPage(Page)),
     ],
 };
+// --- v6.9 / v6.10 ---
+//
+// Lines read in T6.9 (ec-jt/linux-6.9.0 @ b12020242247) and T6.10
+// (msgeden/cryptocap-arm64-linux-6.10 @ 449e07155be2): the same numbers in
+// both; v6.10 only turns `set_pte_at_notify` into `set_pte_at` (and the
+// rbtree lock into an rwlock). The register path (`is_register`); the
+// caller holds mmap_lock for write (456).
+
+/// `uprobe_write_opcode` at v6.9.
+pub static UPROBE_WRITE_OPCODE_V6_9: Function = Function {
+    id: FuncId::UprobeWriteOpcode,
+    name: "uprobe_write_opcode",
+    file: F,
+    tag: Tag::V6_9,
+    line: 459,
+    base_line: 459,
+    body: &[
+        Stmt::new(476, "old_page = get_user_page_vma_remote(mm, vaddr, gup_flags, &vma);", GetUserPages),
+        Stmt::new(508, "new_page = alloc_page_vma(GFP_HIGHUSER_MOVABLE, vma, vaddr);", AllocNewPage),
+        Stmt::new(513, "copy_highpage(new_page, old_page);", CopyPage),
+        Stmt::new(514, "copy_to_page(new_page, vaddr, &opcode, UPROBE_SWBP_INSN_SIZE);", WriteOpcode),
+        Stmt::new(540, "ret = __replace_page(vma, vaddr & PAGE_MASK, old_page, new_page);", Call(UprobeReplacePage)),
+        Stmt::new(542, "if (new_page) put_page(new_page);", PutPage(Kpage)),
+        Stmt::new(544, "put_old: put_page(old_page);", PutPage(Page)),
+        Stmt::new(557, "return ret;", Return),
+    ],
+};
+
+/// `uprobe_write_opcode` at v6.10.
+pub static UPROBE_WRITE_OPCODE_V6_10: Function = Function {
+    id: FuncId::UprobeWriteOpcode,
+    name: "uprobe_write_opcode",
+    file: F,
+    tag: Tag::V6_10,
+    line: 459,
+    base_line: 459,
+    body: &[
+        Stmt::new(476, "old_page = get_user_page_vma_remote(mm, vaddr, gup_flags, &vma);", GetUserPages),
+        Stmt::new(508, "new_page = alloc_page_vma(GFP_HIGHUSER_MOVABLE, vma, vaddr);", AllocNewPage),
+        Stmt::new(513, "copy_highpage(new_page, old_page);", CopyPage),
+        Stmt::new(514, "copy_to_page(new_page, vaddr, &opcode, UPROBE_SWBP_INSN_SIZE);", WriteOpcode),
+        Stmt::new(540, "ret = __replace_page(vma, vaddr & PAGE_MASK, old_page, new_page);", Call(UprobeReplacePage)),
+        Stmt::new(542, "if (new_page) put_page(new_page);", PutPage(Kpage)),
+        Stmt::new(544, "put_old: put_page(old_page);", PutPage(Page)),
+        Stmt::new(557, "return ret;", Return),
+    ],
+};
+
+/// `__replace_page` at v6.9: range_init before any lock, range_start
+/// under the old folio's lock; the old page's reference goes before
+/// range_end.
+pub static REPLACE_PAGE_V6_9: Function = Function {
+    id: FuncId::UprobeReplacePage,
+    name: "__replace_page",
+    file: F,
+    tag: Tag::V6_9,
+    line: 153,
+    base_line: 153,
+    body: &[
+        Stmt::new(163, "mmu_notifier_range_init(&range, MMU_NOTIFY_CLEAR, 0, mm, addr, addr + PAGE_SIZE);", Nop),
+        Stmt::new(168, "err = mem_cgroup_charge(new_folio, vma->vm_mm, GFP_KERNEL);", Nop),
+        Stmt::new(174, "folio_lock(old_folio);", LockPage(Page)),
+        Stmt::new(176, "mmu_notifier_invalidate_range_start(&range);", Call(MnInvalidateRangeStart)),
+        Stmt::new(
+            178,
+            "if (!page_vma_mapped_walk(&pvmw)) goto unlock;  /* takes the PT lock */",
+            PageCheckAddress { fail: "unlock" },
+        )
+        .ms("ptl-taken"),
+        Stmt::new(183, "folio_get(new_folio);", GetPage(Kpage)),
+        Stmt::new(184, "folio_add_new_anon_rmap(new_folio, vma, addr);", PageAddNewAnonRmap(Kpage)),
+        Stmt::new(185, "folio_add_lru_vma(new_folio, vma);", Nop),
+        Stmt::new(195, "flush_cache_page(vma, addr, pte_pfn(ptep_get(pvmw.pte)));", Nop),
+        Stmt::new(196, "ptep_clear_flush(vma, addr, pvmw.pte);", CallPtepClearFlush { keep_entry: false })
+            .ms("pte-cleared"),
+        Stmt::new(
+            198,
+            "if (new_page) set_pte_at_notify(mm, addr, pvmw.pte, mk_pte(new_page, vma->vm_page_prot));",
+            CallSetPteAtNotify(MkPteKpage),
+        )
+        .ms("pte-set"),
+        Stmt::new(201, "folio_remove_rmap_pte(old_folio, old_page, vma);", PageRemoveRmap(Page)),
+        Stmt::new(202, "if (!folio_mapped(old_folio)) folio_free_swap(old_folio);", Nop),
+        Stmt::new(204, "page_vma_mapped_walk_done(&pvmw);", PtlUnlock).ms("ptl-released"),
+        Stmt::new(205, "folio_put(old_folio);", PutPage(Page)),
+        Stmt::new(209, "unlock: mmu_notifier_invalidate_range_end(&range);", Call(MnInvalidateRangeEnd)).at("unlock"),
+        Stmt::new(210, "folio_unlock(old_folio);", UnlockPage(Page)),
+        Stmt::new(211, "return err;", Return),
+    ],
+};
+
+/// `__replace_page` at v6.10: range_init before any lock, range_start
+/// under the old folio's lock; the old page's reference goes before
+/// range_end.
+pub static REPLACE_PAGE_V6_10: Function = Function {
+    id: FuncId::UprobeReplacePage,
+    name: "__replace_page",
+    file: F,
+    tag: Tag::V6_10,
+    line: 153,
+    base_line: 153,
+    body: &[
+        Stmt::new(163, "mmu_notifier_range_init(&range, MMU_NOTIFY_CLEAR, 0, mm, addr, addr + PAGE_SIZE);", Nop),
+        Stmt::new(168, "err = mem_cgroup_charge(new_folio, vma->vm_mm, GFP_KERNEL);", Nop),
+        Stmt::new(174, "folio_lock(old_folio);", LockPage(Page)),
+        Stmt::new(176, "mmu_notifier_invalidate_range_start(&range);", Call(MnInvalidateRangeStart)),
+        Stmt::new(
+            178,
+            "if (!page_vma_mapped_walk(&pvmw)) goto unlock;  /* takes the PT lock */",
+            PageCheckAddress { fail: "unlock" },
+        )
+        .ms("ptl-taken"),
+        Stmt::new(183, "folio_get(new_folio);", GetPage(Kpage)),
+        Stmt::new(184, "folio_add_new_anon_rmap(new_folio, vma, addr);", PageAddNewAnonRmap(Kpage)),
+        Stmt::new(185, "folio_add_lru_vma(new_folio, vma);", Nop),
+        Stmt::new(195, "flush_cache_page(vma, addr, pte_pfn(ptep_get(pvmw.pte)));", Nop),
+        Stmt::new(196, "ptep_clear_flush(vma, addr, pvmw.pte);", CallPtepClearFlush { keep_entry: false })
+            .ms("pte-cleared"),
+        Stmt::new(
+            198,
+            "if (new_page) set_pte_at(mm, addr, pvmw.pte, mk_pte(new_page, vma->vm_page_prot));",
+            SetPteAtFrom(MkPteKpage),
+        )
+        .ms("pte-set"),
+        Stmt::new(201, "folio_remove_rmap_pte(old_folio, old_page, vma);", PageRemoveRmap(Page)),
+        Stmt::new(202, "if (!folio_mapped(old_folio)) folio_free_swap(old_folio);", Nop),
+        Stmt::new(204, "page_vma_mapped_walk_done(&pvmw);", PtlUnlock).ms("ptl-released"),
+        Stmt::new(205, "folio_put(old_folio);", PutPage(Page)),
+        Stmt::new(209, "unlock: mmu_notifier_invalidate_range_end(&range);", Call(MnInvalidateRangeEnd)).at("unlock"),
+        Stmt::new(210, "folio_unlock(old_folio);", UnlockPage(Page)),
+        Stmt::new(211, "return err;", Return),
+    ],
+};

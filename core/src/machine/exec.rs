@@ -379,6 +379,36 @@ impl Machine {
                 }
             }
             Op::HostStore => self.host_store(t, ev),
+            Op::CallPtepClearFlush { keep_entry } => {
+                let old = self.pte(addr);
+                if keep_entry {
+                    self.threads[ti].locals.entry = old;
+                }
+                self.set_pte(addr, Pte::NONE);
+                ev.push(Event::PteCleared { addr, old_pfn: old.pfn });
+                Flow::Call(FuncId::PtepClearFlushGeneric)
+            }
+            Op::SetPteAtFrom(from) => {
+                if from == EntryFrom::MkPteKpage {
+                    self.threads[ti].locals.entry = Pte { pfn: kpage, present: true, writable: false, dirty: false };
+                }
+                let e = self.threads[ti].locals.entry;
+                self.set_pte(addr, e);
+                ev.push(Event::PteSet { addr, pfn: e.pfn, writable: e.writable });
+                Flow::Next
+            }
+            Op::WpPageReuse => {
+                let mut pte = self.pte(addr);
+                pte.writable = true;
+                pte.dirty = true;
+                self.set_pte(addr, pte);
+                ev.push(Event::PteSet { addr, pfn: pte.pfn, writable: true });
+                if self.ptl.holder == Some(t) {
+                    self.unlock_ptl();
+                    ev.push(Event::PtlReleased);
+                }
+                Flow::Next
+            }
             Op::IfRangeStarted { else_ } => {
                 if self.threads[ti].locals.range_started {
                     Flow::Next

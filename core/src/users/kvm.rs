@@ -38,6 +38,16 @@ pub struct KvmState {
     pub mmu_notifier_count: i64,
     /// `kvm->mmu_lock` holder (thread index).
     pub mmu_lock: Option<u8>,
+    /// v6.9+: `kvm->mn_active_invalidate_count` (raised by every
+    /// range_start, memslot or not).
+    pub mn_active_invalidate_count: i64,
+    /// v6.9+: `[mmu_invalidate_range_start, mmu_invalidate_range_end)` in
+    /// gfns; `None` is `INVALID_GPA` (reset by the first
+    /// `kvm_mmu_invalidate_begin`).
+    pub mmu_invalidate_range: Option<(u64, u64)>,
+    /// v6.9+: a memslot covers the scenario's address. The scenarios give
+    /// KVM a gfn (and usually an spte) for it, so one does.
+    pub memslot: bool,
 }
 
 // `clone_from` reuses the spte vector's buffer (the explorer recycles
@@ -49,6 +59,9 @@ impl Clone for KvmState {
             mmu_notifier_seq: self.mmu_notifier_seq,
             mmu_notifier_count: self.mmu_notifier_count,
             mmu_lock: self.mmu_lock,
+            mn_active_invalidate_count: self.mn_active_invalidate_count,
+            mmu_invalidate_range: self.mmu_invalidate_range,
+            memslot: self.memslot,
         }
     }
 
@@ -57,6 +70,9 @@ impl Clone for KvmState {
         self.mmu_notifier_seq = o.mmu_notifier_seq;
         self.mmu_notifier_count = o.mmu_notifier_count;
         self.mmu_lock = o.mmu_lock;
+        self.mn_active_invalidate_count = o.mn_active_invalidate_count;
+        self.mmu_invalidate_range = o.mmu_invalidate_range;
+        self.memslot = o.memslot;
     }
 }
 
@@ -113,6 +129,49 @@ pub enum KvmOp {
     TdpDirectMap,
     /// `kvm_release_pfn_clean(pfn)`.
     TdpReleasePfn,
+    /// v6.9+ `kvm_for_each_memslot_in_hva_range`: jump to `none` when no
+    /// memslot overlaps the range (then `mmu_lock` is not taken).
+    MemslotLoop {
+        /// Label after the loop.
+        none: &'static str,
+    },
+    /// v6.9+ `range->on_lock(kvm)`, as the calling callback set it:
+    /// range_start's `kvm_mmu_invalidate_begin` (in_progress++, the
+    /// recorded range reset by the first), range_end's
+    /// `kvm_mmu_invalidate_end` (seq++, in_progress--), none for change_pte.
+    OnLock,
+    /// v6.9+ `r.ret |= range->handler(kvm, &gfn_range)`, as the calling
+    /// callback set it: range_start's `kvm_mmu_unmap_gfn_range` (record the
+    /// gfn range, zap its sptes), change_pte's `kvm_change_spte_gfn` (a call
+    /// to `kvm_set_spte_gfn`); range_end's null handler jumps to `null`.
+    Handler {
+        /// Where a null handler goes.
+        null: &'static str,
+    },
+    /// v6.9+ `if (r.found_memslot) KVM_MMU_UNLOCK(kvm)`.
+    UnlockIfHeld,
+    /// v6.9+ `kvm->mn_active_invalidate_count++` (under `mn_invalidate_lock`).
+    ActiveInvalidateInc,
+    /// v6.9+ `if (!WARN_ON_ONCE(!count)) --kvm->mn_active_invalidate_count`.
+    ActiveInvalidateDec,
+    /// v6.9 change_pte: `WARN_ON_ONCE(!kvm->mn_active_invalidate_count)`:
+    /// change_pte outside any range_start/end.
+    WarnNoActiveInvalidate,
+    /// v6.9 change_pte: `if (!kvm->mmu_invalidate_in_progress) return;`.
+    ReturnIfNoInvalidateInProgress,
+    /// v6.9+ `direct_page_fault`: `if (r != RET_PF_CONTINUE) return r;`
+    /// (no pfn was got).
+    ReturnIfNoPfn,
+    /// v6.9+ `is_page_fault_stale` -> `mmu_invalidate_retry_gfn`: retry when
+    /// an invalidation in progress recorded a range holding the gfn, or
+    /// the sequence moved since the snapshot.
+    RetryGfn {
+        /// Label of the retry exit.
+        retry: &'static str,
+    },
+    /// v6.9+ `direct_map`: install the spte; the pfn's reference stays
+    /// until `kvm_release_pfn_clean`.
+    DirectMap,
 }
 
 /// What KVM reports.
@@ -190,10 +249,59 @@ pub enum KvmEvent {
         /// Writable.
         writable: bool,
     },
+    /// v6.9+ `kvm_mmu_invalidate_begin`.
+    InvalidateBegin {
+        /// `mmu_invalidate_in_progress` after the increment.
+        in_progress: i64,
+    },
+    /// v6.9+ `kvm_mmu_invalidate_range_add`: the gfn range recorded.
+    RangeRecorded {
+        /// First gfn.
+        start: u64,
+        /// One past the last gfn.
+        end: u64,
+    },
+    /// v6.9+ `kvm_mmu_invalidate_end`.
+    InvalidateEnd {
+        /// `mmu_invalidate_seq` after the increment.
+        seq: u64,
+        /// `mmu_invalidate_in_progress` after the decrement.
+        in_progress: i64,
+    },
+    /// v6.9+ `mn_active_invalidate_count` changed.
+    ActiveInvalidate {
+        /// New value.
+        count: i64,
+    },
+    /// v6.9+ no memslot overlaps the range: no `mmu_lock`, no handler.
+    NoMemslot,
+    /// v6.9 change_pte's early return (`mmu_invalidate_in_progress` is 0).
+    ChangePteEarlyReturn,
+    /// v6.9 change_pte's `WARN_ON_ONCE`: no invalidation is active.
+    ChangePteWarn,
+    /// v6.9+ `mmu_invalidate_retry_gfn` told the vCPU to retry the fault.
+    FaultRetryGfn {
+        /// `mmu_invalidate_in_progress` seen.
+        in_progress: i64,
+        /// The gfn lies in the recorded range (or none is recorded yet).
+        in_range: bool,
+        /// Snapshot taken before the pfn was got.
+        mmu_seq: u64,
+        /// Current sequence.
+        seq: u64,
+    },
 }
 
 fn emit(ev: &mut Vec<Event>, e: KvmEvent) {
     ev.push(Event::User(UserEvent::Kvm(e)));
+}
+
+/// The KVM callback that called the running `__kvm_handle_hva_range`
+/// (the frame below it): its `kvm_mmu_notifier_range` names the
+/// `handler` and `on_lock` the walk runs.
+fn hva_range_caller(m: &Machine, t: ThreadId) -> Option<FuncId> {
+    let stack = &m.threads[usize::from(t.0)].stack;
+    stack.len().checked_sub(2).map(|i| stack[i].func)
 }
 
 fn rw(writable: bool) -> &'static str {
@@ -251,7 +359,7 @@ impl User for KvmState {
         Counter {
             key: "fault_retries",
             label: "fault retries",
-            fold: Fold::Count(|e| matches!(e, KvmEvent::KvmFaultRetry { .. })),
+            fold: Fold::Count(|e| matches!(e, KvmEvent::KvmFaultRetry { .. } | KvmEvent::FaultRetryGfn { .. })),
         },
     ];
 
@@ -286,7 +394,15 @@ impl User for KvmState {
     }
 
     fn new() -> KvmState {
-        KvmState { sptes: Vec::new(), mmu_notifier_seq: 0, mmu_notifier_count: 0, mmu_lock: None }
+        KvmState {
+            sptes: Vec::new(),
+            mmu_notifier_seq: 0,
+            mmu_notifier_count: 0,
+            mmu_lock: None,
+            mn_active_invalidate_count: 0,
+            mmu_invalidate_range: None,
+            memslot: true,
+        }
     }
 
     fn exec(m: &mut Machine, t: ThreadId, fr: Frame, op: KvmOp, ev: &mut Vec<Event>) -> Flow {
@@ -467,6 +583,143 @@ impl User for KvmState {
                 }
                 Flow::Next
             }
+            KvmOp::MemslotLoop { none } => {
+                if m.user::<KvmState>(me).is_some_and(|k| k.memslot) {
+                    Flow::Next
+                } else {
+                    emit(ev, KvmEvent::NoMemslot);
+                    Flow::Goto(none)
+                }
+            }
+            KvmOp::OnLock => {
+                match hva_range_caller(m, t) {
+                    Some(FuncId::KvmInvalidateRangeStart) => {
+                        if let Some(k) = m.user_mut::<KvmState>(me) {
+                            k.mmu_notifier_count += 1;
+                            if k.mmu_notifier_count == 1 {
+                                k.mmu_invalidate_range = None;
+                            }
+                            let in_progress = k.mmu_notifier_count;
+                            emit(ev, KvmEvent::InvalidateBegin { in_progress });
+                        }
+                    }
+                    Some(FuncId::KvmInvalidateRangeEnd) => {
+                        if let Some(k) = m.user_mut::<KvmState>(me) {
+                            k.mmu_notifier_seq += 1;
+                            k.mmu_notifier_count -= 1;
+                            let (seq, in_progress) = (k.mmu_notifier_seq, k.mmu_notifier_count);
+                            emit(ev, KvmEvent::InvalidateEnd { seq, in_progress });
+                            if in_progress < 0 {
+                                ev.push(Event::Violation(Violation {
+                                    id: ViolationId::RangeImbalance,
+                                    message: format!(
+                                        "KVM: KVM_BUG_ON(mmu_invalidate_in_progress < 0) fires: it is {in_progress}, an invalidate_range_end came without its start"
+                                    ),
+                                }));
+                            }
+                        }
+                    }
+                    // change_pte's on_lock is kvm_null_fn.
+                    _ => {}
+                }
+                Flow::Next
+            }
+            KvmOp::Handler { null } => match hva_range_caller(m, t) {
+                Some(FuncId::KvmInvalidateRangeStart) => {
+                    let zapped = match m.user_mut::<KvmState>(me) {
+                        Some(k) => {
+                            let (start, end) = match k.mmu_invalidate_range {
+                                None => (gfn, gfn + 1),
+                                Some((s, e)) => (s.min(gfn), e.max(gfn + 1)),
+                            };
+                            k.mmu_invalidate_range = Some((start, end));
+                            emit(ev, KvmEvent::RangeRecorded { start, end });
+                            k.zap(gfn)
+                        }
+                        None => Vec::new(),
+                    };
+                    m.threads[ti].locals.need_flush = !zapped.is_empty();
+                    for s in zapped {
+                        emit(ev, KvmEvent::SpteZapped { gfn: s.gfn, pfn: s.pfn, by: Callback::InvalidateRangeStart });
+                    }
+                    Flow::Next
+                }
+                Some(FuncId::KvmChangePte) => Flow::Call(FuncId::KvmSetSpteHva),
+                // range_end's handler is kvm_null_fn.
+                _ => Flow::Goto(null),
+            },
+            KvmOp::UnlockIfHeld => {
+                if let Some(k) = m.user_mut::<KvmState>(me)
+                    && k.mmu_lock == Some(t.0)
+                {
+                    k.mmu_lock = None;
+                }
+                Flow::Next
+            }
+            KvmOp::ActiveInvalidateInc | KvmOp::ActiveInvalidateDec => {
+                if let Some(k) = m.user_mut::<KvmState>(me) {
+                    if op == KvmOp::ActiveInvalidateInc {
+                        k.mn_active_invalidate_count += 1;
+                    } else if k.mn_active_invalidate_count == 0 {
+                        ev.push(Event::Branch {
+                            why: "WARN_ON_ONCE(!kvm->mn_active_invalidate_count): range_end without range_start".into(),
+                        });
+                    } else {
+                        k.mn_active_invalidate_count -= 1;
+                    }
+                    let count = k.mn_active_invalidate_count;
+                    emit(ev, KvmEvent::ActiveInvalidate { count });
+                }
+                Flow::Next
+            }
+            KvmOp::WarnNoActiveInvalidate => {
+                if m.user::<KvmState>(me).is_some_and(|k| k.mn_active_invalidate_count == 0) {
+                    emit(ev, KvmEvent::ChangePteWarn);
+                }
+                Flow::Next
+            }
+            KvmOp::ReturnIfNoInvalidateInProgress => {
+                if m.user::<KvmState>(me).is_some_and(|k| k.mmu_notifier_count == 0) {
+                    emit(ev, KvmEvent::ChangePteEarlyReturn);
+                    Flow::Return
+                } else {
+                    Flow::Next
+                }
+            }
+            KvmOp::ReturnIfNoPfn => {
+                if m.threads[ti].locals.pfn.is_none() {
+                    Flow::Return
+                } else {
+                    Flow::Next
+                }
+            }
+            KvmOp::RetryGfn { retry } => {
+                let snap = m.threads[ti].locals.mmu_seq;
+                let (in_progress, range, seq) = m
+                    .user::<KvmState>(me)
+                    .map_or((0, None, snap), |k| (k.mmu_notifier_count, k.mmu_invalidate_range, k.mmu_notifier_seq));
+                // No range recorded while one is in progress is a KVM bug
+                // the kernel answers with a WARN and a retry.
+                let in_range = range.is_none_or(|(s, e)| gfn >= s && gfn < e);
+                if (in_progress != 0 && in_range) || seq != snap {
+                    emit(ev, KvmEvent::FaultRetryGfn { in_progress, in_range, mmu_seq: snap, seq });
+                    Flow::Goto(retry)
+                } else {
+                    Flow::Next
+                }
+            }
+            KvmOp::DirectMap => {
+                let l = m.threads[ti].locals;
+                if let Some(pfn) = l.pfn {
+                    let writable = l.map_writable;
+                    if let Some(k) = m.user_mut::<KvmState>(me) {
+                        k.sptes.retain(|s| s.gfn != gfn);
+                        k.sptes.push(Spte { gfn, pfn, writable });
+                    }
+                    emit(ev, KvmEvent::SpteInstalled { gfn, pfn, writable });
+                }
+                Flow::Next
+            }
         }
     }
 
@@ -521,6 +774,28 @@ impl User for KvmState {
             KvmEvent::SpteInstalled { gfn, pfn, writable } => {
                 format!("KVM: spte for gfn {} installed to pfn {} {}", hex(*gfn), hex(*pfn), rw(*writable))
             }
+            KvmEvent::InvalidateBegin { in_progress } => {
+                format!("KVM: kvm_mmu_invalidate_begin: mmu_invalidate_in_progress = {in_progress}")
+            }
+            KvmEvent::RangeRecorded { start, end } => {
+                format!("KVM: invalidation range recorded: gfns [{}, {})", hex(*start), hex(*end))
+            }
+            KvmEvent::InvalidateEnd { seq, in_progress } => format!(
+                "KVM: kvm_mmu_invalidate_end: mmu_invalidate_seq = {seq}, mmu_invalidate_in_progress = {in_progress}"
+            ),
+            KvmEvent::ActiveInvalidate { count } => format!("KVM: mn_active_invalidate_count = {count}"),
+            KvmEvent::NoMemslot => "KVM: no memslot overlaps the range: mmu_lock not taken, nothing done".into(),
+            KvmEvent::ChangePteEarlyReturn => {
+                "KVM: change_pte returns early: mmu_invalidate_in_progress is 0 (no invalidation found a memslot)"
+                    .into()
+            }
+            KvmEvent::ChangePteWarn => {
+                "KVM: WARN_ON_ONCE in change_pte: no invalidate_range_start is active around it".into()
+            }
+            KvmEvent::FaultRetryGfn { in_progress, in_range, mmu_seq, seq } => format!(
+                "KVM: mmu_invalidate_retry_gfn: in_progress {in_progress}, gfn {} the recorded range, seq {seq} vs snapshot {mmu_seq}: spte not installed, guest retries",
+                if *in_range { "in" } else { "outside" }
+            ),
         }
     }
 
@@ -594,6 +869,19 @@ impl User for KvmState {
         out.push(Item::new("kvm", "mmu_notifier_seq".into(), self.mmu_notifier_seq.to_string()));
         out.push(Item::new("kvm", "mmu_notifier_count".into(), self.mmu_notifier_count.to_string()));
         out.push(Item::new("kvm", "mmu_lock".into(), m.holder_name(self.mmu_lock)));
+        // The v6.9+ fields: shown only where the kernel has them.
+        if matches!(m.semantics, Semantics::V6_9 | Semantics::V6_10) {
+            out.push(Item::new(
+                "kvm",
+                "mn_active_invalidate_count".into(),
+                self.mn_active_invalidate_count.to_string(),
+            ));
+            let range = match self.mmu_invalidate_range {
+                Some((s, e)) => format!("[{}, {})", hex(s), hex(e)),
+                None => "INVALID_GPA".into(),
+            };
+            out.push(Item::new("kvm", "mmu_invalidate_range".into(), range));
+        }
     }
 
     fn mappings(&self, m: &Machine, out: &mut Vec<Mapping>) {
@@ -617,7 +905,7 @@ impl User for KvmState {
     }
 
     fn encoded_len(&self) -> usize {
-        1 + self.sptes.len()
+        2 + self.sptes.len()
     }
 
     fn encode(&self, p: &mut impl Packer, out: &mut Vec<u64>) {
@@ -625,6 +913,14 @@ impl User for KvmState {
         let count = p.narrow_signed(self.mmu_notifier_count, 16, "mmu_notifier_count");
         let seq = p.narrow(self.mmu_notifier_seq, 31, "mmu_notifier_seq");
         out.push(nsptes | opt_u8(self.mmu_lock) << 8 | count << 17 | seq << 33);
+        let active = p.narrow_signed(self.mn_active_invalidate_count, 8, "mn_active_invalidate_count");
+        let (valid, start, end) = match self.mmu_invalidate_range {
+            Some((s, e)) => {
+                (1, p.narrow(s, 27, "an invalidation range start"), p.narrow(e, 27, "an invalidation range end"))
+            }
+            None => (0, 0, 0),
+        };
+        out.push(active | u64::from(self.memslot) << 8 | valid << 9 | start << 10 | end << 37);
         for s in &self.sptes {
             let gfn = p.narrow(s.gfn, 32, "a gfn");
             let pfn = p.pfn_code(s.pfn);
@@ -637,6 +933,10 @@ impl User for KvmState {
         self.mmu_lock = un_opt_u8(w >> 8);
         self.mmu_notifier_count = sfield(w, 17, 16);
         self.mmu_notifier_seq = w >> 33;
+        let v = r.next();
+        self.mn_active_invalidate_count = sfield(v, 0, 8);
+        self.memslot = bit(v, 8);
+        self.mmu_invalidate_range = bit(v, 9).then(|| (field(v, 10, 27), field(v, 37, 27)));
         self.sptes.clear();
         for _ in 0..field(w, 0, 8) {
             let s = r.next();

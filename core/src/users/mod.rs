@@ -138,6 +138,13 @@ pub(crate) trait User: Sized {
     /// `None` when the user does not exist at that tag.
     fn callbacks(sem: Semantics) -> Option<&'static [(Callback, FuncId)]>;
 
+    /// Why the model refuses the user at `sem`'s tag although the kernel
+    /// has it (it registers something the model does not execute), if so.
+    /// Meaningful only where [`User::callbacks`] is `None`.
+    fn refused_because(_sem: Semantics) -> Option<&'static str> {
+        None
+    }
+
     /// Fresh state with no mappings.
     fn new() -> Self;
 
@@ -250,6 +257,14 @@ macro_rules! registry {
             pub fn callbacks(self, sem: Semantics) -> Option<&'static [(Callback, FuncId)]> {
                 match self {
                     $( NotifierId::$variant => <$module::$state as User>::callbacks(sem), )*
+                }
+            }
+
+            /// Why the model refuses it at `sem`'s tag although the kernel
+            /// has it, if so.
+            pub fn refused_because(self, sem: Semantics) -> Option<&'static str> {
+                match self {
+                    $( NotifierId::$variant => <$module::$state as User>::refused_because(sem), )*
                 }
             }
 
@@ -517,11 +532,18 @@ impl NotifierId {
     pub fn check_at(sem: Semantics, notifiers: &[NotifierId]) -> Result<(), String> {
         match notifiers.iter().find(|n| !n.exists_at(sem)) {
             None => Ok(()),
-            Some(n) => Err(format!(
-                "notifier `{n}` does not exist at {} (semantics `{sem}`); the users that do: {}",
-                sem.tag(),
-                NotifierId::all_at(sem).iter().map(|n| n.id()).collect::<Vec<_>>().join(", ")
-            )),
+            Some(n) => Err(match n.refused_because(sem) {
+                Some(why) => format!(
+                    "notifier `{n}` is not modelled at {} (semantics `{sem}`): {why}; the users modelled there: {}",
+                    sem.tag(),
+                    NotifierId::all_at(sem).iter().map(|n| n.id()).collect::<Vec<_>>().join(", ")
+                ),
+                None => format!(
+                    "notifier `{n}` does not exist at {} (semantics `{sem}`); the users that do: {}",
+                    sem.tag(),
+                    NotifierId::all_at(sem).iter().map(|n| n.id()).collect::<Vec<_>>().join(", ")
+                ),
+            }),
         }
     }
 

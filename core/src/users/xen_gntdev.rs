@@ -70,7 +70,7 @@ impl User for GntdevState {
 
     fn callbacks(sem: Semantics) -> Option<&'static [(Callback, FuncId)]> {
         // v4.15 (gntdev.c:514): `invalidate_range_start` only. v6.9 and v6.10
-        // register an interval notifier instead, which the model lacks.
+        // register an interval notifier instead: see `refused_because`.
         const V3: &[(Callback, FuncId)] = &[
             (Callback::InvalidatePage, FuncId::GntdevInvlPage),
             (Callback::InvalidateRangeStart, FuncId::GntdevInvlRangeStart),
@@ -86,6 +86,17 @@ impl User for GntdevState {
             Semantics::V6_9 => None,
             Semantics::V6_10 => None,
         }
+    }
+
+    fn refused_because(sem: Semantics) -> Option<&'static str> {
+        // Read in T6.9 and T6.10 (gntdev.c identical in both).
+        matches!(sem, Semantics::V6_9 | Semantics::V6_10).then_some(
+            "gntdev registers an mmu_interval_notifier here (gntdev.c:570, `.invalidate = gntdev_invalidate` only, \
+             inserted over its own grant-map VMA at 1077 when use_ptemod), which mn_itree_invalidate calls during \
+             range_start only for ranges overlapping that VMA; the model walks the hlist only, and a KSM, COW or \
+             uprobes page is never in a gntdev VMA (KSM merges private anonymous memory, uprobes replaces file text, \
+             and gntdev_mmap refuses writable private mappings at 1041), so gntdev would receive nothing here",
+        )
     }
 
     fn new() -> GntdevState {

@@ -49,18 +49,26 @@ pub(in crate::kernel) const fn column(f: FuncId) -> &'static Function {
         WpPageCopy => &memory::WP_PAGE_COPY_V4_15,
         // v4.15's helper (ptep_clear_flush_notify): never called at this era.
         PtepClearFlushNotify => &mmu_notifier::PTEP_CLEAR_FLUSH_NOTIFY_V4_15,
-        // TEMPORARY stand-in until the listing lands.
-        PtepClearFlushGeneric => &mmu_notifier::RANGE_END_V3_13,
-        // TEMPORARY stand-in until the listing lands.
-        FlushTlbMmRange => &mmu_notifier::RANGE_END_V3_13,
+        // v6.9+ only: never called at this era.
+        PtepClearFlushGeneric => &pgtable_generic::PTEP_CLEAR_FLUSH_V6_9,
+        // v6.9+ only: never called at this era.
+        FlushTlbMmRange => &x86_tlb::FLUSH_TLB_MM_RANGE_V6_9,
         // v4.15's invalidate_range walker: never called at this era (no invalidate_range callback).
         MnInvalidateRange => &mmu_notifier::INVALIDATE_RANGE_V4_15,
         // v4.15's only_end wrapper: never called at this era.
         MnInvalidateRangeOnlyEnd => &mmu_notifier::RANGE_ONLY_END_V4_15,
-        // TEMPORARY stand-in until the listing lands.
-        MnArchInvalidateSecondaryTlbs => &mmu_notifier::RANGE_END_V3_13,
+        // v6.9+ only: never called at this era.
+        MnArchInvalidateSecondaryTlbs => &mmu_notifier::ARCH_INVALIDATE_SECONDARY_TLBS_V6_9,
         MnRangeNeeded => &mmu_notifier::RANGE_NEEDED_ALT,
         // AMD IOMMUv2's v4.15 invalidate_range: not in this era's ops table, never called.
         AmdInvalidateRange => &amd_iommu_v2::INVALIDATE_RANGE_V4_15,
+        // v6.9+ only: never called at this era.
+        MnHlistInvalidateRangeStart => &mmu_notifier::HLIST_RANGE_START_V6_9,
+        // v6.9+ only: never called at this era.
+        MnHlistInvalidateEnd => &mmu_notifier::HLIST_RANGE_END_V6_9,
+        // v6.9+ only: never called at this era.
+        KvmHandleHvaRange => &kvm::HANDLE_HVA_RANGE_V6_9,
+        // v6.9+ only: never called at this era.
+        KvmFaultinPfn => &kvm::FAULTIN_PFN_V6_9,
     }
 }

@@ -75,5 +75,13 @@ pub(in crate::kernel) const fn column(f: FuncId) -> &'static Function {
         SleepInvalidateRangeStart => &sleepable::RANGE_START_V4_15,
         SleepInvalidateRangeEnd => &sleepable::RANGE_END_V4_15,
         AmdInvalidateRange => &amd_iommu_v2::INVALIDATE_RANGE_V4_15,
+        // v6.9+ only: never called at this era.
+        MnHlistInvalidateRangeStart => &mmu_notifier::HLIST_RANGE_START_V6_9,
+        // v6.9+ only: never called at this era.
+        MnHlistInvalidateEnd => &mmu_notifier::HLIST_RANGE_END_V6_9,
+        // v6.9+ only: never called at this era.
+        KvmHandleHvaRange => &kvm::HANDLE_HVA_RANGE_V6_9,
+        // v6.9+ only: never called at this era.
+        KvmFaultinPfn => &kvm::FAULTIN_PFN_V6_9,
     }
 }
