@@ -1028,7 +1028,7 @@ fn semantics_for(ns: &[NotifierId], sems: Option<&[Semantics]>) -> Result<(Vec<S
     } else {
         let absent: Vec<&str> = ns.iter().filter(|n| out.iter().any(|s| !n.exists_at(*s))).map(|n| n.id()).collect();
         format!(
-            ". Not shown: {} ({} did not exist there)",
+            ". Not shown: {} (the model has no {} there)",
             out.iter().map(|s| code(s.id())).collect::<Vec<_>>().join(", "),
             esc(&absent.join(", "))
         )
@@ -1409,7 +1409,7 @@ mod tests {
         if let Some(s) = absent.first() {
             assert!(h.contains("Not shown: ") && h.contains(&code(s.id())), "{h}");
             let e = render(&format!("summary uprobe notifiers=kvm,xen_gntdev semantics=wrapped,{s}")).unwrap_err();
-            assert!(e.contains("does not exist"), "{e}");
+            assert!(e.contains("`xen_gntdev`") && e.contains(&format!("`{s}`")), "{e}");
         }
     }
 
@@ -1453,7 +1453,7 @@ mod tests {
         assert_eq!(predecessor(Semantics::V6_10), Semantics::V6_9);
         for s in Semantics::ALL.into_iter().filter(|s| !NotifierId::AmdIommuV2.exists_at(*s)) {
             let e = render(&format!("demo ksm {s} notifiers=kvm,amd_iommu_v2")).unwrap_err();
-            assert!(e.contains("does not exist"), "{e}");
+            assert!(e.contains("`amd_iommu_v2`") && e.contains(&format!("`{s}`")), "{e}");
         }
     }
 
