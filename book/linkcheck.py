@@ -20,7 +20,8 @@ builds it).
   notifiers and actors, with a schedule of base-36 thread indices if it has
   one. With --no-demo the demo is not there: those links are checked by
   their fragment only.
-* External links must be https and one of: elixir.bootlin.com/linux/v3.*/source/...,
+* External links must be https and one of: elixir.bootlin.com/linux/v<tag>/source/...
+  (v3.x, v4.x, v6.x: the tags the listings cite),
   a lore.kernel.org message link, or a git.kernel.org commit with a full id.
 Exit status 1 and one line per broken link when anything fails.
 """
@@ -51,7 +52,7 @@ def known_names():
 
 SCENARIOS, SEMANTICS, NOTIFIERS, ACTORS = known_names()
 EXTERNAL = [
-    re.compile(r"^https://elixir\.bootlin\.com/linux/v3\.\d+(\.\d+)?/source/[\w./-]+\.[chS](#L\d+)?$"),
+    re.compile(r"^https://elixir\.bootlin\.com/linux/v[346]\.\d+(\.\d+)?/source/[\w./-]+\.[chS](#L\d+)?$"),
     re.compile(r"^https://lore\.kernel\.org/(r|all|[\w-]+)/[^/\s]+@[^/\s]+/?$"),
     re.compile(r"^https://git\.kernel\.org/pub/scm/linux/kernel/git/torvalds/linux\.git/commit/\?id=[0-9a-f]{40}$"),
 ]

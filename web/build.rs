@@ -79,6 +79,7 @@ fn scenario(s: &Scenario) -> String {
     let spte =
         s.spte.map(|x| format!("Some(Spte {{ gfn: {:#x}, pfn: {:#x}, writable: {} }})", x.gfn, x.pfn, x.writable));
     let _ = writeln!(o, "    spte: {},", spte.as_deref().unwrap_or("None"));
+    let _ = writeln!(o, "    kvm_memslot: {},", s.kvm_memslot);
     let tlb = s
         .gru_tlb
         .map(|x| format!("Some(GruTlbEntry {{ addr: {:#x}, pfn: {:#x}, writable: {} }})", x.addr, x.pfn, x.writable));

@@ -488,6 +488,39 @@ try {
   await page.waitForFunction(() => document.querySelector("#left output.pos")?.textContent.trim().startsWith("2/"), null, { timeout: 5000 }).catch(() => {});
   check("timeline: Enter there goes to step 2", (await pos("left")).startsWith("2/"), await pos("left"));
 
+  // D7: eight semantics. Both pickers list them in Semantics::ALL order;
+  // v6.10 and event_aware are picked like the others and named in the
+  // link; a notifier that does not exist at a side's tag is not offered,
+  // and an era without a registered notifier is not offered either.
+  const eight = ["original", "wrapped", "patched", "bracket_if_missing", "event_aware", "v4.15", "v6.9", "v6.10"];
+  await open("#v1/ksm/wrapped/patched/kvm,gru/step=0");
+  for (const side of ["left", "right"]) {
+    const ids = await page.locator(`#${side} select.semantics option`).evaluateAll((os) => os.map((o) => o.value));
+    check(`${side} semantics picker lists the eight semantics`, JSON.stringify(ids) === JSON.stringify(eight), JSON.stringify(ids));
+  }
+  await page.locator("#left select.semantics").selectOption("v6.10");
+  await page.waitForFunction(() => location.hash.startsWith("#v1/ksm/v6.10/patched/"), null, { timeout: 5000 }).catch(() => {});
+  check("picking v6.10 on the left shows it and writes it in the link", (await page.locator("#left h2").innerText()).includes("left: v6.10") && page.url().includes("#v1/ksm/v6.10/patched/kvm,gru/"), page.url());
+  await page.locator("#right select.semantics").selectOption("event_aware");
+  await page.waitForFunction(() => location.hash.startsWith("#v1/ksm/v6.10/event_aware/"), null, { timeout: 5000 }).catch(() => {});
+  check("picking event_aware on the right shows it and writes it in the link", (await page.locator("#right h2").innerText()).includes("right: event_aware") && page.url().includes("#v1/ksm/v6.10/event_aware/kvm,gru/"), page.url());
+  for (let i = 0; i < 3; i++) await page.locator("body").press("n");
+  check("v6.10 against event_aware steps", (await leftPos()) > 0 && parseInt(await pos("right"), 10) > 0, `${await pos("left")} ${await pos("right")}`);
+  const absent = page.locator(".notifiers label.absent");
+  const absentCount = await absent.count();
+  let absentOk = absentCount > 0;
+  for (let i = 0; i < absentCount; i++) {
+    const l = absent.nth(i);
+    absentOk &&= (await l.locator("input").isDisabled()) && /`[a-z_0-9]+`.* at v6\.10/.test((await l.getAttribute("title")) ?? "");
+  }
+  check("notifiers absent at v6.10 are not offered (disabled, the title says why)", absentOk, `${absentCount} absent`);
+  await page.locator("#left select.semantics").selectOption("wrapped");
+  await page.waitForFunction(() => location.hash.startsWith("#v1/ksm/wrapped/event_aware/"), null, { timeout: 5000 }).catch(() => {});
+  check("back at wrapped/event_aware every notifier is offered", (await page.locator(".notifiers label.absent").count()) === 0 && (await page.locator(".notifiers input:disabled").count()) === 0);
+  await open("#v1/ksm/wrapped/patched/kvm,amd_iommu_v2/step=0");
+  const refused = await page.locator("#left select.semantics option:disabled").evaluateAll((os) => os.map((o) => o.value));
+  check("with AMD IOMMUv2 registered, v6.10 is not offered", refused.includes("v6.10") && !refused.includes("wrapped"), JSON.stringify(refused));
+
   check("no console errors, failed requests or foreign hosts", problems.length === 0, problems.join(" | "));
 } catch (e) {
   failed++;

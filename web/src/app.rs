@@ -268,9 +268,15 @@ impl Component for App {
                             let cb = link.callback(move |e: Event| {
                                 Msg::Act(Action::SetNotifier(n, e.target_unchecked_into::<HtmlInputElement>().checked()))
                             });
+                            // A user that does not exist at a side's tag is not offered.
+                            let absent = d.notifier_absent(n);
+                            let off = absent.is_some();
                             html! {
-                                <label title={n.describe()}>
-                                    <input type="checkbox" checked={on} onchange={cb} />{ format!(" {}", n.label()) }
+                                <label title={absent.unwrap_or_else(|| n.describe().to_string())}
+                                    class={classes!(off.then_some("absent"))}>
+                                    <input type="checkbox" checked={on} onchange={cb} disabled={off} />
+                                    { format!(" {}", n.label()) }
+                                    if off { <span class="dim">{" (absent at this tag)"}</span> }
                                 </label>
                             }
                         }) }
@@ -424,8 +430,14 @@ impl App {
                     </h2>
                     <label>{"Semantics "}
                         <select class="semantics" onchange={on_sem}>
-                            { for Semantics::ALL.into_iter().map(|x| html! {
-                                <option value={x.id()} selected={x == s.semantics} title={x.describe()}>{ format!("{} ({})", x.id(), x.tag()) }</option>
+                            { for Semantics::ALL.into_iter().map(|x| {
+                                // Not offered when a registered notifier does not exist at its tag.
+                                let refused = d.semantics_refused(x);
+                                let off = refused.is_some();
+                                html! {
+                                    <option value={x.id()} selected={x == s.semantics} disabled={off}
+                                        title={refused.unwrap_or_else(|| x.describe().to_string())}>{ format!("{} ({})", x.id(), x.tag()) }</option>
+                                }
                             }) }
                         </select>
                     </label>

@@ -417,6 +417,11 @@ impl Demo {
                     self.message = Some(format!("scenario {}: {}{closed}", s.name, s.title));
                 }
             }
+            Action::SetNotifier(n, true) if self.notifier_absent(n).is_some() => {
+                // The picker does not offer it; a stale click is refused, not
+                // silently dropped.
+                self.message = self.notifier_absent(n);
+            }
             Action::SetNotifier(n, on) => {
                 let mut set = self.walk.notifiers.clone();
                 set.retain(|x| *x != n);
@@ -465,6 +470,20 @@ impl Demo {
                 self.help = help;
             }
         }
+    }
+
+    /// Why notifier `n` cannot be registered now: it does not exist at a
+    /// side's tag (the error lists the users that do). `None`: it can.
+    pub fn notifier_absent(&self, n: NotifierId) -> Option<String> {
+        [self.walk.left.semantics, self.walk.right.semantics]
+            .into_iter()
+            .find_map(|s| NotifierId::check_at(s, &[n]).err())
+    }
+
+    /// Why `side` cannot switch to `sem`: a registered notifier does not
+    /// exist at its tag. `None`: it can.
+    pub fn semantics_refused(&self, sem: Semantics) -> Option<String> {
+        NotifierId::check_at(sem, &self.walk.notifiers).err()
     }
 
     fn set_semantics(&mut self, side: Side, sem: Semantics) {
@@ -770,6 +789,68 @@ mod tests {
         assert_eq!(d.walk.right.pos, 3);
         d.apply(Action::OpenLink("#v1/uprobe".into()));
         assert_eq!(d.walk.scenario.name, "uprobe");
+    }
+
+    #[test]
+    fn every_semantics_is_offered_and_absent_users_are_refused() {
+        let mut d = Demo::new_default();
+        // With the default notifiers every semantics can be picked on
+        // either side, the two 2014 alternatives and v6.10 included.
+        for sem in Semantics::ALL {
+            assert_eq!(d.semantics_refused(sem), None, "{sem}");
+        }
+        d.apply(Action::SetSemantics(Side::Left, Semantics::V6_10));
+        d.apply(Action::SetSemantics(Side::Right, Semantics::EventAware));
+        assert_eq!((d.walk.left.semantics, d.walk.right.semantics), (Semantics::V6_10, Semantics::EventAware));
+        assert!(d.fragment().starts_with("#v1/ksm/v6.10/event_aware/kvm,gru/"), "{}", d.fragment());
+        assert!(d.message.as_deref().unwrap().contains("event_aware"));
+        // A user absent at a side's tag is not offered, and a click on it
+        // is refused with the users that do exist there.
+        let absent: Vec<NotifierId> = NotifierId::ALL.into_iter().filter(|n| !n.exists_at(Semantics::V6_10)).collect();
+        for n in &absent {
+            let why = d.notifier_absent(*n).expect("absent at v6.10");
+            assert!(why.contains(&format!("`{}`", n.id())) && why.contains("v6.10"), "{why}");
+            d.apply(Action::SetNotifier(*n, true));
+            assert_eq!(d.walk.notifiers, NotifierId::DEFAULT.to_vec());
+            assert_eq!(d.message.as_deref(), Some(why.as_str()));
+        }
+        for n in NotifierId::ALL.into_iter().filter(|n| !absent.contains(n)) {
+            assert_eq!(d.notifier_absent(n), None, "{n}");
+        }
+        // With such a user registered, the eras without it are refused.
+        if let Some(n) = absent.first() {
+            let mut d = Demo::new_default();
+            d.apply(Action::SetNotifier(*n, true));
+            assert!(d.walk.notifiers.contains(n));
+            let refused: Vec<Semantics> = Semantics::ALL.into_iter().filter(|s| !n.exists_at(*s)).collect();
+            for sem in &refused {
+                assert!(d.semantics_refused(*sem).is_some(), "{sem}");
+                d.apply(Action::SetSemantics(Side::Right, *sem));
+                assert_ne!(d.walk.right.semantics, *sem);
+                assert!(d.message.as_deref().unwrap().contains(&format!("`{}`", n.id())));
+            }
+            // [ and ] skip them.
+            for _ in 0..Semantics::COUNT {
+                d.apply(Action::SemanticsNext);
+                assert!(!refused.contains(&d.walk.side(d.focus).semantics));
+            }
+        }
+    }
+
+    #[test]
+    fn old_book_links_open_the_same_view() {
+        // Links of the book when it had three semantics (see core's link
+        // tests): the same scenario, semantics, notifiers and step.
+        let d = Demo::from_fragment("#v1/uprobe/original/wrapped/kvm/step=0");
+        assert_eq!((d.walk.left.semantics, d.walk.right.semantics), (Semantics::Original, Semantics::Wrapped));
+        assert_eq!(d.walk.notifiers, vec![NotifierId::Kvm]);
+        assert_eq!(d.fragment(), "#v1/uprobe/original/wrapped/kvm/step=0");
+        // A step the right side cannot stand at without passing a
+        // milestone the left has not reached: the left keeps it (the link
+        // format's rule, unchanged by the new semantics).
+        let d = Demo::from_fragment("#v1/ksm/wrapped/patched/kvm,gru/step=28");
+        assert_eq!((d.walk.left.semantics, d.walk.right.semantics), (Semantics::Wrapped, Semantics::Patched));
+        assert_eq!(d.walk.left.pos, 28);
     }
 
     /// The explorer's counterexample for Eran's race under the patch (`cow`,

@@ -11,25 +11,34 @@
 //! |---|---|
 //! | `ops` | each notifier user's ops table (`NotifierId::ops()`) |
 //! | `scenarios` | the built-in scenarios with their titles |
-//! | `summary <scenario> [notifiers=..]` | counters × semantics |
-//! | `calls <scenario> <notifier> [notifiers=..]` | callbacks × semantics, with under-PT-lock counts |
-//! | `users <scenario> [notifiers=..]` | every notifier's callbacks and effects × semantics |
+//! | `summary <scenario> [notifiers=..] [semantics=..]` | counters × semantics |
+//! | `calls <scenario> <notifier> [notifiers=..] [semantics=..]` | callbacks × semantics, with under-PT-lock counts |
+//! | `users <scenario> [notifiers=..] [semantics=..]` | every notifier's callbacks and effects × semantics |
 //! | `trace <scenario> <semantics> [from=M] [to=M] [within=F] [depth=N] [thread=T] [right=S] [events=only] [notifiers=..]` | a trace excerpt with citations and demo links (`within=F`: the first call of function `F`) |
 //! | `msc <scenario> <semantics> [from=M] [to=M] [notifiers=..]` | a message-sequence chart (inline SVG) |
 //! | `diagram <scenario> <semantics> at=M [notifiers=..] [actors=A,B schedule=D..]` | the mapping diagram after step `M` (inline SVG, the demo's), marking what that step changed |
 //! | `timeline <scenario> <semantics> at=M [notifiers=..] [actors=A,B schedule=D..]` | the thread timeline up to step `M` (inline SVG, the demo's) |
 //! | `compare <scenario> <left> <right> [notifiers=..]` | the two runs aligned at milestones |
-//! | `states <scenario> [notifiers=..]` | the state after each milestone, three semantics side by side |
+//! | `states <scenario> [notifiers=..] [semantics=..]` | the state after each milestone, the semantics side by side |
 //! | `check <scenario> <semantics> actors=A,B [violation=V] [notifiers=..]` | explorer result and a shortest counterexample, with the demo link that replays it |
-//! | `verdicts <scenario> actors=A,B [notifiers=..]` | explorer verdict per semantics × invariant |
+//! | `verdicts <scenario> actors=A,B [notifiers=..] [semantics=..]` | explorer verdict per semantics × invariant |
+//! | `designs explore=<scenario>[@<notifiers>]:<actors>;... [notifiers=..] [semantics=..]` | the design-space table: one row per semantics, KVM and GRU effects and PT-lock callbacks per scenario, and the explorer's verdicts over the named configurations, each linking to its counterexample in the demo |
+//! | `demo <scenario> <left> [right=S] [at=M] [notifiers=..]` | an inline link to the demo's walkthrough of `left` against `right` (default: the semantics before `left`), after step `M` (default: the start) |
 //! | `value <scenario> <semantics> <path> [notifiers=..]` | one number from the summary, inline |
 //! | `assert <scenario> <semantics> [notifiers=..] <path> <op> <value>` | nothing; fails the build when false |
 //! | `assert-check <scenario> <semantics> actors=A,B [notifiers=..] <path> <op> <value>` | nothing; fails the build when the explorer disagrees |
 //!
+//! `semantics=a,b,c` picks the columns (or rows) of a per-semantics table
+//! and their order; without it a table has every semantics in
+//! [`Semantics::ALL`] at whose tag the run's notifiers exist (those left
+//! out are named in the caption).
+//!
 //! `M` (a trace bound) is a milestone (`write_protect_page:ptl-taken`, a
 //! repeat as `name#2`, `done`) or a step number. Summary paths are those
 //! of `Summary::to_json()` (`kvm.guest_faults`,
-//! `calls_under_ptl.kvm.change_pte`, `violations`); `event.<kind>.count`
+//! `calls_under_ptl.kvm.change_pte`, `violations`), and `<path>.sum`, the
+//! sum of the numbers under `<path>` (`calls_under_ptl.sum`: every
+//! callback made under the PT lock); `event.<kind>.count`
 //! (how many), `event.<kind>[#n].step` and `event.<kind>[#n].<field>` read
 //! the run's events (write `#1` to read a field named `count`). Explorer paths: `<violation id>` (`sometimes`/`never`),
 //! `<violation id>.steps`, `distinct_states`, `complete`.
@@ -124,6 +133,8 @@ pub enum Directive {
         scenario: String,
         /// Notifiers (`None`: the scenario's).
         notifiers: Option<Vec<NotifierId>>,
+        /// Columns (`None`: every semantics the notifiers exist at).
+        semantics: Option<Vec<Semantics>>,
     },
     /// One notifier's callbacks × semantics.
     Calls {
@@ -133,13 +144,17 @@ pub enum Directive {
         notifier: NotifierId,
         /// Notifiers registered (`None`: the scenario's).
         notifiers: Option<Vec<NotifierId>>,
+        /// Columns (`None`: every semantics the notifiers exist at).
+        semantics: Option<Vec<Semantics>>,
     },
     /// Every registered notifier's callbacks and effects × semantics.
     Users {
         /// Scenario.
         scenario: String,
-        /// Notifiers (`None`: all five).
+        /// Notifiers (`None`: every user in [`NotifierId::ALL`]).
         notifiers: Option<Vec<NotifierId>>,
+        /// Columns (`None`: every semantics the notifiers exist at).
+        semantics: Option<Vec<Semantics>>,
     },
     /// A trace excerpt.
     Trace {
@@ -194,12 +209,14 @@ pub enum Directive {
         /// Notifiers.
         notifiers: Option<Vec<NotifierId>>,
     },
-    /// State after each milestone, three semantics side by side.
+    /// State after each milestone, the semantics side by side.
     States {
         /// Scenario.
         scenario: String,
         /// Notifiers.
         notifiers: Option<Vec<NotifierId>>,
+        /// Columns (`None`: every semantics the notifiers exist at).
+        semantics: Option<Vec<Semantics>>,
     },
     /// Explorer result with a shortest counterexample.
     Check {
@@ -218,6 +235,26 @@ pub enum Directive {
         actors: Vec<Actor>,
         /// Notifiers.
         notifiers: Option<Vec<NotifierId>>,
+        /// Rows (`None`: every semantics the notifiers exist at).
+        semantics: Option<Vec<Semantics>>,
+    },
+    /// The design-space table: a row per semantics.
+    Designs {
+        /// Notifiers of the default runs (`None`: each scenario's).
+        notifiers: Option<Vec<NotifierId>>,
+        /// Rows (`None`: [`Semantics::ALL`]).
+        semantics: Option<Vec<Semantics>>,
+        /// The configurations the explorer checks for the verdict columns.
+        explore: Vec<Explore>,
+    },
+    /// An inline link to the demo's walkthrough.
+    Demo {
+        /// The run on the left.
+        run: Run,
+        /// The right-hand semantics (`None`: the one before the left's).
+        right: Option<Semantics>,
+        /// Where both sides stand (`None`: the start).
+        at: Option<Bound>,
     },
     /// One summary value, inline.
     Value {
@@ -250,6 +287,60 @@ pub enum Directive {
         /// Expected value as written.
         value: String,
     },
+}
+
+/// One configuration the `designs` table explores under every semantics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explore {
+    /// Built-in scenario name.
+    pub scenario: String,
+    /// Registered notifiers (`None`: the scenario's own list).
+    pub notifiers: Option<Vec<NotifierId>>,
+    /// Concurrent actors.
+    pub actors: Vec<Actor>,
+}
+
+impl Explore {
+    /// Parses `<scenario>[@<notifiers>]:<actors>`.
+    pub fn parse(s: &str) -> Result<Explore, String> {
+        let (head, actors) = s.split_once(':').ok_or_else(|| {
+            format!("explore `{s}`: expected <scenario>[@<notifiers>]:<actors>, e.g. cow:host_write,gru_read")
+        })?;
+        let (sc, ns) = match head.split_once('@') {
+            Some((sc, ns)) => (sc, Some(notifier_list(ns)?)),
+            None => (head, None),
+        };
+        Ok(Explore {
+            scenario: scenario(sc)?,
+            notifiers: ns,
+            actors: Actor::parse_list(actors).map_err(|e| e.to_string())?,
+        })
+    }
+
+    /// As written: `cow: host_write,gru_read`, with `[notifiers]` when not
+    /// the scenario's own.
+    pub fn label(&self) -> String {
+        let ns = match &self.notifiers {
+            Some(ns) => format!(
+                " [{}]",
+                if ns.is_empty() {
+                    "none".to_string()
+                } else {
+                    ns.iter().map(|n| n.id()).collect::<Vec<_>>().join(",")
+                }
+            ),
+            None => String::new(),
+        };
+        format!("{}{ns}: {}", self.scenario, Actor::list_id(&self.actors))
+    }
+}
+
+fn notifier_list(v: &str) -> Result<Vec<NotifierId>, String> {
+    match v {
+        "none" => Ok(Vec::new()),
+        "all" => Ok(NotifierId::ALL.to_vec()),
+        v => NotifierId::parse_list(v).map_err(|e| e.to_string()),
+    }
 }
 
 /// Where a directive sits in a chapter and its text.
@@ -342,12 +433,17 @@ impl<'a> Args<'a> {
     }
 
     fn notifiers(&self) -> Result<Option<Vec<NotifierId>>, String> {
-        match self.opt("notifiers") {
-            None => Ok(None),
-            Some("none") => Ok(Some(Vec::new())),
-            Some("all") => Ok(Some(NotifierId::ALL.to_vec())),
-            Some(v) => NotifierId::parse_list(v).map(Some).map_err(|e| e.to_string()),
+        self.opt("notifiers").map(notifier_list).transpose()
+    }
+
+    /// `semantics=a,b,c`: the columns of a per-semantics table, in order.
+    fn semantics(&self) -> Result<Option<Vec<Semantics>>, String> {
+        let Some(v) = self.opt("semantics") else { return Ok(None) };
+        let list = v.split(',').map(sem).collect::<Result<Vec<_>, _>>()?;
+        if let Some(d) = list.iter().enumerate().find(|(i, s)| list[..*i].contains(s)) {
+            return Err(format!("semantics=`{v}`: `{}` is listed twice", d.1));
         }
+        Ok(Some(list))
     }
 
     fn actors(&self) -> Result<Vec<Actor>, String> {
@@ -389,23 +485,24 @@ pub fn parse(body: &str) -> Result<Directive, String> {
             Directive::Scenarios
         }
         "summary" => {
-            a.only_opts(&["notifiers"])?;
-            a.positional(1, "summary <scenario> [notifiers=..]")?;
-            Directive::Summary { scenario: scenario(a.pos[0])?, notifiers: a.notifiers()? }
+            a.only_opts(&["notifiers", "semantics"])?;
+            a.positional(1, "summary <scenario> [notifiers=..] [semantics=..]")?;
+            Directive::Summary { scenario: scenario(a.pos[0])?, notifiers: a.notifiers()?, semantics: a.semantics()? }
         }
         "calls" => {
-            a.only_opts(&["notifiers"])?;
-            a.positional(2, "calls <scenario> <notifier> [notifiers=..]")?;
+            a.only_opts(&["notifiers", "semantics"])?;
+            a.positional(2, "calls <scenario> <notifier> [notifiers=..] [semantics=..]")?;
             Directive::Calls {
                 scenario: scenario(a.pos[0])?,
                 notifier: NotifierId::parse(a.pos[1]).map_err(|e| e.to_string())?,
                 notifiers: a.notifiers()?,
+                semantics: a.semantics()?,
             }
         }
         "users" => {
-            a.only_opts(&["notifiers"])?;
-            a.positional(1, "users <scenario> [notifiers=..]")?;
-            Directive::Users { scenario: scenario(a.pos[0])?, notifiers: a.notifiers()? }
+            a.only_opts(&["notifiers", "semantics"])?;
+            a.positional(1, "users <scenario> [notifiers=..] [semantics=..]")?;
+            Directive::Users { scenario: scenario(a.pos[0])?, notifiers: a.notifiers()?, semantics: a.semantics()? }
         }
         "trace" => {
             a.only_opts(&["notifiers", "from", "to", "depth", "thread", "right", "events", "within"])?;
@@ -481,9 +578,9 @@ pub fn parse(body: &str) -> Result<Directive, String> {
             }
         }
         "states" => {
-            a.only_opts(&["notifiers"])?;
-            a.positional(1, "states <scenario> [notifiers=..]")?;
-            Directive::States { scenario: scenario(a.pos[0])?, notifiers: a.notifiers()? }
+            a.only_opts(&["notifiers", "semantics"])?;
+            a.positional(1, "states <scenario> [notifiers=..] [semantics=..]")?;
+            Directive::States { scenario: scenario(a.pos[0])?, notifiers: a.notifiers()?, semantics: a.semantics()? }
         }
         "check" => {
             a.only_opts(&["notifiers", "actors", "violation"])?;
@@ -495,9 +592,32 @@ pub fn parse(body: &str) -> Result<Directive, String> {
             Directive::Check { run: run(&a, 0)?, actors: a.actors()?, violation }
         }
         "verdicts" => {
-            a.only_opts(&["notifiers", "actors"])?;
-            a.positional(1, "verdicts <scenario> actors=A,B [notifiers=..]")?;
-            Directive::Verdicts { scenario: scenario(a.pos[0])?, actors: a.actors()?, notifiers: a.notifiers()? }
+            a.only_opts(&["notifiers", "actors", "semantics"])?;
+            a.positional(1, "verdicts <scenario> actors=A,B [notifiers=..] [semantics=..]")?;
+            Directive::Verdicts {
+                scenario: scenario(a.pos[0])?,
+                actors: a.actors()?,
+                notifiers: a.notifiers()?,
+                semantics: a.semantics()?,
+            }
+        }
+        "designs" => {
+            a.only_opts(&["notifiers", "semantics", "explore"])?;
+            a.positional(0, "designs explore=<scenario>[@<notifiers>]:<actors>;... [notifiers=..] [semantics=..]")?;
+            let spec = a.opt("explore").ok_or(
+                "`designs` needs `explore=<scenario>[@<notifiers>]:<actors>;...` (e.g. explore=cow:host_write,gru_read;uprobe:gru_read)",
+            )?;
+            let explore = spec.split(';').map(Explore::parse).collect::<Result<Vec<_>, _>>()?;
+            Directive::Designs { notifiers: a.notifiers()?, semantics: a.semantics()?, explore }
+        }
+        "demo" => {
+            a.only_opts(&["notifiers", "right", "at"])?;
+            a.positional(2, "demo <scenario> <left> [right=S] [at=M] [notifiers=..]")?;
+            Directive::Demo {
+                run: run(&a, 0)?,
+                right: a.opt("right").map(sem).transpose()?,
+                at: a.opt("at").map(Bound::parse),
+            }
         }
         "value" => {
             a.only_opts(&["notifiers"])?;
@@ -525,7 +645,7 @@ pub fn parse(body: &str) -> Result<Directive, String> {
         }
         other => {
             return Err(format!(
-                "unknown directive `{other}`; expected one of: ops, scenarios, summary, calls, users, trace, msc, diagram, timeline, compare, states, check, verdicts, value, assert, assert-check"
+                "unknown directive `{other}`; expected one of: ops, scenarios, summary, calls, users, trace, msc, diagram, timeline, compare, states, check, verdicts, designs, demo, value, assert, assert-check"
             ));
         }
     };
@@ -570,7 +690,8 @@ mod tests {
             Directive::Calls {
                 scenario: "ksm".into(),
                 notifier: NotifierId::Kvm,
-                notifiers: Some(vec![NotifierId::Kvm, NotifierId::Gru])
+                notifiers: Some(vec![NotifierId::Kvm, NotifierId::Gru]),
+                semantics: None,
             }
         );
         let d = parse("trace ksm wrapped from=write_protect_page:ptl-taken to=42 depth=2 events=only").unwrap();
@@ -592,6 +713,44 @@ mod tests {
         );
         assert!(matches!(parse("verdicts cow actors=gru_read").unwrap(), Directive::Verdicts { .. }));
         assert!(matches!(parse("value ksm wrapped kvm.guest_faults").unwrap(), Directive::Value { .. }));
+        let d = parse("demo ksm v6.10 right=v6.9 at=done notifiers=kvm").unwrap();
+        assert!(
+            matches!(d, Directive::Demo { ref run, right: Some(Semantics::V6_9), at: Some(Bound::Milestone(ref m)) } if run.semantics == Semantics::V6_10 && m == "done")
+        );
+    }
+
+    #[test]
+    fn semantics_option_picks_columns_in_order() {
+        let d = parse("states ksm semantics=patched,event_aware,v6.10").unwrap();
+        let Directive::States { semantics: Some(s), .. } = d else { panic!("{d:?}") };
+        assert_eq!(s, [Semantics::Patched, Semantics::EventAware, Semantics::V6_10]);
+        for name in ["summary ksm", "calls ksm kvm", "users ksm", "verdicts ksm actors=gru_read"] {
+            assert!(parse(&format!("{name} semantics=wrapped")).is_ok(), "{name}");
+        }
+        let e = parse("summary ksm semantics=wrapped,wraped").unwrap_err();
+        assert!(e.contains("unknown semantics `wraped`") && e.contains("event_aware"), "{e}");
+        let e = parse("summary ksm semantics=wrapped,wrapped").unwrap_err();
+        assert!(e.contains("listed twice"), "{e}");
+        assert!(parse("trace ksm wrapped semantics=wrapped").unwrap_err().contains("no option `semantics`"));
+    }
+
+    #[test]
+    fn parses_the_design_table_and_its_explorations() {
+        let d =
+            parse("designs explore=cow:host_write,gru_read;ksm@kvm,sleepable:vcpu_read semantics=patched,event_aware")
+                .unwrap();
+        let Directive::Designs { explore, semantics, notifiers } = d else { panic!("{d:?}") };
+        assert_eq!(semantics, Some(vec![Semantics::Patched, Semantics::EventAware]));
+        assert_eq!(notifiers, None);
+        assert_eq!(explore.len(), 2);
+        assert_eq!(explore[0].actors, [Actor::HostWrite, Actor::GruRead]);
+        assert_eq!(explore[0].label(), "cow: host_write,gru_read");
+        assert_eq!(explore[1].notifiers, Some(vec![NotifierId::Kvm, NotifierId::Sleepable]));
+        assert_eq!(explore[1].label(), "ksm [kvm,sleepable]: vcpu_read");
+        assert!(parse("designs").unwrap_err().contains("explore="));
+        assert!(parse("designs explore=cow").unwrap_err().contains("<scenario>[@<notifiers>]:<actors>"));
+        assert!(parse("designs explore=cow:gru_reed").unwrap_err().contains("gru_read"));
+        assert!(parse("designs explore=cow@kvm,foo:gru_read").unwrap_err().contains("unknown notifier `foo`"));
     }
 
     #[test]

@@ -41,6 +41,19 @@ pub fn block(s: &str) -> String {
 
 /// A table from a header row and body rows of already-escaped cells.
 pub fn table(class: &str, caption: Option<&str>, head: &[String], rows: &[Vec<String>]) -> String {
+    table_with_note(class, caption, head, rows, None)
+}
+
+/// [`table`] with a paragraph of already-escaped HTML under it (it wraps
+/// to the page's width, where a long caption would be as wide as the
+/// table).
+pub fn table_with_note(
+    class: &str,
+    caption: Option<&str>,
+    head: &[String],
+    rows: &[Vec<String>],
+    note: Option<&str>,
+) -> String {
     let mut out = format!("<div class=\"nl {class}\">\n<table>\n");
     if let Some(c) = caption {
         out.push_str(&format!("<caption>{c}</caption>\n"));
@@ -57,7 +70,11 @@ pub fn table(class: &str, caption: Option<&str>, head: &[String], rows: &[Vec<St
         }
         out.push_str("</tr>\n");
     }
-    out.push_str("</tbody>\n</table>\n</div>");
+    out.push_str("</tbody>\n</table>\n");
+    if let Some(n) = note {
+        out.push_str(&format!("<p class=\"nl-cap\">{n}</p>\n"));
+    }
+    out.push_str("</div>");
     block(&out)
 }
 

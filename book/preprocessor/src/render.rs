@@ -13,8 +13,8 @@ use notifier_lab_core::{
 };
 use serde_json::Value;
 
-use crate::directive::{Bound, CmpOp, Directive, Run};
-use crate::html::{a, block, code, esc, table};
+use crate::directive::{Bound, CmpOp, Directive, Explore, Run};
+use crate::html::{a, block, code, esc, table, table_with_note};
 use crate::msc;
 
 /// Where the browser demo is, relative to the book's root: `scripts/site.sh`
@@ -43,6 +43,13 @@ pub fn partner(s: Semantics) -> Semantics {
     let i = Semantics::ALL.iter().position(|x| *x == s).unwrap_or(0);
     let j = if i + 1 < Semantics::ALL.len() { i + 1 } else { i.saturating_sub(1) };
     Semantics::ALL[j]
+}
+
+/// The semantics before `s` in [`Semantics::ALL`] (for the first, the
+/// second): what a walkthrough of `s` is compared with by default.
+pub fn predecessor(s: Semantics) -> Semantics {
+    let i = Semantics::ALL.iter().position(|x| *x == s).unwrap_or(0);
+    Semantics::ALL[if i == 0 { 1 } else { i - 1 }]
 }
 
 type TraceKey = (String, Semantics, Vec<NotifierId>);
@@ -213,7 +220,22 @@ pub fn run_value(t: &Trace, path: &str) -> Result<Value, String> {
             format!("`{path}`: a `{kind}` event has no `{field}`; fields: step, {}", keys.join(", "))
         });
     }
+    if let Some(prefix) = path.strip_suffix(".sum") {
+        let j = t.summary.to_json();
+        let under = if prefix == "sum" || prefix.is_empty() { &j } else { lookup(&j, prefix)? };
+        return Ok(Value::from(sum(under)));
+    }
     lookup(&t.summary.to_json(), path).cloned()
+}
+
+/// The sum of every integer under `v` (a `.sum` path).
+fn sum(v: &Value) -> u64 {
+    match v {
+        Value::Number(n) => n.as_u64().unwrap_or(0),
+        Value::Object(o) => o.values().map(sum).sum(),
+        Value::Array(a) => a.iter().map(sum).sum(),
+        _ => 0,
+    }
 }
 
 /// The mapping diagram after step `n` of `t` (marking what that step
@@ -423,10 +445,14 @@ impl Lab {
         match d {
             Directive::Ops => Ok(self.ops()),
             Directive::Scenarios => self.scenarios(),
-            Directive::Summary { scenario, notifiers } => self.summary(scenario, notifiers.as_deref()),
-            Directive::Calls { scenario, notifier, notifiers } => self.calls(scenario, *notifier, notifiers.as_deref()),
-            Directive::Users { scenario, notifiers } => {
-                self.users(scenario, notifiers.as_deref().unwrap_or(&NotifierId::ALL))
+            Directive::Summary { scenario, notifiers, semantics } => {
+                self.summary(scenario, notifiers.as_deref(), semantics.as_deref())
+            }
+            Directive::Calls { scenario, notifier, notifiers, semantics } => {
+                self.calls(scenario, *notifier, notifiers.as_deref(), semantics.as_deref())
+            }
+            Directive::Users { scenario, notifiers, semantics } => {
+                self.users(scenario, notifiers.as_deref().unwrap_or(&NotifierId::ALL), semantics.as_deref())
             }
             Directive::Trace { run, from, to, depth, thread, right, events_only, within } => {
                 let t = self.run_trace(run)?;
@@ -466,10 +492,24 @@ impl Lab {
             Directive::Compare { scenario, left, right, notifiers } => {
                 self.compare(scenario, *left, *right, notifiers.as_deref())
             }
-            Directive::States { scenario, notifiers } => self.states(scenario, notifiers.as_deref()),
+            Directive::States { scenario, notifiers, semantics } => {
+                self.states(scenario, notifiers.as_deref(), semantics.as_deref())
+            }
             Directive::Check { run, actors, violation } => self.check(run, actors, *violation),
-            Directive::Verdicts { scenario, actors, notifiers } => {
-                self.verdicts(scenario, actors, notifiers.as_deref())
+            Directive::Verdicts { scenario, actors, notifiers, semantics } => {
+                self.verdicts(scenario, actors, notifiers.as_deref(), semantics.as_deref())
+            }
+            Directive::Designs { notifiers, semantics, explore } => {
+                self.designs(notifiers.as_deref(), semantics.as_deref(), explore)
+            }
+            Directive::Demo { run, right, at } => {
+                let t = self.run_trace(run)?;
+                let right = right.unwrap_or_else(|| predecessor(run.semantics));
+                NotifierId::check_at(right, &t.notifiers)?;
+                let step = at.as_ref().map(|b| resolve(&t, b)).transpose()?.unwrap_or(0);
+                let href = demo_link(&run.scenario, run.semantics, right, &t.notifiers, step);
+                let text = format!("{}: {} against {}", run.scenario, run.semantics, right);
+                Ok(format!("<a class=\"nl-demo\" href=\"{}\">{}</a>", esc(&href), esc(&text)))
             }
             Directive::Value { run, path } => {
                 let t = self.run_trace(run)?;
@@ -553,22 +593,35 @@ impl Lab {
         Ok(table("nl-scenarios", None, &head, &rows))
     }
 
-    /// One run per semantics at whose tag every notifier of the run exists.
-    fn per_semantics(&mut self, scenario: &str, notifiers: Option<&[NotifierId]>) -> Result<Vec<Rc<Trace>>, String> {
+    /// One run per semantics: those of `sems` in their order (each must
+    /// have every notifier of the run at its tag), or without `sems` every
+    /// semantics at whose tag they all exist. Also returns a note naming the
+    /// semantics left out and why, for the caption (empty when none was).
+    fn per_semantics(
+        &mut self,
+        scenario: &str,
+        notifiers: Option<&[NotifierId]>,
+        sems: Option<&[Semantics]>,
+    ) -> Result<(Vec<Rc<Trace>>, String), String> {
         let ns = match notifiers {
             Some(ns) => ns.to_vec(),
             None => crate::render::scenario(scenario)?.notifiers,
         };
         // `notifiers=all`: the users that exist at each semantics' tag.
         let all = notifiers.is_some_and(|ns| ns == NotifierId::ALL);
-        Semantics::ALL
+        let (chosen, left_out) = if all {
+            (sems.map_or(Semantics::ALL.to_vec(), <[Semantics]>::to_vec), String::new())
+        } else {
+            semantics_for(&ns, sems)?
+        };
+        let ts = chosen
             .iter()
-            .filter(|s| all || NotifierId::check_at(**s, &ns).is_ok())
             .map(|s| {
                 let at = NotifierId::all_at(*s);
                 self.trace(scenario, *s, if all { Some(&at) } else { notifiers })
             })
-            .collect()
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((ts, left_out))
     }
 
     /// The callbacks any of `ts` has for `n`, in [`Callback::ALL`] order.
@@ -590,8 +643,13 @@ impl Lab {
         head
     }
 
-    fn summary(&mut self, scenario: &str, notifiers: Option<&[NotifierId]>) -> Result<String, String> {
-        let ts = self.per_semantics(scenario, notifiers)?;
+    fn summary(
+        &mut self,
+        scenario: &str,
+        notifiers: Option<&[NotifierId]>,
+        sems: Option<&[Semantics]>,
+    ) -> Result<String, String> {
+        let (ts, left_out) = self.per_semantics(scenario, notifiers, sems)?;
         let js: Vec<Value> = ts.iter().map(|t| t.summary.to_json()).collect();
         let mut rows: Vec<Vec<String>> = Vec::new();
         let mut push = |label: String, cells: Vec<String>| {
@@ -625,15 +683,21 @@ impl Lab {
             ts.iter().map(|t| run_value(t, "violations").map(|v| esc(&show(&v))).unwrap_or_default()).collect(),
         );
         let cap = format!(
-            "{} with notifiers {}: counts from the model (callbacks, effects); bold rows differ between semantics",
+            "{} with notifiers {}: counts from the model (callbacks, effects); bold rows differ between semantics{left_out}",
             code(scenario),
             esc(&ids(&ts[0].notifiers))
         );
         Ok(table("nl-summary", Some(&cap), &Self::sem_head("count", &ts), &rows))
     }
 
-    fn calls(&mut self, scenario: &str, n: NotifierId, notifiers: Option<&[NotifierId]>) -> Result<String, String> {
-        let ts = self.per_semantics(scenario, notifiers)?;
+    fn calls(
+        &mut self,
+        scenario: &str,
+        n: NotifierId,
+        notifiers: Option<&[NotifierId]>,
+        sems: Option<&[Semantics]>,
+    ) -> Result<String, String> {
+        let (ts, left_out) = self.per_semantics(scenario, notifiers, sems)?;
         if !ts[0].notifiers.contains(&n) {
             return Err(format!("notifier `{n}` is not registered in this run (notifiers {})", ids(&ts[0].notifiers)));
         }
@@ -656,7 +720,7 @@ impl Lab {
             rows.push(r);
         }
         let cap = format!(
-            "What {} receives in {} (notifiers {}): calls per callback, of which under the PT lock, and what they did",
+            "What {} receives in {} (notifiers {}): calls per callback, of which under the PT lock, and what they did{left_out}",
             esc(n.label()),
             code(scenario),
             esc(&ids(&ts[0].notifiers))
@@ -664,8 +728,13 @@ impl Lab {
         Ok(table("nl-calls", Some(&cap), &Self::sem_head("callback", &ts), &rows))
     }
 
-    fn users(&mut self, scenario: &str, notifiers: &[NotifierId]) -> Result<String, String> {
-        let ts = self.per_semantics(scenario, Some(notifiers))?;
+    fn users(
+        &mut self,
+        scenario: &str,
+        notifiers: &[NotifierId],
+        sems: Option<&[Semantics]>,
+    ) -> Result<String, String> {
+        let (ts, left_out) = self.per_semantics(scenario, Some(notifiers), sems)?;
         let mut rows = Vec::new();
         for n in notifiers {
             let mut r = vec![format!("{}<br>{}", esc(n.label()), code(n.id()))];
@@ -705,7 +774,7 @@ impl Lab {
         }
         rows.push(v);
         let cap = format!(
-            "{} with every notifier registered ({}): callbacks received (PTL = under the PT lock) and non-zero effects",
+            "{} with notifiers {}: callbacks received (PTL = under the PT lock) and non-zero effects{left_out}",
             code(scenario),
             esc(&ids(notifiers))
         );
@@ -781,11 +850,16 @@ impl Lab {
         Ok(table("nl-compare", Some(&cap), &head, &rows))
     }
 
-    fn states(&mut self, scenario: &str, notifiers: Option<&[NotifierId]>) -> Result<String, String> {
-        let ts = self.per_semantics(scenario, notifiers)?;
+    fn states(
+        &mut self,
+        scenario: &str,
+        notifiers: Option<&[NotifierId]>,
+        sems: Option<&[Semantics]>,
+    ) -> Result<String, String> {
+        let (ts, left_out) = self.per_semantics(scenario, notifiers, sems)?;
         let ms: Vec<Vec<(String, usize)>> = ts.iter().map(|t| milestones(t)).collect();
         let names: Vec<Vec<String>> = ms.iter().map(|m| m.iter().map(|x| x.0.clone()).collect()).collect();
-        let order = merge(&merge(&names[0], &names[1]), &names[2]);
+        let order = names.iter().fold(Vec::new(), |acc, n| merge(&acc, n));
         let mut rows = Vec::new();
         let mut prev: Vec<Option<BTreeMap<String, String>>> = vec![None; ts.len()];
         let mut emit = |label: String, steps: Vec<Option<usize>>, rows: &mut Vec<Vec<String>>| {
@@ -819,7 +893,7 @@ impl Lab {
             emit(code(name), steps, &mut rows);
         }
         let cap = format!(
-            "{} (notifiers {}): the state after each milestone; highlighted values changed since the previous row of the same column",
+            "{} (notifiers {}): the state after each milestone; highlighted values changed since the previous row of the same column{left_out}",
             code(scenario),
             esc(&ids(&ts[0].notifiers))
         );
@@ -865,12 +939,10 @@ impl Lab {
         };
         if let Some(f) = shown {
             let t = self.replay(run, actors, &f.schedule)?;
-            // The same link `notifier-lab check` prints for it.
-            let demo = match rep.fragment(f.id, &run.scenario) {
-                Some(frag) => format!(
-                    " (<a class=\"nl-demo\" href=\"{}\">step through it in the demo</a>)",
-                    esc(&format!("{DEMO}{frag}"))
-                ),
+            let demo = match counterexample_link(&rep, f.id, &run.scenario) {
+                Some(href) => {
+                    format!(" (<a class=\"nl-demo\" href=\"{}\">step through it in the demo</a>)", esc(&href))
+                }
                 None => String::new(),
             };
             out.push_str(&format!(
@@ -888,14 +960,20 @@ impl Lab {
         scenario: &str,
         actors: &[Actor],
         notifiers: Option<&[NotifierId]>,
+        sems: Option<&[Semantics]>,
     ) -> Result<String, String> {
+        let ns0 = match notifiers {
+            Some(ns) => ns.to_vec(),
+            None => crate::render::scenario(scenario)?.notifiers,
+        };
+        let (chosen, left_out) = semantics_for(&ns0, sems)?;
         let mut head = vec!["semantics".to_string()];
         head.extend(ViolationId::ALL.iter().map(|v| code(v.id())));
         head.push("deadlock".into());
         head.push("distinct states".into());
         let mut rows = Vec::new();
         let mut ns = Vec::new();
-        for sem in Semantics::ALL {
+        for sem in chosen {
             let run = Run {
                 scenario: scenario.to_string(),
                 semantics: sem,
@@ -918,12 +996,159 @@ impl Lab {
             rows.push(r);
         }
         let cap = format!(
-            "Explorer verdicts for {} with actors {} (notifiers {}): can the invariant break in some interleaving?",
+            "Explorer verdicts for {} with actors {} (notifiers {}): can the invariant break in some interleaving?{left_out}",
             code(scenario),
             code(&Actor::list_id(actors)),
             esc(&ids(&ns))
         );
         Ok(table("nl-verdicts", Some(&cap), &head, &rows))
+    }
+}
+
+/// The demo link that replays the shortest counterexample for `id` in
+/// `rep` (the same fragment `notifier-lab check` prints), if one was found.
+pub fn counterexample_link(rep: &Report, id: ViolationId, scenario: &str) -> Option<String> {
+    rep.fragment(id, scenario).map(|frag| format!("{DEMO}{frag}"))
+}
+
+/// The design table's effect columns: a heading and the summary paths a
+/// cell shows, `/`-separated, for each scenario's default run.
+const DESIGN_COLUMNS: [(&str, &[&str]); 4] = [
+    ("KVM guest faults", &["kvm.guest_faults"]),
+    ("KVM sptes remapped / zapped", &["kvm.sptes_remapped", "kvm.sptes_zapped"]),
+    ("callbacks under the PT lock", &["calls_under_ptl.sum"]),
+    ("GRU TLB flushes / <code>wake_up_all</code>", &["gru.tlb_flushes", "gru.wake_up_all"]),
+];
+
+/// The semantics of a per-semantics table for notifiers `ns`: `sems` as
+/// given (each must have every notifier at its tag), or every semantics of
+/// [`Semantics::ALL`] at whose tag they all exist, with a caption note
+/// naming those left out.
+fn semantics_for(ns: &[NotifierId], sems: Option<&[Semantics]>) -> Result<(Vec<Semantics>, String), String> {
+    if let Some(sems) = sems {
+        for s in sems {
+            NotifierId::check_at(*s, ns)?;
+        }
+        return Ok((sems.to_vec(), String::new()));
+    }
+    let (ok, out): (Vec<Semantics>, Vec<Semantics>) =
+        Semantics::ALL.into_iter().partition(|s| NotifierId::check_at(*s, ns).is_ok());
+    if ok.is_empty() {
+        return Err(format!("no semantics has every notifier of {} at its tag", ids(ns)));
+    }
+    let note = if out.is_empty() {
+        String::new()
+    } else {
+        let absent: Vec<&str> = ns.iter().filter(|n| out.iter().any(|s| !n.exists_at(*s))).map(|n| n.id()).collect();
+        format!(
+            ". Not shown: {} (the model has no {} there)",
+            out.iter().map(|s| code(s.id())).collect::<Vec<_>>().join(", "),
+            esc(&absent.join(", "))
+        )
+    };
+    Ok((ok, note))
+}
+
+impl Lab {
+    /// The design-space table: a row per semantics; for each built-in
+    /// scenario's default run, KVM's faults and spte work, the callbacks
+    /// made under the PT lock and GRU's flushes and wake-ups; then per
+    /// invariant, the configurations of `explore` in which the explorer
+    /// breaks it, each linking to its shortest counterexample in the demo.
+    fn designs(
+        &mut self,
+        notifiers: Option<&[NotifierId]>,
+        sems: Option<&[Semantics]>,
+        explore: &[Explore],
+    ) -> Result<String, String> {
+        let sems: Vec<Semantics> = sems.map(<[Semantics]>::to_vec).unwrap_or_else(|| Semantics::ALL.to_vec());
+        let scenarios: Vec<String> = Scenario::all_builtin().iter().map(|s| s.name.clone()).collect();
+        let per = esc(&scenarios.join(" · "));
+        let mut head = vec!["semantics".to_string()];
+        head.extend(DESIGN_COLUMNS.iter().map(|(h, _)| format!("{h}<br><small>{per}</small>")));
+        head.extend(ViolationId::ALL.iter().map(|v| code(v.id())));
+        let mut rows = Vec::new();
+        let mut run_notifiers: Vec<String> = Vec::new();
+        for sem in &sems {
+            let mut r = vec![format!("{}<br><small>{}</small>", code(sem.id()), esc(sem.tag().name))];
+            let mut runs = Vec::new();
+            for sc in &scenarios {
+                let t = self.trace(sc, *sem, notifiers)?;
+                let n = ids(&t.notifiers);
+                if !run_notifiers.contains(&n) {
+                    run_notifiers.push(n);
+                }
+                runs.push(t);
+            }
+            for (_, paths) in DESIGN_COLUMNS {
+                let cells: Vec<String> = runs
+                    .iter()
+                    .map(|t| {
+                        paths
+                            .iter()
+                            .map(|p| {
+                                // A user's counters read "—" when it is not registered.
+                                let user = p.split('.').next().and_then(|u| NotifierId::parse(u).ok());
+                                match run_value(t, p) {
+                                    Ok(v) if user.is_none_or(|u| t.notifiers.contains(&u)) => show(&v),
+                                    _ => "—".into(),
+                                }
+                            })
+                            .collect::<Vec<_>>()
+                            .join("/")
+                    })
+                    .collect();
+                r.push(cells.join(" · "));
+            }
+            let mut found: Vec<Vec<String>> = vec![Vec::new(); ViolationId::ALL.len()];
+            for e in explore {
+                let ns = e.notifiers.clone().unwrap_or(scenario(&e.scenario)?.notifiers);
+                if NotifierId::check_at(*sem, &ns).is_err() {
+                    continue;
+                }
+                let run = Run { scenario: e.scenario.clone(), semantics: *sem, notifiers: e.notifiers.clone() };
+                let rep = self.report(&run, &e.actors)?;
+                for (i, id) in ViolationId::ALL.into_iter().enumerate() {
+                    let Some(f) = rep.found(id) else { continue };
+                    let label = esc(&e.label());
+                    let shown = match counterexample_link(&rep, id, &e.scenario) {
+                        Some(href) => format!("<a class=\"nl-demo\" href=\"{}\">{label}</a>", esc(&href)),
+                        None => label,
+                    };
+                    found[i].push(format!("{shown} <small>({} steps)</small>", f.schedule.len()));
+                }
+            }
+            r.extend(found.into_iter().map(|f| if f.is_empty() { "never".to_string() } else { f.join("<br>") }));
+            rows.push(r);
+        }
+        let absent: Vec<String> = explore
+            .iter()
+            .filter_map(|e| {
+                let ns = e
+                    .notifiers
+                    .clone()
+                    .unwrap_or_else(|| scenario(&e.scenario).map(|s| s.notifiers).unwrap_or_default());
+                let missing: Vec<&str> =
+                    sems.iter().filter(|s| NotifierId::check_at(**s, &ns).is_err()).map(|s| s.id()).collect();
+                (!missing.is_empty())
+                    .then(|| format!("{} is not explored under {}", esc(&e.label()), missing.join(", ")))
+            })
+            .collect();
+        let cap = format!(
+            "The design space, computed: effect cells per scenario ({per}), from its default run with notifiers {}",
+            esc(&run_notifiers.join("; "))
+        );
+        let note = format!(
+            "Invariant columns: in which of these configurations the explorer breaks the invariant in some interleaving \
+             (each entry opens its shortest counterexample in the demo; <i>never</i>: in none of them): {}{}.",
+            explore.iter().map(|e| code(&e.label())).collect::<Vec<_>>().join(", "),
+            if absent.is_empty() {
+                String::new()
+            } else {
+                format!(" ({}: a notifier does not exist there)", absent.join("; "))
+            }
+        );
+        Ok(table_with_note("nl-designs", Some(&cap), &head, &rows, Some(&note)))
     }
 }
 
@@ -1167,6 +1392,82 @@ mod tests {
         let f = rep.fragment(ViolationId::StaleSecondaryRead, "cow").unwrap();
         assert!(f.contains("&schedule="), "{f}");
         assert!(h.contains(&format!("<a class=\"nl-demo\" href=\"{}\">", esc(&format!("{DEMO}{f}")))), "{h}");
+    }
+
+    #[test]
+    fn sum_paths_add_up_every_count_under_them() {
+        let mut lab = Lab::default();
+        let t = lab.trace("ksm", Semantics::Original, None).unwrap();
+        let by_hand: u32 = t.summary.calls_under_ptl.values().flat_map(|m| m.values()).sum();
+        assert_eq!(run_value(&t, "calls_under_ptl.sum").unwrap(), Value::from(by_hand));
+        let kvm: u32 = t.summary.calls[&NotifierId::Kvm].values().sum();
+        assert_eq!(run_value(&t, "calls.kvm.sum").unwrap(), Value::from(kvm));
+        assert!(run_value(&t, "calls.nobody.sum").unwrap_err().contains("no `nobody`"));
+    }
+
+    #[test]
+    fn semantics_option_picks_the_columns_and_absent_users_are_named() {
+        let h = render("states ksm semantics=event_aware,patched").unwrap();
+        let heads: Vec<&str> = h.match_indices("<th><code>").map(|(i, _)| &h[i + 10..i + 30]).collect();
+        assert_eq!(heads.len(), 2, "{h}");
+        assert!(heads[0].starts_with("event_aware") && heads[1].starts_with("patched"), "{heads:?}");
+        // Without the option every semantics the notifiers exist at, in order.
+        let h = render("summary ksm").unwrap();
+        assert_eq!(h.matches("<th><code>").count(), Semantics::COUNT, "{h}");
+        // A user absent at some tags: those columns are left out, and said so.
+        let absent: Vec<Semantics> =
+            Semantics::ALL.into_iter().filter(|s| !NotifierId::XenGntdev.exists_at(*s)).collect();
+        let h = render("users uprobe notifiers=kvm,xen_gntdev").unwrap();
+        assert_eq!(h.matches("<th><code>").count(), Semantics::COUNT - absent.len(), "{h}");
+        if let Some(s) = absent.first() {
+            assert!(h.contains("Not shown: ") && h.contains(&code(s.id())), "{h}");
+            let e = render(&format!("summary uprobe notifiers=kvm,xen_gntdev semantics=wrapped,{s}")).unwrap_err();
+            assert!(e.contains("`xen_gntdev`") && e.contains(&format!("`{s}`")), "{e}");
+        }
+    }
+
+    #[test]
+    fn the_design_table_has_a_row_per_semantics_and_links_each_verdict() {
+        let h = render("designs explore=cow:host_write,gru_read;uprobe:gru_read").unwrap();
+        assert_eq!(h.matches("<tr><td>").count(), Semantics::COUNT, "{h}");
+        // Every counterexample the explorer finds is linked, with the link
+        // the `check` directive and the CLI write.
+        let mut lab = Lab::default();
+        for sem in Semantics::ALL {
+            for (sc, actors) in [("cow", vec![Actor::HostWrite, Actor::GruRead]), ("uprobe", vec![Actor::GruRead])] {
+                let run = Run { scenario: sc.into(), semantics: sem, notifiers: None };
+                let rep = lab.report(&run, &actors).unwrap();
+                for f in &rep.violations {
+                    let href = counterexample_link(&rep, f.id, sc).unwrap();
+                    assert!(h.contains(&format!("href=\"{}\"", esc(&href))), "{sem} {sc}: {href}");
+                }
+            }
+        }
+        // The effect cells list the scenarios in order.
+        let mut faults = |sc: &str| {
+            show(&run_value(&lab.trace(sc, Semantics::Original, None).unwrap(), "kvm.guest_faults").unwrap())
+        };
+        let want = format!("{} · {} · {}", faults("ksm"), faults("cow"), faults("uprobe"));
+        assert!(h.contains(&format!("<td>{want}</td>")), "{want}: {h}");
+    }
+
+    #[test]
+    fn demo_links_name_a_walkthrough_and_refuse_absent_users() {
+        let h = render("demo ksm event_aware right=wrapped").unwrap();
+        assert_eq!(
+            h,
+            "<a class=\"nl-demo\" href=\"demo/index.html#v1/ksm/event_aware/wrapped/kvm,gru/step=0\">ksm: event_aware against wrapped</a>"
+        );
+        let h = render("demo uprobe wrapped at=done notifiers=kvm").unwrap();
+        let t = Lab::default().trace("uprobe", Semantics::Wrapped, Some(&[NotifierId::Kvm])).unwrap();
+        let done = resolve(&t, &Bound::Milestone("done".into())).unwrap();
+        assert!(h.contains(&format!("#v1/uprobe/wrapped/original/kvm/step={done}\"")), "{h}");
+        assert_eq!(predecessor(Semantics::Original), Semantics::Wrapped);
+        assert_eq!(predecessor(Semantics::V6_10), Semantics::V6_9);
+        for s in Semantics::ALL.into_iter().filter(|s| !NotifierId::AmdIommuV2.exists_at(*s)) {
+            let e = render(&format!("demo ksm {s} notifiers=kvm,amd_iommu_v2")).unwrap_err();
+            assert!(e.contains("`amd_iommu_v2`") && e.contains(&format!("`{s}`")), "{e}");
+        }
     }
 
     #[test]
