@@ -23,6 +23,14 @@ fn run(s: &Scenario, sem: Semantics, n: &[NotifierId], actors: &[Actor]) -> Repo
     r
 }
 
+/// The exact search (no partial-order reduction), whose schedules are
+/// shortest: `check --no-reduce`.
+fn run_exact(s: &Scenario, sem: Semantics, n: &[NotifierId], actors: &[Actor]) -> Report {
+    let r = checker::check(s, sem, n, actors, Options { reduce: false, ..Options::default() }).expect("actors fit");
+    assert!(r.complete, "{} {sem}: state space not exhausted", s.name);
+    r
+}
+
 const KVM_GRU: [NotifierId; 2] = [NotifierId::Kvm, NotifierId::Gru];
 
 #[test]
@@ -48,7 +56,7 @@ fn every_builtin_verdict_holds() {
 fn patched_gru_reads_stale_data_after_a_concurrent_write() {
     let s = cow();
     let actors = [Actor::HostWrite, Actor::GruRead];
-    let r = run(&s, Semantics::Patched, &KVM_GRU, &actors);
+    let r = run_exact(&s, Semantics::Patched, &KVM_GRU, &actors);
     assert_eq!(r.outcome(ViolationId::StaleSecondaryRead), Outcome::Sometimes);
     let f = r.found(ViolationId::StaleSecondaryRead).unwrap();
     assert!(f.message.contains("GRU") && f.message.contains("0x1001"), "{}", f.message);
@@ -121,8 +129,8 @@ fn counterexample_replays_and_shows_the_stale_read() {
 }
 
 /// The browser demo's link to Eran's race under the patch, as
-/// `notifier-lab check cow -s patched --actors host_write,gru_read` prints
-/// it. The demo's end-to-end test (`web/e2e/e2e.mjs`) opens this exact
+/// `notifier-lab check cow -s patched --actors host_write,gru_read
+/// --no-reduce` prints it (the shortest schedule). The demo's end-to-end test (`web/e2e/e2e.mjs`) opens this exact
 /// link; the test below checks both ends.
 const COW_PATCHED_GRU_READ_FRAGMENT: &str = "#v1/cow/patched/patched/kvm,gru/step=45,65&actors=host_write,gru_read&schedule=000000000000000000000000000000000000000000012";
 
@@ -132,7 +140,7 @@ const COW_PATCHED_GRU_READ_FRAGMENT: &str = "#v1/cow/patched/patched/kvm,gru/ste
 fn counterexample_link_replays_the_violation() {
     let s = cow();
     let actors = [Actor::HostWrite, Actor::GruRead];
-    let r = run(&s, Semantics::Patched, &KVM_GRU, &actors);
+    let r = run_exact(&s, Semantics::Patched, &KVM_GRU, &actors);
     let cx = r.counterexample(ViolationId::StaleSecondaryRead, "cow").unwrap();
     let f = cx.fragment().expect("a built-in scenario has a link");
     assert_eq!(f, COW_PATCHED_GRU_READ_FRAGMENT);

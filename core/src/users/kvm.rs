@@ -443,6 +443,31 @@ impl User for KvmState {
         }
     }
 
+    fn is_local(op: KvmOp) -> bool {
+        match op {
+            // `need_flush` is this thread's local; the flush is an event.
+            KvmOp::FlushIfNeeded => true,
+            // mmu_lock, mmu_notifier_seq/count, the sptes, the primary
+            // page table and the pages are shared.
+            KvmOp::Lock
+            | KvmOp::Unlock
+            | KvmOp::SeqInc
+            | KvmOp::CountInc
+            | KvmOp::CountDec
+            | KvmOp::BugOnCount
+            | KvmOp::UnmapHva(_)
+            | KvmOp::RmappLoop { .. }
+            | KvmOp::RmappDropIfWritable { .. }
+            | KvmOp::RmappRemap
+            | KvmOp::GuestAccess
+            | KvmOp::TdpSnapshotSeq
+            | KvmOp::TdpGetPfn
+            | KvmOp::TdpRetryCheck { .. }
+            | KvmOp::TdpDirectMap
+            | KvmOp::TdpReleasePfn => false,
+        }
+    }
+
     fn atomic_reason(&self, t: ThreadId) -> Option<&'static str> {
         (self.mmu_lock == Some(t.0)).then_some("kvm->mmu_lock is held")
     }

@@ -96,6 +96,13 @@ impl User for GntdevState {
         }
     }
 
+    fn is_local(op: GntdevOp) -> bool {
+        match op {
+            // The lock is shared, and the unmap reads the driver's state.
+            GntdevOp::Lock | GntdevOp::Unlock | GntdevOp::UnmapInRange => false,
+        }
+    }
+
     fn message(e: &GntdevEvent) -> String {
         match e {
             GntdevEvent::GntdevUnmap { unmapped } => format!("Xen gntdev: {unmapped} grant map(s) unmapped in range"),
