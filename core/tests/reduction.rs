@@ -202,12 +202,14 @@ fn reduction_keeps_every_verdict_on_a_sample_of_the_grid() {
     run(&sample, false);
 }
 
-/// The whole grid (minutes in a release build).
+/// The whole grid (an hour or more in a release build), fewest actors
+/// first.
 #[test]
 #[ignore]
 fn reduction_keeps_every_verdict_on_the_whole_grid() {
-    let all = grid();
-    run(&all.iter().collect::<Vec<_>>(), true);
+    let mut all: Vec<&Config> = grid().leak().iter().collect();
+    all.sort_by_key(|c| c.actors.len());
+    run(&all, true);
 }
 
 #[test]
