@@ -32,6 +32,14 @@
 //! estimate fits `Options::max_memory`; between batches the search checks
 //! `Options::cancel` and reports `Options::progress`.
 //!
+//! Partial-order reduction (`Options::reduce`, `reduce`): a successor
+//! is taken on through its thread's local statements (`local_run`), and
+//! a state where a runnable thread is at a local statement is expanded by
+//! that thread's run alone when it leads to a state not stored yet
+//! (`Worker::expand_local`; the breadth-first cycle proviso). The
+//! schedules rebuilt by replay list every statement. Depths and
+//! "shortest" below are then counted in such transitions.
+//!
 //! Shortest counterexamples: states are expanded in order of their depth,
 //! so the first transition raising a violation id starts from a state of
 //! minimal depth, and the parent chain of that state is a shortest path to

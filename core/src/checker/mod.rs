@@ -14,6 +14,13 @@
 //!   for every state (`table`); full states live only on the BFS frontier.
 //!   This is Stateright's scheme: a path is a list of fingerprints, and its
 //!   schedule is rebuilt by replaying from the initial state ([`path`]).
+//! * `reduce` decides which statements are local to their thread; with
+//!   [`Options::reduce`] (the default) the search runs a thread's local
+//!   statements together with the statement before them and, in a state
+//!   where a thread is at a local statement, tries that thread alone
+//!   (partial-order reduction with the breadth-first cycle proviso; see
+//!   `bfs` and ARCHITECTURE.md). Schedules are still one statement per
+//!   step.
 //! * [`path`] holds [`Path`] (fingerprints plus schedule) and
 //!   [`Counterexample`], the small file `check --save` writes and
 //!   `notifier-lab --replay` opens.
