@@ -13,6 +13,12 @@ use notifier_lab_core::{Actor, NotifierId, Scenario, Semantics};
 const KVM_GRU: [NotifierId; 2] = [NotifierId::Kvm, NotifierId::Gru];
 const ACTORS: [Actor; 2] = [Actor::HostWrite, Actor::GruRead];
 
+/// The exact search (no partial-order reduction): the limits are measured
+/// against its sizes, and its schedules are the shortest.
+fn exact() -> Options {
+    Options { reduce: false, ..Options::default() }
+}
+
 fn run(options: Options) -> Report {
     let s = Scenario::builtin("cow").unwrap();
     checker::check(&s, Semantics::Wrapped, &KVM_GRU, &ACTORS, options).unwrap()
@@ -20,19 +26,19 @@ fn run(options: Options) -> Report {
 
 #[test]
 fn max_states_zero_and_one_are_honoured() {
-    let r = run(Options { max_states: 0, ..Options::default() });
+    let r = run(Options { max_states: 0, ..exact() });
     assert_eq!((r.distinct_states, r.complete, r.stopped), (0, false, Some(Stop::MaxStates)));
     assert_eq!(r.transitions, 0);
-    let r = run(Options { max_states: 1, ..Options::default() });
+    let r = run(Options { max_states: 1, ..exact() });
     assert_eq!((r.distinct_states, r.complete, r.stopped), (1, false, Some(Stop::MaxStates)));
     assert_eq!(r.transitions, 0, "the initial state is not expanded past the limit");
-    let r = run(Options { max_states: 2, ..Options::default() });
+    let r = run(Options { max_states: 2, ..exact() });
     assert_eq!((r.distinct_states, r.stopped), (2, Some(Stop::MaxStates)));
 }
 
 #[test]
 fn max_memory_is_tested_before_the_first_insertion() {
-    let r = run(Options { max_memory: 1, ..Options::default() });
+    let r = run(Options { max_memory: 1, ..exact() });
     assert_eq!((r.distinct_states, r.stopped), (0, Some(Stop::MaxMemory)));
 }
 
@@ -40,11 +46,11 @@ fn max_memory_is_tested_before_the_first_insertion() {
 /// within the budget (the search would otherwise store about 60 k states).
 #[test]
 fn max_memory_stops_before_a_batch_could_pass_it() {
-    let full = run(Options::default());
+    let full = run(exact());
     assert!(full.complete && full.stopped.is_none());
     assert!(full.bytes_per_state > 0);
     let budget = (full.memory_bytes / 2) as usize;
-    let r = run(Options { max_memory: budget, ..Options::default() });
+    let r = run(Options { max_memory: budget, ..exact() });
     assert_eq!(r.stopped, Some(Stop::MaxMemory), "{} of {}", r.distinct_states, full.distinct_states);
     assert!(r.memory_bytes <= budget as u64, "{} > {budget}", r.memory_bytes);
     assert!(r.distinct_states > 0 && r.distinct_states < full.distinct_states);
@@ -54,8 +60,8 @@ fn max_memory_stops_before_a_batch_could_pass_it() {
 /// batches (a tight state limit per batch) finds what the normal one does.
 #[test]
 fn limits_leave_complete_results_unchanged() {
-    let full = run(Options::default());
-    let r = run(Options { max_states: full.distinct_states as usize + 1, ..Options::default() });
+    let full = run(exact());
+    let r = run(Options { max_states: full.distinct_states as usize + 1, ..exact() });
     assert!(r.complete);
     assert_eq!((r.states, r.distinct_states, r.transitions), (full.states, full.distinct_states, full.transitions));
     assert_eq!(r.violations, full.violations);
@@ -76,7 +82,7 @@ fn progress_is_reported_and_cancel_stops_with_a_partial_report() {
                 c2.store(true, Ordering::Relaxed);
             }
         })),
-        ..Options::default()
+        ..exact()
     };
     let r = run(options);
     assert_eq!(r.stopped, Some(Stop::Cancelled));
@@ -90,7 +96,7 @@ fn progress_is_reported_and_cancel_stops_with_a_partial_report() {
 
 #[test]
 fn an_incomplete_search_never_says_never() {
-    let r = run(Options { max_states: 100, ..Options::default() });
+    let r = run(Options { max_states: 100, ..exact() });
     let text = r.to_text();
     assert!(text.contains("INCOMPLETE (max states reached)"), "{text}");
     for id in ViolationId::ALL {
@@ -103,14 +109,14 @@ fn an_incomplete_search_never_says_never() {
     assert_eq!(j["outcomes"]["lost_write"], NOT_FOUND_INCOMPLETE);
     assert!(j["bytes_per_state"].as_u64().unwrap() > 0);
     // Complete: `never` and the deadlock verdict line.
-    let r = run(Options::default());
+    let r = run(exact());
     let text = r.to_text();
     assert!(text.contains("lost_write                 never\n"), "{text}");
     assert!(text.contains("deadlock                   never\n"), "{text}");
     assert!(!text.contains("(schedule "), "no schedule, no legend: {text}");
     assert_eq!(r.to_json()["outcomes"]["lost_write"], "never");
     let s = Scenario::builtin("cow").unwrap();
-    let r = checker::check(&s, Semantics::Patched, &KVM_GRU, &ACTORS, Options::default()).unwrap();
+    let r = checker::check(&s, Semantics::Patched, &KVM_GRU, &ACTORS, exact()).unwrap();
     let text = r.to_text();
     assert!(text.contains("stale_secondary_read       sometimes  (45 steps: 0x43 1 2)"), "{text}");
     assert!(text.contains("(schedule `0x43 1 2`: thread 0 runs 43 statements, then thread 1 runs one"), "{text}");

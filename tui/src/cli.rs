@@ -123,6 +123,13 @@ pub enum Command {
         /// or with a suffix: 512MiB, 4GiB, 2G).
         #[arg(long, default_value = "4GiB", value_parser = parse_bytes)]
         max_memory: usize,
+        /// The exact search: no partial-order reduction, so every runnable
+        /// thread is tried in every state and each schedule is a shortest
+        /// one. By default, a statement that touches only its own thread's
+        /// locals is not interleaved with the other threads (the same
+        /// verdicts from far fewer states; schedules may be longer).
+        #[arg(long)]
+        no_reduce: bool,
     },
 }
 
@@ -309,6 +316,7 @@ fn run(cli: Cli, out: &mut Out) -> Result<ExitCode, Fail> {
             all,
             max_states,
             max_memory,
+            no_reduce,
         } => {
             let cancel = Arc::new(AtomicBool::new(false));
             let options = Options {
@@ -316,6 +324,7 @@ fn run(cli: Cli, out: &mut Out) -> Result<ExitCode, Fail> {
                 max_memory,
                 cancel: Some(cancel.clone()),
                 progress: io::stderr().is_terminal().then(progress_line),
+                reduce: !no_reduce,
             };
             if all {
                 let extra: Vec<&str> = [

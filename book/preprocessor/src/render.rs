@@ -416,7 +416,8 @@ impl Lab {
             r.semantics,
             &ns,
             actors,
-            Options { max_states: 2_000_000, ..Options::default() },
+            // The exact search: the book shows shortest schedules.
+            Options { max_states: 2_000_000, reduce: false, ..Options::default() },
         )?);
         if !rep.complete {
             return Err(format!(
@@ -1388,7 +1389,9 @@ mod tests {
         let h = render("check cow patched actors=host_write,gru_read violation=stale_secondary_read").unwrap();
         let s = scenario("cow").unwrap();
         let actors = [Actor::HostWrite, Actor::GruRead];
-        let rep = checker::check(&s, Semantics::Patched, &s.notifiers, &actors, Options::default()).unwrap();
+        // The book runs the exact search (shortest schedules).
+        let exact = Options { reduce: false, ..Options::default() };
+        let rep = checker::check(&s, Semantics::Patched, &s.notifiers, &actors, exact).unwrap();
         let f = rep.fragment(ViolationId::StaleSecondaryRead, "cow").unwrap();
         assert!(f.contains("&schedule="), "{f}");
         assert!(h.contains(&format!("<a class=\"nl-demo\" href=\"{}\">", esc(&format!("{DEMO}{f}")))), "{h}");

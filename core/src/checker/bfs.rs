@@ -32,6 +32,14 @@
 //! estimate fits `Options::max_memory`; between batches the search checks
 //! `Options::cancel` and reports `Options::progress`.
 //!
+//! Partial-order reduction (`Options::reduce`, `reduce`): a successor
+//! is taken on through its thread's local statements (`local_run`), and
+//! a state where a runnable thread is at a local statement is expanded by
+//! that thread's run alone when it leads to a state not stored yet
+//! (`Worker::expand_local`; the breadth-first cycle proviso). The
+//! schedules rebuilt by replay list every statement. Depths and
+//! "shortest" below are then counted in such transitions.
+//!
 //! Shortest counterexamples: states are expanded in order of their depth,
 //! so the first transition raising a violation id starts from a state of
 //! minimal depth, and the parent chain of that state is a shortest path to
@@ -40,6 +48,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::codec::{Codec, fingerprint_words};
+use super::reduce;
 use super::table::StateTable;
 use super::{Found, Options, Progress, Report, Stop};
 use crate::event::{Event, ViolationId};
@@ -111,10 +120,19 @@ impl Shards {
 
     /// The schedule that reaches `fp` from `initial`: the parent chain,
     /// and at each step the thread whose successor is the chain's next
-    /// state (found by replay; the model is deterministic).
+    /// state (found by replay; the model is deterministic). With
+    /// `reduce`, a step of the chain is a statement followed by a run of
+    /// the thread's local statements ([`local_run`]), which the schedule
+    /// lists one statement at a time.
     /// Errs only on a fingerprint collision along the chain (two states
     /// with one fingerprint, about n²/2⁶⁵ likely), where no successor matches.
-    fn schedule_to(&self, initial: &Machine, codec: &mut Codec, fp: u64) -> Result<Vec<ThreadId>, String> {
+    fn schedule_to(
+        &self,
+        initial: &Machine,
+        codec: &mut Codec,
+        fp: u64,
+        reduce: bool,
+    ) -> Result<Vec<ThreadId>, String> {
         let chain = self.chain_to(fp);
         let mut m = initial.clone();
         let (mut runnable, mut events, mut enc) = (Vec::new(), Vec::new(), Vec::new());
@@ -123,18 +141,27 @@ impl Shards {
             m.runnable_into(&mut runnable);
             let next = runnable.iter().find_map(|&t| {
                 let mut succ = m.clone();
-                succ.step_runnable(t, &mut events);
-                enc.clear();
-                codec.encode(&succ, &mut enc);
-                (fingerprint_words(&enc) == want).then_some((t, succ))
+                let mut run = 0;
+                loop {
+                    succ.step_runnable(t, &mut events);
+                    run += 1;
+                    enc.clear();
+                    codec.encode(&succ, &mut enc);
+                    if fingerprint_words(&enc) == want {
+                        return Some((t, run, succ));
+                    }
+                    if !(reduce && run < MAX_LOCAL_RUN && reduce::next_is_local(&succ, t)) {
+                        return None;
+                    }
+                }
             });
-            let Some((t, succ)) = next else {
+            let Some((t, run, succ)) = next else {
                 return Err(format!(
                     "fingerprint collision: no successor of the state after {} steps has fingerprint {want:#x}",
                     schedule.len()
                 ));
             };
-            schedule.push(t);
+            schedule.extend(std::iter::repeat_n(t, run));
             m = succ;
         }
         Ok(schedule)
@@ -219,6 +246,10 @@ struct Worker {
     candidates: usize,
     /// The chunks expanded in this depth, in the order they were taken.
     done: Vec<ChunkDone>,
+    /// Partial-order reduction is on ([`super::Options::reduce`]).
+    reduce: bool,
+    /// States this worker expanded by one local statement (in all).
+    reduced: u64,
 }
 
 /// A chunk of the frontier one worker expanded: its records are
@@ -230,7 +261,7 @@ struct ChunkDone {
 }
 
 impl Worker {
-    fn new(codec: Codec, initial: &Machine) -> Worker {
+    fn new(codec: Codec, initial: &Machine, reduce: bool) -> Worker {
         Worker {
             codec,
             m: initial.clone(),
@@ -245,6 +276,8 @@ impl Worker {
             violations: Vec::new(),
             candidates: 0,
             done: Vec::new(),
+            reduce,
+            reduced: 0,
         }
     }
 
@@ -298,6 +331,9 @@ impl Worker {
             // The same for every successor of this state.
             let before = invariants::state_violations(&self.m);
             let state_start = self.words.len();
+            if self.reduce && self.expand_local(fp, parent, parents, &before) {
+                continue;
+            }
             self.pending.clear();
             let last = self.runnable.len() - 1;
             for (k, &t) in self.runnable.iter().enumerate() {
@@ -322,6 +358,9 @@ impl Worker {
                         self.violations.push((v.id, v.message.clone()));
                         nviol += 1;
                     }
+                }
+                if self.reduce {
+                    local_run(succ, t, &mut self.events, &before);
                 }
                 // Encoded straight into the depth buffer; a successor found
                 // stored is taken out again below.
@@ -356,6 +395,82 @@ impl Worker {
             self.words.truncate(keep);
         }
     }
+}
+
+impl Worker {
+    /// Partial-order reduction ([`reduce`]): expands the decoded state
+    /// `self.m` (fingerprint `fp`, words `parent`) by a run of local
+    /// statements of one thread ([`local_run`]), if some runnable thread's
+    /// next statement is local and the run leads to a state not stored
+    /// yet (the breadth-first cycle proviso), and returns true; false
+    /// leaves the buffers as they were for the full expansion.
+    fn expand_local(
+        &mut self,
+        fp: u64,
+        parent: &[u64],
+        parents: &Shards,
+        before: &[invariants::StateViolation],
+    ) -> bool {
+        let at = self.words.len();
+        for &t in &self.runnable {
+            if !reduce::next_is_local(&self.m, t) {
+                continue;
+            }
+            self.next.clone_from(&self.m);
+            let ran = self.next.step_runnable_from(t, &mut self.events, before);
+            debug_assert!(ran && !self.next.globals_written, "a local statement wrote the globals");
+            debug_assert!(
+                !self.events.iter().any(|e| matches!(e, Event::Violation(_))),
+                "a local statement raised a violation"
+            );
+            local_run(&mut self.next, t, &mut self.events, before);
+            self.words.extend_from_slice(&[0, 0]);
+            let n = self.codec.encode_successor(&self.next, parent, &self.threads_at, t, false, &mut self.words);
+            let nfp = fingerprint_words(&self.words[at + 2..]);
+            if parents.contains_given(nfp, parents.home(nfp)) {
+                // Stored already (at this depth or an earlier one): the
+                // proviso wants this state fully expanded, unless another
+                // thread's local run leads somewhere new.
+                self.words.truncate(at);
+                continue;
+            }
+            self.words[at] = n as u64;
+            self.words[at + 1] = nfp;
+            let kept = u32::try_from(at).expect("a worker's depth buffer stays below 2^32 words");
+            self.out.extend_from_slice(&[REC_CANDIDATE | u64::from(t.0) << 8, fp, nfp, u64::from(kept)]);
+            self.candidates += 1;
+            self.reduced += 1;
+            return true;
+        }
+        false
+    }
+}
+
+/// Most statements one transition of the reduced search executes (a
+/// longer local run is cut into several transitions).
+const MAX_LOCAL_RUN: usize = 1 << 10;
+
+/// With reduction, a transition is one statement of a thread followed by
+/// the thread's consecutive local statements ([`reduce::next_is_local`]),
+/// at most [`MAX_LOCAL_RUN`] in all: this runs the rest of it in `m`
+/// (where `t` has just run one statement), keeping
+/// [`Machine::globals_written`] as the first statement left it. The states
+/// in between are not stored. `before` is passed on to the steps, which
+/// cannot change the state violations.
+fn local_run(m: &mut Machine, t: ThreadId, events: &mut Vec<Event>, before: &[invariants::StateViolation]) {
+    let written = m.globals_written;
+    let mut run = 1;
+    while run < MAX_LOCAL_RUN && reduce::next_is_local(m, t) {
+        debug_assert!(m.runnable().contains(&t), "a local statement is blocked");
+        let ran = m.step_runnable_from(t, events, before);
+        // The classification is checked where the tests run: a local
+        // statement writes no global and raises no violation (the codec's
+        // debug check sees any change to another thread).
+        debug_assert!(ran && !m.globals_written, "a local statement wrote the globals");
+        debug_assert!(!events.iter().any(|e| matches!(e, Event::Violation(_))), "a local statement raised a violation");
+        run += 1;
+    }
+    m.globals_written |= written;
 }
 
 /// Explores every state reachable from `initial`; see the module docs.
@@ -404,7 +519,8 @@ pub fn explore(initial: Machine, options: Options) -> Result<Report, String> {
     let mut found: Vec<Found> = Vec::new();
     let mut deadlock = None;
     let (mut states, mut transitions, mut terminal, mut max_depth) = (1u64, 0u64, 0u64, 0u32);
-    let mut workers: Vec<Worker> = (0..nworkers).map(|_| Worker::new(codec.clone(), &initial)).collect();
+    let mut workers: Vec<Worker> =
+        (0..nworkers).map(|_| Worker::new(codec.clone(), &initial, options.reduce)).collect();
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut depth = 0u32;
     let mut peak = 0usize;
@@ -516,7 +632,8 @@ pub fn explore(initial: Machine, options: Options) -> Result<Report, String> {
                         }
                         REC_DEADLOCK => {
                             if deadlock.is_none() {
-                                deadlock = Some(parents.schedule_to(&initial, &mut codec, out[i + 1])?);
+                                deadlock =
+                                    Some(parents.schedule_to(&initial, &mut codec, out[i + 1], options.reduce)?);
                             }
                             i += 2;
                         }
@@ -528,7 +645,7 @@ pub fn explore(initial: Machine, options: Options) -> Result<Report, String> {
                             states += 1;
                             for (id, message) in &w.violations[vi..vi + nviol] {
                                 if !found.iter().any(|f| f.id == *id) {
-                                    let mut schedule = parents.schedule_to(&initial, &mut codec, fp)?;
+                                    let mut schedule = parents.schedule_to(&initial, &mut codec, fp, options.reduce)?;
                                     schedule.push(ThreadId(t));
                                     found.push(Found { id: *id, message: message.clone(), schedule });
                                 }
@@ -604,6 +721,8 @@ pub fn explore(initial: Machine, options: Options) -> Result<Report, String> {
         transitions,
         max_depth,
         terminal_states: terminal,
+        reduced: options.reduce,
+        reduced_states: workers.iter().map(|w| w.reduced).sum(),
         complete: stopped.is_none(),
         stopped,
         bytes_per_state: peak as u64 / distinct.max(1),

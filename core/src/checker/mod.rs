@@ -14,6 +14,13 @@
 //!   for every state (`table`); full states live only on the BFS frontier.
 //!   This is Stateright's scheme: a path is a list of fingerprints, and its
 //!   schedule is rebuilt by replaying from the initial state ([`path`]).
+//! * `reduce` decides which statements are local to their thread; with
+//!   [`Options::reduce`] (the default) the search runs a thread's local
+//!   statements together with the statement before them and, in a state
+//!   where a thread is at a local statement, tries that thread alone
+//!   (partial-order reduction with the breadth-first cycle proviso; see
+//!   `bfs` and ARCHITECTURE.md). Schedules are still one statement per
+//!   step.
 //! * [`path`] holds [`Path`] (fingerprints plus schedule) and
 //!   [`Counterexample`], the small file `check --save` writes and
 //!   `notifier-lab --replay` opens.
@@ -27,6 +34,7 @@
 pub mod bfs;
 mod codec;
 pub mod path;
+mod reduce;
 mod table;
 
 use std::hash::{Hash, Hasher};
@@ -67,6 +75,13 @@ pub struct Options {
     pub cancel: Option<Arc<AtomicBool>>,
     /// Called after every batch with where the search is.
     pub progress: Option<ProgressFn>,
+    /// Partial-order reduction (see the `bfs` docs): a state where some
+    /// thread's next statement is local to that thread is expanded by that
+    /// statement alone. Every verdict (each violation, deadlock) is the
+    /// same either way; with it, far fewer states, and schedules that may
+    /// be longer than the shortest. Off: the exact search, every runnable
+    /// thread in every state, and shortest schedules.
+    pub reduce: bool,
 }
 
 /// See [`Options::progress`].
@@ -74,7 +89,7 @@ pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
 
 impl Default for Options {
     fn default() -> Self {
-        Options { max_states: 20_000_000, max_memory: DEFAULT_MAX_MEMORY, cancel: None, progress: None }
+        Options { max_states: 20_000_000, max_memory: DEFAULT_MAX_MEMORY, cancel: None, progress: None, reduce: true }
     }
 }
 
@@ -85,6 +100,7 @@ impl std::fmt::Debug for Options {
             .field("max_memory", &self.max_memory)
             .field("cancel", &self.cancel)
             .field("progress", &self.progress.as_ref().map(|_| "Fn"))
+            .field("reduce", &self.reduce)
             .finish()
     }
 }
@@ -178,6 +194,11 @@ pub struct Report {
     pub max_depth: u32,
     /// Final states in which every thread finished.
     pub terminal_states: u64,
+    /// The search used partial-order reduction ([`Options::reduce`]).
+    pub reduced: bool,
+    /// States expanded through one local statement only (0 without
+    /// reduction).
+    pub reduced_states: u64,
     /// The whole reachable state space was explored (else [`Report::stopped`]
     /// says why not).
     pub complete: bool,
@@ -273,6 +294,8 @@ impl Report {
             "transitions": self.transitions,
             "max_depth": self.max_depth,
             "terminal_states": self.terminal_states,
+            "reduced": self.reduced,
+            "reduced_states": self.reduced_states,
             "complete": self.complete,
             "stopped": self.stopped.map(Stop::id),
             "bytes_per_state": self.bytes_per_state,
@@ -304,13 +327,18 @@ impl Report {
         );
         let _ = writeln!(
             out,
-            "states {} | distinct {} | transitions {} | depth {} | terminal {} | {} bytes/state{}",
+            "states {} | distinct {} | transitions {} | depth {} | terminal {} | {} bytes/state | {}{}",
             self.states,
             self.distinct_states,
             self.transitions,
             self.max_depth,
             self.terminal_states,
             self.bytes_per_state,
+            if self.reduced {
+                format!("reduced ({} states by a local step)", self.reduced_states)
+            } else {
+                "exact (no reduction)".to_string()
+            },
             match self.stopped {
                 Some(why) => format!(" | INCOMPLETE ({})", why.describe()),
                 None if !self.complete => " | INCOMPLETE".to_string(),

@@ -77,6 +77,9 @@ impl Machine {
                         th.ranges_open -= 1;
                         ev.push(Event::RangeClosed { open: i32::from(th.ranges_open) });
                     }
+                    // Other calls only push their frame: the explorer's
+                    // reduction counts on it (`checker::reduce::op_is_local`
+                    // must decide any call given an effect here).
                     _ => {}
                 }
                 Flow::Call(f)

@@ -122,6 +122,14 @@ impl User for AmdIommuState {
         None
     }
 
+    fn is_local(op: AmdOp) -> bool {
+        match op {
+            // An event only: the IOMMU keeps no TLB state in the model.
+            AmdOp::FlushPage => true,
+            AmdOp::SetGcr3 { .. } => false,
+        }
+    }
+
     fn message(e: &AmdEvent) -> String {
         match e {
             AmdEvent::AmdFlushPage => "AMD IOMMUv2: one-page PASID IOTLB flush".into(),

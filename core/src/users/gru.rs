@@ -364,6 +364,26 @@ impl User for GruState {
         op == GruOp::FlushTlbRange
     }
 
+    fn is_local(op: GruOp) -> bool {
+        match op {
+            // `dropin_ret` is written by this thread only.
+            GruOp::IfDropinRetry { .. } => true,
+            // `tfh_live` is written by other threads' TLB purges; the
+            // rest reads or writes GRU's state, the pte or the pages.
+            GruOp::RangeActiveInc
+            | GruOp::RangeActiveDec
+            | GruOp::WakeUpAll
+            | GruOp::FlushTlbRange
+            | GruOp::Access
+            | GruOp::WaitEvent
+            | GruOp::TfhArm
+            | GruOp::IfRangeActive { .. }
+            | GruOp::PteLookup
+            | GruOp::TlbDropin
+            | GruOp::DropinFailActive => false,
+        }
+    }
+
     fn message(e: &GruEvent) -> String {
         match e {
             GruEvent::GruAccess { addr, pfn, write, value } => format!(

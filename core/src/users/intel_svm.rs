@@ -206,6 +206,14 @@ impl User for SvmState {
         }
     }
 
+    fn is_local(op: SvmOp) -> bool {
+        match op {
+            // The IOTLB, the page table the IOMMU walks and the pages are
+            // shared; the page request waits for the PT lock.
+            SvmOp::Flush | SvmOp::Dma | SvmOp::HandleMmFault | SvmOp::PageResponse => false,
+        }
+    }
+
     fn block(m: &Machine, t: ThreadId, _fr: Frame, op: SvmOp) -> Option<&'static str> {
         match op {
             // The fault path reads the pte under the PT lock.

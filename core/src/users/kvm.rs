@@ -735,6 +735,45 @@ impl User for KvmState {
         }
     }
 
+    fn is_local(op: KvmOp) -> bool {
+        match op {
+            // `need_flush` is this thread's local; the flush is an event.
+            // The event_aware tag is this thread's local too.
+            KvmOp::FlushIfNeeded | KvmOp::ReturnIfChangePteFollows => true,
+            // mmu_lock, mmu_notifier_seq/count, the sptes, the primary
+            // page table and the pages are shared.
+            KvmOp::Lock
+            | KvmOp::Unlock
+            | KvmOp::SeqInc
+            | KvmOp::CountInc
+            | KvmOp::CountDec
+            | KvmOp::BugOnCount
+            | KvmOp::UnmapHva(_)
+            | KvmOp::RmappLoop { .. }
+            | KvmOp::RmappDropIfWritable { .. }
+            | KvmOp::RmappRemap
+            | KvmOp::GuestAccess
+            | KvmOp::TdpSnapshotSeq
+            | KvmOp::TdpGetPfn
+            | KvmOp::TdpRetryCheck { .. }
+            | KvmOp::TdpDirectMap
+            | KvmOp::TdpReleasePfn
+            // v6.9: memslots, mmu_invalidate_*, mn_active_invalidate_count
+            // and the fault's retry check read or write shared state.
+            | KvmOp::MemslotLoop { .. }
+            | KvmOp::OnLock
+            | KvmOp::Handler { .. }
+            | KvmOp::UnlockIfHeld
+            | KvmOp::ActiveInvalidateInc
+            | KvmOp::ActiveInvalidateDec
+            | KvmOp::WarnNoActiveInvalidate
+            | KvmOp::ReturnIfNoInvalidateInProgress
+            | KvmOp::ReturnIfNoPfn
+            | KvmOp::RetryGfn { .. }
+            | KvmOp::DirectMap => false,
+        }
+    }
+
     fn atomic_reason(&self, t: ThreadId) -> Option<&'static str> {
         (self.mmu_lock == Some(t.0)).then_some("kvm->mmu_lock is held")
     }

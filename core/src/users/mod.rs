@@ -162,6 +162,16 @@ pub(crate) trait User: Sized {
         false
     }
 
+    /// Whether `op` is *local*, which lets the explorer's partial-order
+    /// reduction run it without interleaving the other threads (see the
+    /// `checker::reduce` docs): it never blocks, raises no violation and
+    /// no secondary access, writes nothing but this thread's own frames
+    /// and the locals no other thread writes (not `tfh_live`), and reads
+    /// nothing another thread may write (no page, pte, lock or secondary
+    /// state). Written as a `match` without a wildcard, so that every new
+    /// op is decided here; when in doubt, `false` (always sound).
+    fn is_local(op: Self::Op) -> bool;
+
     /// A spinlock of this user that `t` holds, as a reason why sleeping is
     /// not allowed.
     fn atomic_reason(&self, _t: ThreadId) -> Option<&'static str> {
@@ -419,6 +429,13 @@ macro_rules! registry {
             pub(crate) fn touches_other_threads(self) -> bool {
                 match self {
                     $( UserOp::$variant(op) => <$module::$state as User>::touches_other_threads(op), )*
+                }
+            }
+
+            /// See [`User::is_local`].
+            pub(crate) fn is_local(self) -> bool {
+                match self {
+                    $( UserOp::$variant(op) => <$module::$state as User>::is_local(op), )*
                 }
             }
         }

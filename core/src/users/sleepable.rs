@@ -134,6 +134,15 @@ impl User for SleepableState {
         }
     }
 
+    fn is_local(op: SleepableOp) -> bool {
+        match op {
+            // Changes nothing the model tracks.
+            SleepableOp::Invalidate => true,
+            // The mutex is shared, and taking it reads the locks held.
+            SleepableOp::MutexLock | SleepableOp::MutexUnlock => false,
+        }
+    }
+
     fn message(e: &SleepableEvent) -> String {
         match e {
             SleepableEvent::MightSleep { notifier, atomic_because } => {

@@ -145,6 +145,18 @@ impl User for GntdevState {
         }
     }
 
+    fn is_local(op: GntdevOp) -> bool {
+        match op {
+            // The lock is shared, and the unmap reads the driver's state.
+            // v4.15's `priv->lock` is a mutex: shared, and it may sleep.
+            GntdevOp::Lock
+            | GntdevOp::Unlock
+            | GntdevOp::UnmapInRange
+            | GntdevOp::MutexLock
+            | GntdevOp::MutexUnlock => false,
+        }
+    }
+
     fn message(e: &GntdevEvent) -> String {
         match e {
             GntdevEvent::GntdevUnmap { unmapped } => format!("Xen gntdev: {unmapped} grant map(s) unmapped in range"),
