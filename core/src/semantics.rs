@@ -128,12 +128,6 @@ impl Semantics {
         }
     }
 
-    /// Whether the era's kernel walks the notifier list calling
-    /// `change_pte` at all (v6.10 removed it).
-    pub fn has_change_pte(self) -> bool {
-        !matches!(self, Semantics::V6_10)
-    }
-
     /// Parses a semantics id; the error lists the valid ids.
     pub fn parse(s: &str) -> Result<Semantics, UnknownName> {
         Semantics::ALL.into_iter().find(|x| x.id() == s).ok_or_else(|| UnknownName {
