@@ -123,11 +123,14 @@ pub enum Command {
         /// or with a suffix: 512MiB, 4GiB, 2G).
         #[arg(long, default_value = "4GiB", value_parser = parse_bytes)]
         max_memory: usize,
-        /// The exact search: no partial-order reduction, so every runnable
-        /// thread is tried in every state and each schedule is a shortest
-        /// one. By default, a statement that touches only its own thread's
-        /// locals is not interleaved with the other threads (the same
-        /// verdicts from far fewer states; schedules may be longer).
+        /// The exact search: no reduction, so every runnable thread is
+        /// tried in every state, every state is stored and each schedule is
+        /// a shortest one. By default, a statement that touches only its own
+        /// thread's locals is not interleaved with the other threads
+        /// (partial-order reduction), and states that differ only by which
+        /// of two same actors is which are stored once (symmetry
+        /// reduction): the same verdicts from far fewer states; schedules
+        /// may be longer.
         #[arg(long)]
         no_reduce: bool,
     },

@@ -40,6 +40,11 @@
 //! schedules rebuilt by replay list every statement. Depths and
 //! "shortest" below are then counted in such transitions.
 //!
+//! Symmetry reduction (also `Options::reduce`, `symmetry`): every
+//! successor is stored as the representative of its class of states that
+//! differ only by which of two same actors is which (`Symmetry::canonicalize`);
+//! the replay that rebuilds a schedule compares representatives too.
+//!
 //! Shortest counterexamples: states are expanded in order of their depth,
 //! so the first transition raising a violation id starts from a state of
 //! minimal depth, and the parent chain of that state is a shortest path to
@@ -49,6 +54,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::codec::{Codec, fingerprint_words};
 use super::reduce;
+use super::symmetry::{RenameBuffers, Symmetry};
 use super::table::StateTable;
 use super::{Found, Options, Progress, Report, Stop};
 use crate::event::{Event, ViolationId};
@@ -132,10 +138,13 @@ impl Shards {
         codec: &mut Codec,
         fp: u64,
         reduce: bool,
+        symmetry: &Symmetry,
     ) -> Result<Vec<ThreadId>, String> {
         let chain = self.chain_to(fp);
         let mut m = initial.clone();
-        let (mut runnable, mut events, mut enc) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut runnable, mut events) = (Vec::new(), Vec::new());
+        let mut enc = Vec::new();
+        let mut bufs = RenameBuffers::new(initial);
         let mut schedule = Vec::with_capacity(chain.len());
         for &want in &chain[1..] {
             m.runnable_into(&mut runnable);
@@ -147,6 +156,9 @@ impl Shards {
                     run += 1;
                     enc.clear();
                     codec.encode(&succ, &mut enc);
+                    // The chain holds representatives (`symmetry`): the
+                    // real run may have the actors swapped.
+                    symmetry.canonicalize(codec, &succ, &mut bufs, &mut enc, 0);
                     if fingerprint_words(&enc) == want {
                         return Some((t, run, succ));
                     }
@@ -250,6 +262,11 @@ struct Worker {
     reduce: bool,
     /// States this worker expanded by one local statement (in all).
     reduced: u64,
+    /// Interchangeable actors: successors are stored as their class's
+    /// representative (trivial without reduction).
+    symmetry: Symmetry,
+    /// Where a successor is renamed, and its encodings.
+    bufs: RenameBuffers,
 }
 
 /// A chunk of the frontier one worker expanded: its records are
@@ -261,7 +278,7 @@ struct ChunkDone {
 }
 
 impl Worker {
-    fn new(codec: Codec, initial: &Machine, reduce: bool) -> Worker {
+    fn new(codec: Codec, initial: &Machine, reduce: bool, symmetry: Symmetry) -> Worker {
         Worker {
             codec,
             m: initial.clone(),
@@ -278,6 +295,8 @@ impl Worker {
             done: Vec::new(),
             reduce,
             reduced: 0,
+            symmetry,
+            bufs: RenameBuffers::new(initial),
         }
     }
 
@@ -366,7 +385,11 @@ impl Worker {
                 // stored is taken out again below.
                 let at = self.words.len();
                 self.words.extend_from_slice(&[0, 0]);
-                let n = self.codec.encode_successor(succ, parent, &self.threads_at, t, others_touched, &mut self.words);
+                let mut n =
+                    self.codec.encode_successor(succ, parent, &self.threads_at, t, others_touched, &mut self.words);
+                if !self.symmetry.is_trivial() {
+                    n = self.symmetry.canonicalize(&mut self.codec, succ, &mut self.bufs, &mut self.words, at + 2);
+                }
                 let nfp = fingerprint_words(&self.words[at + 2..]);
                 self.words[at] = n as u64;
                 self.words[at + 1] = nfp;
@@ -425,7 +448,10 @@ impl Worker {
             );
             local_run(&mut self.next, t, &mut self.events, before);
             self.words.extend_from_slice(&[0, 0]);
-            let n = self.codec.encode_successor(&self.next, parent, &self.threads_at, t, false, &mut self.words);
+            let mut n = self.codec.encode_successor(&self.next, parent, &self.threads_at, t, false, &mut self.words);
+            if !self.symmetry.is_trivial() {
+                n = self.symmetry.canonicalize(&mut self.codec, &self.next, &mut self.bufs, &mut self.words, at + 2);
+            }
             let nfp = fingerprint_words(&self.words[at + 2..]);
             if parents.contains_given(nfp, parents.home(nfp)) {
                 // Stored already (at this depth or an earlier one): the
@@ -493,6 +519,9 @@ pub fn explore(initial: Machine, options: Options) -> Result<Report, String> {
     // first buffer.
     let mut enc: Vec<u64> = Vec::new();
     codec.encode(&initial, &mut enc);
+    let symmetry = if options.reduce { Symmetry::of(&initial, &mut codec) } else { Symmetry::default() };
+    // The initial state is its own representative (`Symmetry::of` keeps
+    // only the renamings that map it to itself).
     let fp0 = fingerprint_words(&enc);
     // The bytes one new successor may cost while its depth is built: its
     // record in a worker's buffer (length, fingerprint, encoding, which
@@ -520,7 +549,7 @@ pub fn explore(initial: Machine, options: Options) -> Result<Report, String> {
     let mut deadlock = None;
     let (mut states, mut transitions, mut terminal, mut max_depth) = (1u64, 0u64, 0u64, 0u32);
     let mut workers: Vec<Worker> =
-        (0..nworkers).map(|_| Worker::new(codec.clone(), &initial, options.reduce)).collect();
+        (0..nworkers).map(|_| Worker::new(codec.clone(), &initial, options.reduce, symmetry.clone())).collect();
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut depth = 0u32;
     let mut peak = 0usize;
@@ -632,8 +661,13 @@ pub fn explore(initial: Machine, options: Options) -> Result<Report, String> {
                         }
                         REC_DEADLOCK => {
                             if deadlock.is_none() {
-                                deadlock =
-                                    Some(parents.schedule_to(&initial, &mut codec, out[i + 1], options.reduce)?);
+                                deadlock = Some(parents.schedule_to(
+                                    &initial,
+                                    &mut codec,
+                                    out[i + 1],
+                                    options.reduce,
+                                    &symmetry,
+                                )?);
                             }
                             i += 2;
                         }
@@ -645,7 +679,8 @@ pub fn explore(initial: Machine, options: Options) -> Result<Report, String> {
                             states += 1;
                             for (id, message) in &w.violations[vi..vi + nviol] {
                                 if !found.iter().any(|f| f.id == *id) {
-                                    let mut schedule = parents.schedule_to(&initial, &mut codec, fp, options.reduce)?;
+                                    let mut schedule =
+                                        parents.schedule_to(&initial, &mut codec, fp, options.reduce, &symmetry)?;
                                     schedule.push(ThreadId(t));
                                     found.push(Found { id: *id, message: message.clone(), schedule });
                                 }
@@ -723,6 +758,7 @@ pub fn explore(initial: Machine, options: Options) -> Result<Report, String> {
         terminal_states: terminal,
         reduced: options.reduce,
         reduced_states: workers.iter().map(|w| w.reduced).sum(),
+        symmetric: symmetry.groups().to_vec(),
         complete: stopped.is_none(),
         stopped,
         bytes_per_state: peak as u64 / distinct.max(1),

@@ -27,7 +27,7 @@
 //! very state that was encoded.
 
 use crate::kernel::FuncId;
-use crate::machine::{Frame, Machine, MmapSem, Thread, ThreadId};
+use crate::machine::{Frame, Machine, MmapSem, Renaming, Thread, ThreadId};
 use crate::pack::{Packer, Reader, Unpacker, bit, field, opt_u8, sfield, un_opt_u8};
 use crate::page::Pte;
 
@@ -55,6 +55,10 @@ fn pte_flags(p: &Pte) -> u64 {
 fn pte_of(pfn: u64, flags: u64) -> Pte {
     Pte { pfn, present: flags & 1 != 0, writable: flags & 2 != 0, dirty: flags & 4 != 0 }
 }
+
+/// Most threads [`Codec::encode_renamed`] handles (the explorer's
+/// symmetry reduction is used only below it).
+pub(crate) const MAX_RENAMED_THREADS: usize = 16;
 
 /// The number of words [`Codec::encode`] writes for `m`.
 fn encoded_len(m: &Machine) -> usize {
@@ -272,6 +276,63 @@ impl Codec {
                 u64::from(f.func as u8) | u64::from(f.pc) << 8 | u64::from(f.mn) << 16 | u64::from(f.notifier) << 24
             };
             out.push(frame(&pair[0]) | pair.get(1).map_or(0, |f| frame(f) << 32));
+        }
+    }
+
+    /// The encoding of `m` renamed by `r`, into `out`, given `enc`, the
+    /// encoding of `m`: the globals are renamed in `scratch` (any state of
+    /// this run) and encoded; the threads' words are taken from `enc` in
+    /// their new order, with the page codes in their locals renamed (a
+    /// thread's words hold no thread id, and its pages only as codes).
+    /// The result equals encoding `m` renamed whole
+    /// ([`Machine::renamed_from`]), which the debug build checks.
+    pub(crate) fn encode_renamed(
+        &mut self,
+        m: &Machine,
+        enc: &[u64],
+        r: &Renaming,
+        scratch: &mut Machine,
+        out: &mut Vec<u64>,
+    ) {
+        scratch.renamed_globals_from(m, r);
+        let start = out.len();
+        self.encode_globals(scratch, out);
+        // Where each thread's words start in `enc`.
+        let n = m.threads.len();
+        let mut at = [0usize; MAX_RENAMED_THREADS + 1];
+        debug_assert!(n <= MAX_RENAMED_THREADS, "symmetry is only used with few threads");
+        // The globals take as many words renamed as not.
+        at[0] = out.len() - start;
+        for i in 0..n {
+            let depth = field(enc[at[i]], 0, 8) as usize;
+            at[i + 1] = at[i] + 2 + depth.div_ceil(2);
+        }
+        let mut from = [0usize; MAX_RENAMED_THREADS];
+        for i in 0..n {
+            from[usize::from(r.thread(i as u8))] = i;
+        }
+        for &i in &from[..n] {
+            let block = &enc[at[i]..at[i + 1]];
+            out.push(block[0]);
+            let mut b = block[1];
+            for shift in [15, 23, 31, 39, 47, 55] {
+                let code = field(b, shift, 8) as usize;
+                if code != 0 {
+                    let to = r.pages[code - 1] as u64 + 1;
+                    b = (b & !(0xff << shift)) | to << shift;
+                }
+            }
+            out.push(b);
+            out.extend_from_slice(&block[2..]);
+        }
+        out.push(enc[enc.len() - 1]);
+        #[cfg(debug_assertions)]
+        {
+            let mut whole = scratch.clone();
+            whole.renamed_from(m, r);
+            let mut full = Vec::new();
+            self.encode(&whole, &mut full);
+            debug_assert_eq!(&out[out.len() - full.len()..], &full[..], "renamed encoding");
         }
     }
 

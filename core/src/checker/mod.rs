@@ -35,6 +35,7 @@ pub mod bfs;
 mod codec;
 pub mod path;
 mod reduce;
+mod symmetry;
 mod table;
 
 use std::hash::{Hash, Hasher};
@@ -75,12 +76,15 @@ pub struct Options {
     pub cancel: Option<Arc<AtomicBool>>,
     /// Called after every batch with where the search is.
     pub progress: Option<ProgressFn>,
-    /// Partial-order reduction (see the `bfs` docs): a state where some
-    /// thread's next statement is local to that thread is expanded by that
-    /// statement alone. Every verdict (each violation, deadlock) is the
-    /// same either way; with it, far fewer states, and schedules that may
-    /// be longer than the shortest. Off: the exact search, every runnable
-    /// thread in every state, and shortest schedules.
+    /// Reduction: partial-order reduction (see the `bfs` docs: a state
+    /// where some thread's next statement is local to that thread is
+    /// expanded by that statement alone) and symmetry reduction (the
+    /// `symmetry` module: states that differ only by which of two actors
+    /// with the same id is which are stored once). Every verdict (each
+    /// violation, deadlock) is the same either way; with it, far fewer
+    /// states, and schedules that may be longer than the shortest. Off:
+    /// the exact search, every runnable thread in every state, every state
+    /// stored, and shortest schedules.
     pub reduce: bool,
 }
 
@@ -199,6 +203,10 @@ pub struct Report {
     /// States expanded through one local statement only (0 without
     /// reduction).
     pub reduced_states: u64,
+    /// With reduction, the groups of interchangeable actors (thread
+    /// indices) whose renamings the search identified (`checker::symmetry`);
+    /// empty when there are none or without reduction.
+    pub symmetric: Vec<Vec<u8>>,
     /// The whole reachable state space was explored (else [`Report::stopped`]
     /// says why not).
     pub complete: bool,
@@ -296,6 +304,7 @@ impl Report {
             "terminal_states": self.terminal_states,
             "reduced": self.reduced,
             "reduced_states": self.reduced_states,
+            "symmetric": self.symmetric,
             "complete": self.complete,
             "stopped": self.stopped.map(Stop::id),
             "bytes_per_state": self.bytes_per_state,
@@ -335,7 +344,17 @@ impl Report {
             self.terminal_states,
             self.bytes_per_state,
             if self.reduced {
-                format!("reduced ({} states by a local step)", self.reduced_states)
+                format!(
+                    "reduced ({} states by a local step{})",
+                    self.reduced_states,
+                    self.symmetric
+                        .iter()
+                        .map(|g| format!(
+                            "; threads {} interchangeable",
+                            g.iter().map(u8::to_string).collect::<Vec<_>>().join("=")
+                        ))
+                        .collect::<String>()
+                )
             } else {
                 "exact (no reduction)".to_string()
             },

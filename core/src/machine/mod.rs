@@ -23,9 +23,11 @@ use serde::Serialize;
 
 mod access;
 mod exec;
+mod rename;
 pub mod step;
 
 pub(crate) use access::Through;
+pub(crate) use rename::Renaming;
 pub(crate) use step::Flow;
 
 use crate::actor::Actor;

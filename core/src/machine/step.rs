@@ -1,7 +1,7 @@
 //! One transition: run the next statement of a thread, apply its
 //! [`Flow`] to the call stack, pop finished frames, check the invariants.
 
-use super::{Executed, Frame, MAX_STACK_DEPTH, Machine, StepOutcome, Thread, ThreadId};
+use super::{Executed, Frame, Locals, MAX_STACK_DEPTH, Machine, StepOutcome, Thread, ThreadId};
 use crate::event::Event;
 use crate::invariants::{self, StateViolation};
 use crate::kernel::{self, FuncId, Function};
@@ -199,6 +199,10 @@ impl Machine {
             }
             th.stack.pop();
         }
+        // A finished thread's locals are dead: nothing reads them again.
+        // Forgetting them lets the explorer merge states that differ only
+        // in what a finished thread last computed.
+        th.locals = Locals::default();
         ev.push(Event::ThreadDone);
         true
     }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{Counter, Fold, User, UserEvent, UserInfo};
 use crate::event::Event;
 use crate::kernel::FuncId;
-use crate::machine::{Flow, Frame, Machine, ThreadId};
+use crate::machine::{Flow, Frame, Machine, Renaming, ThreadId};
 use crate::notifier::Callback;
 use crate::pack::{Packer, Reader, Unpacker};
 use crate::semantics::Semantics;
@@ -158,4 +158,7 @@ impl User for AmdIommuState {
     fn decode(&mut self, _u: &impl Unpacker, r: &mut Reader) {
         self.gcr3 = if r.next() == 0 { Gcr3::MmPgd } else { Gcr3::EmptyPageTable };
     }
+
+    /// Its state names no thread and no page.
+    fn rename(&mut self, _r: &Renaming) {}
 }

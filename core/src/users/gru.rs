@@ -11,7 +11,7 @@ use super::{Access, Counter, Fold, Mapping, User, UserEvent, UserInfo};
 use crate::event::{Event, Violation, ViolationId};
 use crate::invariants::StateViolation;
 use crate::kernel::FuncId;
-use crate::machine::{Flow, Frame, Machine, ThreadId, ThreadKind, Through};
+use crate::machine::{Flow, Frame, Machine, Renaming, ThreadId, ThreadKind, Through};
 use crate::notifier::Callback;
 use crate::pack::{Packer, Reader, Unpacker, bit, field};
 use crate::page::{Pfn, hex};
@@ -508,6 +508,17 @@ impl User for GruState {
                 self.waiters.push((x >> (8 * i)) as u8);
             }
         }
+    }
+
+    fn rename(&mut self, r: &Renaming) {
+        for e in &mut self.tlb {
+            e.pfn = r.pfn(e.pfn);
+        }
+        // A set, kept sorted (see `WaitEvent`).
+        for w in &mut self.waiters {
+            *w = r.thread(*w);
+        }
+        self.waiters.sort_unstable();
     }
 }
 

@@ -24,7 +24,7 @@ use super::{Access, Counter, Fold, Mapping, User, UserEvent, UserInfo};
 use crate::event::{Event, Violation, ViolationId};
 use crate::invariants::StateViolation;
 use crate::kernel::FuncId;
-use crate::machine::{Flow, Frame, Machine, ThreadId, Through};
+use crate::machine::{Flow, Frame, Machine, Renaming, ThreadId, Through};
 use crate::notifier::Callback;
 use crate::pack::{Packer, Reader, Unpacker, bit};
 use crate::page::{Pfn, hex};
@@ -307,6 +307,12 @@ impl User for SvmState {
     fn decode(&mut self, u: &impl Unpacker, r: &mut Reader) {
         let w = r.next();
         self.iotlb = bit(w, 0).then(|| IotlbEntry { pfn: u.pfn_of(w >> 8), writable: bit(w, 1) });
+    }
+
+    fn rename(&mut self, r: &Renaming) {
+        if let Some(e) = &mut self.iotlb {
+            e.pfn = r.pfn(e.pfn);
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use super::{Access, Counter, Fold, Mapping, User, UserEvent, UserInfo, UserLock}
 use crate::event::{Event, Violation, ViolationId};
 use crate::invariants::StateViolation;
 use crate::kernel::FuncId;
-use crate::machine::{Flow, Frame, Machine, ThreadId, Through};
+use crate::machine::{Flow, Frame, Machine, Renaming, ThreadId, Through};
 use crate::notifier::Callback;
 use crate::pack::{Packer, Reader, Unpacker, bit, field, opt_u8, sfield, un_opt_u8};
 use crate::page::{Pfn, hex};
@@ -980,6 +980,13 @@ impl User for KvmState {
         for _ in 0..field(w, 0, 8) {
             let s = r.next();
             self.sptes.push(Spte { gfn: field(s, 0, 32), pfn: u.pfn_of(s >> 32), writable: bit(s, 40) });
+        }
+    }
+
+    fn rename(&mut self, r: &Renaming) {
+        self.mmu_lock = r.holder(self.mmu_lock);
+        for s in &mut self.sptes {
+            s.pfn = r.pfn(s.pfn);
         }
     }
 }

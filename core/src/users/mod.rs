@@ -26,7 +26,7 @@ use serde::Serialize;
 use crate::event::{Event, Violation};
 use crate::invariants::StateViolation;
 use crate::kernel::FuncId;
-use crate::machine::{Flow, Frame, Machine, ThreadId};
+use crate::machine::{Flow, Frame, Machine, Renaming, ThreadId};
 use crate::names::UnknownName;
 use crate::notifier::{Callback, NotifierOps};
 use crate::pack::{Packer, Reader, Unpacker};
@@ -214,6 +214,11 @@ pub(crate) trait User: Sized {
 
     /// Reads back what [`User::encode`] wrote.
     fn decode(&mut self, u: &impl Unpacker, r: &mut Reader);
+
+    /// Renames the thread ids (lock holders, waiters) and pfns (mappings)
+    /// in its state by `r` (the explorer's symmetry reduction). No default:
+    /// a new user decides what in its state names a thread or a page.
+    fn rename(&mut self, r: &Renaming);
 }
 
 /// Access from the registry's enums to one user's types.
@@ -382,6 +387,12 @@ macro_rules! registry {
             pub(crate) fn decode(&mut self, u: &impl Unpacker, r: &mut Reader) {
                 match self {
                     $( Secondary::$variant(s) => s.decode(u, r), )*
+                }
+            }
+
+            pub(crate) fn rename(&mut self, r: &Renaming) {
+                match self {
+                    $( Secondary::$variant(s) => s.rename(r), )*
                 }
             }
         }

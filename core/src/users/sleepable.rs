@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::{Counter, Fold, NotifierId, User, UserEvent, UserInfo, UserLock};
 use crate::event::{Event, Violation, ViolationId};
 use crate::kernel::FuncId;
-use crate::machine::{Flow, Frame, Machine, ThreadId};
+use crate::machine::{Flow, Frame, Machine, Renaming, ThreadId};
 use crate::notifier::Callback;
 use crate::pack::{Packer, Reader, Unpacker, opt_u8, un_opt_u8};
 use crate::semantics::Semantics;
@@ -169,5 +169,9 @@ impl User for SleepableState {
 
     fn decode(&mut self, _u: &impl Unpacker, r: &mut Reader) {
         self.mutex = un_opt_u8(r.next());
+    }
+
+    fn rename(&mut self, r: &Renaming) {
+        self.mutex = r.holder(self.mutex);
     }
 }

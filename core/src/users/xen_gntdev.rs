@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{Counter, Fold, User, UserEvent, UserInfo};
 use crate::event::{Event, Violation, ViolationId};
 use crate::kernel::FuncId;
-use crate::machine::{Flow, Frame, Machine, ThreadId};
+use crate::machine::{Flow, Frame, Machine, Renaming, ThreadId};
 use crate::notifier::Callback;
 use crate::pack::{Packer, Reader, Unpacker, opt_u8, un_opt_u8};
 use crate::semantics::Semantics;
@@ -175,5 +175,9 @@ impl User for GntdevState {
         let w = r.next();
         self.lock = un_opt_u8(w);
         self.grant_maps_in_range = (w >> 32) as u32;
+    }
+
+    fn rename(&mut self, r: &Renaming) {
+        self.lock = r.holder(self.lock);
     }
 }
