@@ -16,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build -q --release -p notifier-lab-tui --bin notifier-lab
-bin=target/release/notifier-lab
+bin=${CARGO_TARGET_DIR:-target}/release/notifier-lab
 extra=("$@")
 scenarios=${SCENARIOS:-"ksm cow uprobe"}
 # The semantics ids, as `list` prints them.

@@ -56,10 +56,6 @@ fn pte_of(pfn: u64, flags: u64) -> Pte {
     Pte { pfn, present: flags & 1 != 0, writable: flags & 2 != 0, dirty: flags & 4 != 0 }
 }
 
-/// Most threads [`Codec::encode_renamed`] handles (the explorer's
-/// symmetry reduction is used only below it).
-pub(crate) const MAX_RENAMED_THREADS: usize = 16;
-
 /// The number of words [`Codec::encode`] writes for `m`.
 fn encoded_len(m: &Machine) -> usize {
     let mut n = 2 + m.pages.len() + m.ptes.len();
@@ -279,41 +275,54 @@ impl Codec {
         }
     }
 
-    /// The encoding of `m` renamed by `r`, into `out`, given `enc`, the
-    /// encoding of `m`: the globals are renamed in `scratch` (any state of
-    /// this run) and encoded; the threads' words are taken from `enc` in
-    /// their new order, with the page codes in their locals renamed (a
-    /// thread's words hold no thread id, and its pages only as codes).
-    /// The result equals encoding `m` renamed whole
-    /// ([`Machine::renamed_from`]), which the debug build checks.
-    pub(crate) fn encode_renamed(
-        &mut self,
-        m: &Machine,
-        enc: &[u64],
-        r: &Renaming,
-        scratch: &mut Machine,
-        out: &mut Vec<u64>,
-    ) {
-        scratch.renamed_globals_from(m, r);
-        let start = out.len();
-        self.encode_globals(scratch, out);
-        // Where each thread's words start in `enc`.
-        let n = m.threads.len();
-        let mut at = [0usize; MAX_RENAMED_THREADS + 1];
-        debug_assert!(n <= MAX_RENAMED_THREADS, "symmetry is only used with few threads");
-        // The globals take as many words renamed as not.
-        at[0] = out.len() - start;
+    /// The number of words of `m`'s globals (where its first thread's
+    /// words start in its encoding).
+    pub(crate) fn globals_len(m: &Machine) -> usize {
+        1 + m.pages.len() + m.ptes.len() + m.notifiers.iter().map(|s| s.encoded_len()).sum::<usize>()
+    }
+
+    /// Where each of `n` threads' words start in `enc`, a state's
+    /// encoding whose globals take `globals` words, then where the last
+    /// one's end, into `at`.
+    pub(crate) fn thread_offsets(enc: &[u64], globals: usize, n: usize, at: &mut Vec<usize>) {
+        at.clear();
+        at.push(globals);
         for i in 0..n {
             let depth = field(enc[at[i]], 0, 8) as usize;
-            at[i + 1] = at[i] + 2 + depth.div_ceil(2);
+            at.push(at[i] + 2 + depth.div_ceil(2));
         }
-        let mut from = [0usize; MAX_RENAMED_THREADS];
-        for i in 0..n {
-            from[usize::from(r.thread(i as u8))] = i;
-        }
-        for &i in &from[..n] {
-            let block = &enc[at[i]..at[i + 1]];
-            out.push(block[0]);
+    }
+
+    /// The threads' words of a state renamed by `r`, into `out`, given
+    /// `enc`, the state's encoding, and `at`, where its threads' words
+    /// start ([`Codec::thread_offsets`]): each thread's words in its new
+    /// place, with the page codes in its locals renamed (a thread's words
+    /// hold no thread id, and its pages only as codes). Not the last word.
+    /// Stops early, returning `Greater`, as soon as the words are greater
+    /// than `best`'s at the same places; else returns how they compare.
+    pub(crate) fn renamed_threads(
+        enc: &[u64],
+        at: &[usize],
+        r: &Renaming,
+        best: &[u64],
+        out: &mut Vec<u64>,
+    ) -> std::cmp::Ordering {
+        use std::cmp::Ordering;
+        let mut order = Ordering::Equal;
+        let mut k = at[0];
+        let mut put = |w: u64, out: &mut Vec<u64>| {
+            if order == Ordering::Equal {
+                order = w.cmp(&best[k]);
+            }
+            k += 1;
+            out.push(w);
+            order != Ordering::Greater
+        };
+        for &i in &r.from {
+            let block = &enc[at[usize::from(i)]..at[usize::from(i) + 1]];
+            if !put(block[0], out) {
+                return Ordering::Greater;
+            }
             let mut b = block[1];
             for shift in [15, 23, 31, 39, 47, 55] {
                 let code = field(b, shift, 8) as usize;
@@ -322,18 +331,23 @@ impl Codec {
                     b = (b & !(0xff << shift)) | to << shift;
                 }
             }
-            out.push(b);
-            out.extend_from_slice(&block[2..]);
+            if !put(b, out) {
+                return Ordering::Greater;
+            }
+            for &w in &block[2..] {
+                if !put(w, out) {
+                    return Ordering::Greater;
+                }
+            }
         }
-        out.push(enc[enc.len() - 1]);
-        #[cfg(debug_assertions)]
-        {
-            let mut whole = scratch.clone();
-            whole.renamed_from(m, r);
-            let mut full = Vec::new();
-            self.encode(&whole, &mut full);
-            debug_assert_eq!(&out[out.len() - full.len()..], &full[..], "renamed encoding");
-        }
+        order
+    }
+
+    /// The globals of `m` renamed by `r` (renamed in `scratch`, any state
+    /// of this run), encoded into `out`.
+    pub(crate) fn renamed_globals(&mut self, m: &Machine, r: &Renaming, scratch: &mut Machine, out: &mut Vec<u64>) {
+        scratch.renamed_globals_from(m, r);
+        self.encode_globals(scratch, out);
     }
 
     /// Overwrites the changing parts of `m` (a copy of this search's

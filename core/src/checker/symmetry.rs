@@ -25,6 +25,8 @@
 //! state, statement by statement (where the search met the state with two
 //! actors swapped, the schedule names the actors the real run used).
 
+use std::cmp::Ordering;
+
 use super::codec::Codec;
 use crate::machine::{Machine, Renaming};
 
@@ -60,9 +62,6 @@ impl Symmetry {
             }
         }
         groups.retain(|g| g.len() > 1);
-        if initial.threads.len() > super::codec::MAX_RENAMED_THREADS {
-            groups.clear();
-        }
         // The uprobe opcode and the default vCPU's values are constants of
         // the run: a renamed value must not be one of them.
         let constants: Vec<u32> =
@@ -150,9 +149,13 @@ impl Symmetry {
         &self.groups
     }
 
-    /// Replaces `words[at..]`, the encoding of `m`, by the least encoding
-    /// of `m` renamed (its class's representative), using `bufs`. Returns
-    /// the new length.
+    /// Replaces `words[at..]`, the encoding of `m`, by the encoding of its
+    /// class's representative, using `bufs`; returns the new length. The
+    /// representative is the renaming whose encoding is least when its
+    /// threads' words are compared first, then its globals: a fixed order
+    /// on encodings, so the choice depends only on the class, and a
+    /// renaming whose threads' words are greater is dropped without
+    /// renaming the globals (the usual case).
     pub(crate) fn canonicalize(
         &self,
         codec: &mut Codec,
@@ -164,36 +167,75 @@ impl Symmetry {
         if self.renamings.is_empty() {
             return words.len() - at;
         }
-        let RenameBuffers { scratch, tmp, orig } = bufs;
+        let RenameBuffers { scratch, threads, globals, orig, at: offsets } = bufs;
         orig.clear();
         orig.extend_from_slice(&words[at..]);
+        let g = Codec::globals_len(m);
+        let last = orig.len() - 1;
+        Codec::thread_offsets(orig, g, m.threads.len(), offsets);
         for r in &self.renamings {
-            tmp.clear();
-            codec.encode_renamed(m, orig, r, scratch, tmp);
-            // The last word (step counters) is not part of the state.
-            let (cur, new) = (&words[at..words.len() - 1], &tmp[..tmp.len() - 1]);
-            if new < cur {
+            threads.clear();
+            let smaller = match Codec::renamed_threads(orig, offsets, r, &words[at..], threads) {
+                Ordering::Greater => false,
+                Ordering::Less => {
+                    globals.clear();
+                    codec.renamed_globals(m, r, scratch, globals);
+                    true
+                }
+                Ordering::Equal => {
+                    globals.clear();
+                    codec.renamed_globals(m, r, scratch, globals);
+                    globals[..] < words[at..at + g]
+                }
+            };
+            if smaller {
                 words.truncate(at);
-                words.extend_from_slice(tmp);
+                words.extend_from_slice(globals);
+                words.extend_from_slice(threads);
+                words.push(orig[last]);
             }
+        }
+        #[cfg(debug_assertions)]
+        for r in &self.renamings {
+            // The word-level renaming equals renaming the whole state.
+            let mut whole = scratch.clone();
+            whole.renamed_from(m, r);
+            let (mut full, mut parts) = (Vec::new(), Vec::new());
+            codec.encode(&whole, &mut full);
+            codec.renamed_globals(m, r, scratch, &mut parts);
+            let start = parts.len();
+            // Compared with itself: never stops early.
+            let all = full.clone();
+            Codec::renamed_threads(orig, offsets, r, &all, &mut parts);
+            debug_assert_eq!(parts.len() - start + g + 1, full.len(), "renamed threads' length");
+            parts.push(orig[last]);
+            debug_assert_eq!(parts, full, "renamed encoding");
         }
         words.len() - at
     }
 }
 
 /// The buffers [`Symmetry::canonicalize`] reuses: a state of the run to
-/// rename into, and two encodings.
+/// rename into, and parts of encodings.
 #[derive(Debug)]
 pub(crate) struct RenameBuffers {
     scratch: Machine,
-    tmp: Vec<u64>,
+    threads: Vec<u64>,
+    globals: Vec<u64>,
     orig: Vec<u64>,
+    at: Vec<usize>,
 }
 
 impl RenameBuffers {
     /// Buffers for the states of `initial`'s run.
     pub(crate) fn new(initial: &Machine) -> RenameBuffers {
-        RenameBuffers { scratch: initial.clone(), tmp: Vec::new(), orig: Vec::new() }
+        RenameBuffers {
+            scratch: initial.clone(),
+            threads: Vec::new(),
+            globals: Vec::new(),
+            orig: Vec::new(),
+            at: Vec::new(),
+        }
     }
 }
 
@@ -225,7 +267,11 @@ fn renaming(initial: &Machine, pairs: &[(u8, u8)]) -> Renaming {
             initial.pages.iter().position(|q| q.pfn == to).unwrap_or(0)
         })
         .collect();
-    Renaming { threads, pages, pfns, values }
+    let mut from = vec![0u8; n];
+    for (i, &to) in threads.iter().enumerate() {
+        from[usize::from(to)] = i as u8;
+    }
+    Renaming { threads, from, pages, pfns, values }
 }
 
 /// Every ordering of `g` (`g` itself first).

@@ -21,6 +21,8 @@ use super::{Machine, ThreadId};
 pub(crate) struct Renaming {
     /// `threads[i]`: the new index of thread `i`.
     pub(crate) threads: Vec<u8>,
+    /// `from[j]`: the thread whose state thread `j` gets (the inverse).
+    pub(crate) from: Vec<u8>,
     /// `pages[k]`: the new index in [`Machine::pages`] of page `k`.
     pub(crate) pages: Vec<usize>,
     /// Pfns that change, with their new pfn (both directions).
