@@ -139,7 +139,7 @@ impl Shards {
         fp: u64,
         reduce: bool,
         symmetry: &Symmetry,
-    ) -> Result<Vec<ThreadId>, String> {
+    ) -> Result<(Vec<ThreadId>, Machine), String> {
         let chain = self.chain_to(fp);
         let mut m = initial.clone();
         let (mut runnable, mut events) = (Vec::new(), Vec::new());
@@ -176,7 +176,45 @@ impl Shards {
             schedule.extend(std::iter::repeat_n(t, run));
             m = succ;
         }
-        Ok(schedule)
+        Ok((schedule, m))
+    }
+
+    /// A schedule whose last statement raises `id`, which thread `t` raised
+    /// from the state `fp` in the search, with the message the real run
+    /// gives. The replay reaches a state of `fp`'s class; with symmetry
+    /// reduction the actors may be swapped there, so the last statement is
+    /// that of whichever thread raises `id` (`t` first).
+    #[allow(clippy::too_many_arguments)]
+    fn counterexample(
+        &self,
+        initial: &Machine,
+        codec: &mut Codec,
+        fp: u64,
+        t: ThreadId,
+        id: ViolationId,
+        reduce: bool,
+        symmetry: &Symmetry,
+    ) -> Result<(Vec<ThreadId>, String), String> {
+        let (mut schedule, m) = self.schedule_to(initial, codec, fp, reduce, symmetry)?;
+        let mut order = vec![t];
+        order.extend(m.thread_ids().filter(|&u| u != t));
+        let mut events = Vec::new();
+        for u in order {
+            let mut succ = m.clone();
+            events.clear();
+            if !succ.step_runnable(u, &mut events) {
+                continue;
+            }
+            let raised = events.iter().find_map(|e| match e {
+                Event::Violation(v) if v.id == id => Some(v.message.clone()),
+                _ => None,
+            });
+            if let Some(message) = raised {
+                schedule.push(u);
+                return Ok((schedule, message));
+            }
+        }
+        Err(format!("the replay of the counterexample for {} does not raise it", id.id()))
     }
 }
 
@@ -661,13 +699,9 @@ pub fn explore(initial: Machine, options: Options) -> Result<Report, String> {
                         }
                         REC_DEADLOCK => {
                             if deadlock.is_none() {
-                                deadlock = Some(parents.schedule_to(
-                                    &initial,
-                                    &mut codec,
-                                    out[i + 1],
-                                    options.reduce,
-                                    &symmetry,
-                                )?);
+                                deadlock = Some(
+                                    parents.schedule_to(&initial, &mut codec, out[i + 1], options.reduce, &symmetry)?.0,
+                                );
                             }
                             i += 2;
                         }
@@ -677,12 +711,18 @@ pub fn explore(initial: Machine, options: Options) -> Result<Report, String> {
                             let fp = out[i + 1];
                             transitions += 1;
                             states += 1;
-                            for (id, message) in &w.violations[vi..vi + nviol] {
+                            for (id, _) in &w.violations[vi..vi + nviol] {
                                 if !found.iter().any(|f| f.id == *id) {
-                                    let mut schedule =
-                                        parents.schedule_to(&initial, &mut codec, fp, options.reduce, &symmetry)?;
-                                    schedule.push(ThreadId(t));
-                                    found.push(Found { id: *id, message: message.clone(), schedule });
+                                    let (schedule, message) = parents.counterexample(
+                                        &initial,
+                                        &mut codec,
+                                        fp,
+                                        ThreadId(t),
+                                        *id,
+                                        options.reduce,
+                                        &symmetry,
+                                    )?;
+                                    found.push(Found { id: *id, message, schedule });
                                 }
                             }
                             vi += nviol;

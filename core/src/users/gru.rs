@@ -263,6 +263,10 @@ impl User for GruState {
                                 hex(addr)
                             ),
                         });
+                        // The last dropin's result is dead: the new one
+                        // sets it before anything reads it (the explorer
+                        // merges states that differ only in dead locals).
+                        m.threads[ti].locals.dropin_ret = 0;
                         Flow::CallThenRetry(FuncId::GruUserDropin)
                     }
                 }
@@ -333,13 +337,17 @@ impl User for GruState {
                     });
                     m.threads[ti].locals.dropin_ret = -1;
                 }
-                m.threads[ti].locals.tfh_live = false;
+                // `gpa` is dead until the next lookup sets it.
+                let l = &mut m.threads[ti].locals;
+                l.tfh_live = false;
+                l.gpa = None;
                 Flow::Return
             }
             GruOp::DropinFailActive => {
                 let l = &mut m.threads[ti].locals;
                 l.dropin_ret = 1;
                 l.tfh_live = false;
+                l.gpa = None;
                 Flow::Return
             }
         }

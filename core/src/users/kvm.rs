@@ -504,6 +504,9 @@ impl User for KvmState {
                 if m.threads[ti].locals.need_flush {
                     emit(ev, KvmEvent::KvmRemoteFlush);
                 }
+                // Dead from here (the explorer merges states that differ
+                // only in dead locals).
+                m.threads[ti].locals.need_flush = false;
                 Flow::Next
             }
             KvmOp::GuestAccess => {
@@ -552,7 +555,9 @@ impl User for KvmState {
                 }
             }
             KvmOp::TdpRetryCheck { retry } => {
-                let snap = m.threads[ti].locals.mmu_seq;
+                // The snapshot's last use: a retry faults again and takes
+                // a new one.
+                let snap = std::mem::take(&mut m.threads[ti].locals.mmu_seq);
                 let (count, seq) =
                     m.user::<KvmState>(me).map_or((0, snap), |k| (k.mmu_notifier_count, k.mmu_notifier_seq));
                 if count != 0 || seq != snap {
@@ -575,12 +580,14 @@ impl User for KvmState {
                     m.put_page(pfn, ev);
                     m.threads[ti].locals.pfn = None;
                 }
+                m.threads[ti].locals.map_writable = false;
                 Flow::Next
             }
             KvmOp::TdpReleasePfn => {
                 if let Some(pfn) = m.threads[ti].locals.pfn.take() {
                     m.put_page(pfn, ev);
                 }
+                m.threads[ti].locals.map_writable = false;
                 Flow::Next
             }
             KvmOp::MemslotLoop { none } => {
@@ -694,7 +701,8 @@ impl User for KvmState {
                 }
             }
             KvmOp::RetryGfn { retry } => {
-                let snap = m.threads[ti].locals.mmu_seq;
+                // The snapshot's last use (as above).
+                let snap = std::mem::take(&mut m.threads[ti].locals.mmu_seq);
                 let (in_progress, range, seq) = m
                     .user::<KvmState>(me)
                     .map_or((0, None, snap), |k| (k.mmu_notifier_count, k.mmu_invalidate_range, k.mmu_notifier_seq));
@@ -718,6 +726,8 @@ impl User for KvmState {
                     }
                     emit(ev, KvmEvent::SpteInstalled { gfn, pfn, writable });
                 }
+                // Its last use (the reference is dropped after the unlock).
+                m.threads[ti].locals.map_writable = false;
                 Flow::Next
             }
         }
