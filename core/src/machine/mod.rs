@@ -132,6 +132,30 @@ pub struct Locals {
     pub dropin_ret: i8,
 }
 
+impl Locals {
+    /// Forgets the locals of a page fault's path (`handle_pte_fault` and
+    /// what it calls: the pte it builds and saw, the page it copies, its
+    /// notifier bracket) when `handle_pte_fault` returns: they are dead
+    /// then (a fault taken again sets them before reading them), and the
+    /// caller's own locals (`kpage`, `pfn`, `mmu_seq`, GRU's) stay. The
+    /// explorer then merges states that differ only in how an earlier
+    /// fault went.
+    pub(crate) fn forget_fault(&mut self) {
+        let keep = *self;
+        *self = Locals {
+            access: keep.access,
+            kpage: keep.kpage,
+            mmu_seq: keep.mmu_seq,
+            pfn: keep.pfn,
+            map_writable: keep.map_writable,
+            tfh_live: keep.tfh_live,
+            gpa: keep.gpa,
+            dropin_ret: keep.dropin_ret,
+            ..Locals::default()
+        };
+    }
+}
+
 impl Default for Locals {
     fn default() -> Self {
         Locals {

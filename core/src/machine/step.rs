@@ -163,7 +163,9 @@ impl Machine {
             Flow::Stay => {}
             Flow::Goto(l) => th.stack[top].pc = label(l, ev),
             Flow::Return => {
-                th.stack.pop();
+                if th.stack.pop().is_some_and(|f| f.func == FuncId::HandlePteFault) {
+                    th.locals.forget_fault();
+                }
             }
             Flow::Call(f) => {
                 let notifier = th.stack[top].notifier;
@@ -197,7 +199,9 @@ impl Machine {
             if (fr.pc as usize) < kernel::function(fr.func, sem).body.len() {
                 return false;
             }
-            th.stack.pop();
+            if th.stack.pop().is_some_and(|f| f.func == FuncId::HandlePteFault) {
+                th.locals.forget_fault();
+            }
         }
         // A finished thread's locals are dead: nothing reads them again.
         // Forgetting them lets the explorer merge states that differ only
