@@ -233,7 +233,9 @@ fn reduction_keeps_every_verdict_on_a_sample_of_the_grid() {
 fn reduction_keeps_every_verdict_on_the_whole_grid() {
     let mut all: Vec<&Config> = grid().leak().iter().collect();
     all.sort_by_key(|c| c.actors.len());
-    run(&all, true, Options::default().max_states);
+    // The cap of the grid's first full run (the exact searches of three
+    // vCPU writers pass it).
+    run(&all, true, 20_000_000);
 }
 
 #[test]

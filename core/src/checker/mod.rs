@@ -93,7 +93,13 @@ pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
 
 impl Default for Options {
     fn default() -> Self {
-        Options { max_states: 20_000_000, max_memory: DEFAULT_MAX_MEMORY, cancel: None, progress: None, reduce: true }
+        Options {
+            max_states: DEFAULT_MAX_STATES,
+            max_memory: DEFAULT_MAX_MEMORY,
+            cancel: None,
+            progress: None,
+            reduce: true,
+        }
     }
 }
 
@@ -111,6 +117,13 @@ impl std::fmt::Debug for Options {
 
 /// Default [`Options::max_memory`]: 4 GiB.
 pub const DEFAULT_MAX_MEMORY: usize = 4 << 30;
+
+/// The default [`Options::max_states`]. Memory is the bound that matters
+/// ([`DEFAULT_MAX_MEMORY`]); at the 60 to 120 bytes a stored state costs in
+/// the large searches, 50 M states fit in it, which the four-actor
+/// configurations of two host writers with a vCPU and a GRU reader need
+/// (`ksm` under `wrapped`: 20.9 M).
+pub const DEFAULT_MAX_STATES: usize = 50_000_000;
 
 /// Where a running search is (see [`Options::progress`]). The core has no
 /// clock: a caller that wants a rate divides `states` by its own time.
