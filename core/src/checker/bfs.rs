@@ -196,8 +196,9 @@ impl Shards {
         symmetry: &Symmetry,
     ) -> Result<(Vec<ThreadId>, String), String> {
         let (mut schedule, m) = self.schedule_to(initial, codec, fp, reduce, symmetry)?;
-        let mut order = vec![t];
-        order.extend(m.thread_ids().filter(|&u| u != t));
+        let runnable = m.runnable();
+        let mut order: Vec<ThreadId> = runnable.iter().copied().filter(|&u| u == t).collect();
+        order.extend(runnable.iter().copied().filter(|&u| u != t));
         let mut events = Vec::new();
         for u in order {
             let mut succ = m.clone();
