@@ -607,7 +607,9 @@ impl Scenario {
         Ok(scenario)
     }
 
-    /// A built-in scenario by name; the error lists the valid names.
+    /// A built-in scenario by name, parsed; the error lists the valid
+    /// names. The front ends, which start often, get the same values
+    /// parsed at their build time instead ([`crate::precompute`]).
     pub fn builtin(name: &str) -> Result<Scenario, crate::UnknownName> {
         let Some((_, file, text)) = BUILTIN.iter().find(|(n, _, _)| *n == name) else {
             return Err(crate::UnknownName {
@@ -625,7 +627,7 @@ impl Scenario {
         })
     }
 
-    /// Every built-in scenario.
+    /// Every built-in scenario, parsed (see [`Scenario::builtin`]).
     pub fn all_builtin() -> Vec<Scenario> {
         BUILTIN.iter().filter_map(|(n, _, _)| Scenario::builtin(n).ok()).collect()
     }
