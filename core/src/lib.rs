@@ -41,6 +41,7 @@ pub mod names;
 pub mod notifier;
 mod pack;
 pub mod page;
+pub mod precompute;
 pub mod present;
 pub mod scenario;
 pub mod semantics;

@@ -103,14 +103,6 @@ impl std::fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rfind('\n').map_or(offset, |nl| offset - nl - 1) + 1;
-    (line, col)
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawScenario {
@@ -280,11 +272,31 @@ pub struct Scenario {
 struct Ctx<'a> {
     file: &'a str,
     text: &'a str,
+    /// Byte offset of each line's start, computed on first use (every
+    /// `[[expect]]` and `[[verdict]]` table's location needs one lookup).
+    line_starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl Ctx<'_> {
+    /// 1-based line and column (in bytes) of byte `offset` of the text.
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let starts = self
+            .line_starts
+            .get_or_init(|| std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect());
+        // The last line starting at or before `offset`.
+        let line = starts.partition_point(|&start| start <= offset);
+        (line, offset - starts[line - 1] + 1)
+    }
+
+    /// `file:line:column` of byte `offset`.
+    fn location(&self, offset: usize) -> String {
+        let (line, column) = self.line_col(offset);
+        format!("{}:{line}:{column}", self.file)
+    }
+
     fn err<T>(&self, span: std::ops::Range<usize>, message: impl Into<String>) -> Result<T, ScenarioError> {
-        let (line, column) = line_col(self.text, span.start);
+        let (line, column) = self.line_col(span.start);
         Err(ScenarioError { file: self.file.to_string(), line, column, message: message.into() })
     }
 
@@ -331,7 +343,7 @@ impl Scenario {
     /// Parses scenario text; `file` is used in error messages.
     pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
         let file = &crate::names::escape(file);
-        let cx = Ctx { file, text };
+        let cx = Ctx { file, text, line_starts: std::cell::OnceCell::new() };
         let raw: RawScenario = match toml::from_str(text) {
             Ok(r) => r,
             Err(e) => {
@@ -586,16 +598,18 @@ impl Scenario {
             actors,
             verdicts: Vec::new(),
         };
-        for e in &raw.expect {
+        for e in raw.expect {
             scenario.expect.push(parse_expectation(&cx, e, &scenario.notifiers)?);
         }
-        for v in &raw.verdict {
+        for v in raw.verdict {
             scenario.verdicts.push(parse_verdict(&cx, v, &scenario.notifiers, &scenario.actors)?);
         }
         Ok(scenario)
     }
 
-    /// A built-in scenario by name; the error lists the valid names.
+    /// A built-in scenario by name, parsed; the error lists the valid
+    /// names. The front ends, which start often, get the same values
+    /// parsed at their build time instead ([`crate::precompute`]).
     pub fn builtin(name: &str) -> Result<Scenario, crate::UnknownName> {
         let Some((_, file, text)) = BUILTIN.iter().find(|(n, _, _)| *n == name) else {
             return Err(crate::UnknownName {
@@ -613,7 +627,7 @@ impl Scenario {
         })
     }
 
-    /// Every built-in scenario.
+    /// Every built-in scenario, parsed (see [`Scenario::builtin`]).
     pub fn all_builtin() -> Vec<Scenario> {
         BUILTIN.iter().filter_map(|(n, _, _)| Scenario::builtin(n).ok()).collect()
     }
@@ -667,11 +681,11 @@ impl Scenario {
 
 fn parse_expectation(
     cx: &Ctx<'_>,
-    e: &Spanned<toml::Table>,
+    e: Spanned<toml::Table>,
     default: &[NotifierId],
 ) -> Result<Expectation, ScenarioError> {
     let span = e.span();
-    let mut table = e.get_ref().clone();
+    let mut table = e.into_inner();
     let sem = match table.remove("semantics") {
         Some(toml::Value::String(s)) => match Semantics::parse(&s) {
             Ok(s) => s,
@@ -721,8 +735,7 @@ fn parse_expectation(
     if let Some(p) = problems.into_iter().next() {
         return cx.err(span, format!("[[expect]]: {p}"));
     }
-    let (line, column) = line_col(cx.text, span.start);
-    Ok(Expectation { semantics: sem, notifiers, expected, location: format!("{}:{}:{}", cx.file, line, column) })
+    Ok(Expectation { semantics: sem, notifiers, expected, location: cx.location(span.start) })
 }
 
 /// The first float in `table` (the summary has none, and `nan` has no
@@ -767,12 +780,12 @@ fn semantics_choices() -> String {
 
 fn parse_verdict(
     cx: &Ctx<'_>,
-    v: &Spanned<toml::Table>,
+    v: Spanned<toml::Table>,
     default_notifiers: &[NotifierId],
     default_actors: &[Actor],
 ) -> Result<Verdict, ScenarioError> {
     let span = v.span();
-    let mut table = v.get_ref().clone();
+    let mut table = v.into_inner();
     let semantics = match table.remove("semantics") {
         Some(toml::Value::String(s)) => match Semantics::parse(&s) {
             Ok(s) => s,
@@ -835,8 +848,7 @@ fn parse_verdict(
         };
         expected.push((id, outcome));
     }
-    let (line, column) = line_col(cx.text, span.start);
-    Ok(Verdict { semantics, notifiers, actors, expected, location: format!("{}:{}:{}", cx.file, line, column) })
+    Ok(Verdict { semantics, notifiers, actors, expected, location: cx.location(span.start) })
 }
 
 fn check_keys(path: &str, expected: &serde_json::Value, shape: &serde_json::Value, out: &mut Vec<String>) {
@@ -872,6 +884,24 @@ fn check_keys(path: &str, expected: &serde_json::Value, shape: &serde_json::Valu
                         .collect::<Vec<_>>()
                         .join(", ")
                 )),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_of_every_offset() {
+        for text in ["", "a", "\n", "ab\ncd\n\nef", "x = 1\n# é\ny = \"ü\"\n"] {
+            let cx = Ctx { file: "t.toml", text, line_starts: std::cell::OnceCell::new() };
+            for offset in 0..=text.len() + 2 {
+                let before = &text.as_bytes()[..offset.min(text.len())];
+                let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+                let column = before.len() - before.iter().rposition(|&b| b == b'\n').map_or(0, |nl| nl + 1) + 1;
+                assert_eq!(cx.line_col(offset), (line, column), "{text:?} at {offset}");
             }
         }
     }

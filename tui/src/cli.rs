@@ -18,6 +18,7 @@ use notifier_lab_core::checker::{self, Counterexample, Options, Outcome, Progres
 use notifier_lab_core::event::ViolationId;
 use notifier_lab_core::scenario::MAX_FILE_BYTES;
 use notifier_lab_core::{Actor, NotifierId, Scenario, Semantics, Trace, compare, escape};
+use notifier_lab_tui::builtin;
 
 /// Exit statuses, as `--help` prints them.
 const EXIT_CODES: &str = "Exit status:
@@ -229,7 +230,7 @@ fn load(spec: &str) -> Result<Scenario, String> {
         let text = read_input(spec)?;
         Scenario::parse(spec, &text).map_err(|e| e.to_string())
     } else {
-        Scenario::builtin(spec).map_err(|e| e.to_string())
+        builtin::scenario(spec).map_err(|e| e.to_string())
     }
 }
 
@@ -348,7 +349,7 @@ fn run(cli: Cli, out: &mut Out) -> Result<ExitCode, Fail> {
                     )
                     .into());
                 }
-                let runs = Scenario::all_builtin()
+                let runs = builtin::all()
                     .into_iter()
                     .flat_map(|s| {
                         Semantics::ALL.map(|sem| Run {
@@ -482,7 +483,7 @@ fn run(cli: Cli, out: &mut Out) -> Result<ExitCode, Fail> {
         }
         Command::Verify { files } => {
             let scenarios: Vec<Scenario> = if files.is_empty() {
-                Scenario::all_builtin()
+                builtin::all()
             } else {
                 files.iter().map(|f| load(f)).collect::<Result<_, _>>()?
             };
@@ -754,7 +755,7 @@ pub fn load_replay(file: &str) -> Result<(Scenario, Counterexample), String> {
 /// The text of `notifier-lab list`.
 pub fn list_text() -> String {
     let mut out = String::from("scenarios:\n");
-    for s in Scenario::all_builtin() {
+    for s in builtin::all() {
         out.push_str(&format!("  {:<8} {}\n", s.name, s.title));
     }
     out.push_str("semantics:\n");

@@ -1,23 +1,22 @@
 //! The built-in scenarios, precomputed at build time.
 //!
 //! `web/build.rs` parses core's built-in scenario files natively
-//! (`Scenario::all_builtin`) and writes the results out as Rust values, so
-//! the wasm carries the scenarios and not the TOML parser. The
-//! `[[expect]]` and `[[verdict]]` tables are left out (empty): the demo
-//! never runs those checks. [`tests`] pins the values to the parser's.
+//! (`precompute::builtin_source`) and writes the results out as Rust
+//! functions, so the wasm carries the scenarios and not the TOML parser.
+//! The `[[expect]]` and `[[verdict]]` tables are left out (empty): the
+//! demo never runs those checks. `tests` pins the values to the parser's.
 
-use std::sync::Arc;
+use notifier_lab_core::Scenario;
 
-use notifier_lab_core::machine::{GuestOp, HostArgs, MmapSem};
-use notifier_lab_core::notifier::{GruTlbEntry, Spte};
-use notifier_lab_core::scenario::HostPath;
-use notifier_lab_core::{Actor, NotifierId, Page, Pte, Scenario};
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/builtin_scenarios.rs"));
+}
 
 /// Every built-in scenario, in `scenario::BUILTIN` order: what
 /// [`Scenario::all_builtin`] returns, without the expectations and
 /// verdicts.
 pub fn scenarios() -> Vec<Scenario> {
-    include!(concat!(env!("OUT_DIR"), "/builtin_scenarios.rs"))
+    generated::BUILTIN.iter().map(|(_, build)| build()).collect()
 }
 
 #[cfg(test)]
@@ -36,5 +35,8 @@ mod tests {
             .collect();
         assert_eq!(parsed.len(), notifier_lab_core::scenario::BUILTIN.len());
         assert_eq!(scenarios(), parsed);
+        let names: Vec<&str> = generated::BUILTIN.iter().map(|(name, _)| *name).collect();
+        let builtin: Vec<&str> = notifier_lab_core::scenario::BUILTIN.iter().map(|(name, _, _)| *name).collect();
+        assert_eq!(names, builtin);
     }
 }

@@ -954,22 +954,32 @@ impl User for KvmState {
     }
 
     fn encoded_len(&self) -> usize {
-        2 + self.sptes.len()
+        1 + usize::from(self.v6_9_word()) + self.sptes.len()
     }
 
+    // One word, then the v6.9+ word when it is not all defaults (bit 63 of
+    // the first says which), then one word per spte. Only the v6.9 and
+    // v6.10 callbacks change `mn_active_invalidate_count` and
+    // `mmu_invalidate_range`: the searches of the other semantics never
+    // write the second word, those of v6.9+ not before the first
+    // invalidation. `memslot` is not written: no statement changes it, so
+    // the copy of the initial state that decoding writes into holds it.
     fn encode(&self, p: &mut impl Packer, out: &mut Vec<u64>) {
         let nsptes = p.narrow(self.sptes.len() as u64, 8, "KVM sptes");
         let count = p.narrow_signed(self.mmu_notifier_count, 16, "mmu_notifier_count");
-        let seq = p.narrow(self.mmu_notifier_seq, 31, "mmu_notifier_seq");
-        out.push(nsptes | opt_u8(self.mmu_lock) << 8 | count << 17 | seq << 33);
-        let active = p.narrow_signed(self.mn_active_invalidate_count, 8, "mn_active_invalidate_count");
-        let (valid, start, end) = match self.mmu_invalidate_range {
-            Some((s, e)) => {
-                (1, p.narrow(s, 27, "an invalidation range start"), p.narrow(e, 27, "an invalidation range end"))
-            }
-            None => (0, 0, 0),
-        };
-        out.push(active | u64::from(self.memslot) << 8 | valid << 9 | start << 10 | end << 37);
+        let seq = p.narrow(self.mmu_notifier_seq, 30, "mmu_notifier_seq");
+        let more = self.v6_9_word();
+        out.push(nsptes | opt_u8(self.mmu_lock) << 8 | count << 17 | seq << 33 | u64::from(more) << 63);
+        if more {
+            let active = p.narrow_signed(self.mn_active_invalidate_count, 8, "mn_active_invalidate_count");
+            let (valid, start, end) = match self.mmu_invalidate_range {
+                Some((s, e)) => {
+                    (1, p.narrow(s, 27, "an invalidation range start"), p.narrow(e, 27, "an invalidation range end"))
+                }
+                None => (0, 0, 0),
+            };
+            out.push(active | valid << 8 | start << 9 | end << 36);
+        }
         for s in &self.sptes {
             let gfn = p.narrow(s.gfn, 32, "a gfn");
             let pfn = p.pfn_code(s.pfn);
@@ -981,11 +991,15 @@ impl User for KvmState {
         let w = r.next();
         self.mmu_lock = un_opt_u8(w >> 8);
         self.mmu_notifier_count = sfield(w, 17, 16);
-        self.mmu_notifier_seq = w >> 33;
-        let v = r.next();
-        self.mn_active_invalidate_count = sfield(v, 0, 8);
-        self.memslot = bit(v, 8);
-        self.mmu_invalidate_range = bit(v, 9).then(|| (field(v, 10, 27), field(v, 37, 27)));
+        self.mmu_notifier_seq = field(w, 33, 30);
+        if bit(w, 63) {
+            let v = r.next();
+            self.mn_active_invalidate_count = sfield(v, 0, 8);
+            self.mmu_invalidate_range = bit(v, 8).then(|| (field(v, 9, 27), field(v, 36, 27)));
+        } else {
+            self.mn_active_invalidate_count = 0;
+            self.mmu_invalidate_range = None;
+        }
         self.sptes.clear();
         for _ in 0..field(w, 0, 8) {
             let s = r.next();
@@ -998,6 +1012,14 @@ impl User for KvmState {
         for s in &mut self.sptes {
             s.pfn = r.pfn(s.pfn);
         }
+    }
+}
+
+impl KvmState {
+    /// Whether the v6.9+ fields differ from their initial values (then
+    /// the explorer's encoding spends a word on them).
+    fn v6_9_word(&self) -> bool {
+        self.mn_active_invalidate_count != 0 || self.mmu_invalidate_range.is_some()
     }
 }
 

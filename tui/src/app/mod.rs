@@ -174,7 +174,7 @@ pub fn replay_walkthrough(
         &cx.actors,
         &cx.schedule,
     )?;
-    let mut scenarios = notifier_lab_core::Scenario::all_builtin();
+    let mut scenarios = crate::builtin::all();
     let index = match scenarios.iter().position(|s| *s == scenario) {
         Some(i) => i,
         None => {

@@ -82,7 +82,7 @@ impl Walkthrough {
     /// The defaults: scenario `ksm`, `wrapped` on the left, `patched` on
     /// the right, notifiers KVM and GRU.
     pub fn new_default() -> Walkthrough {
-        let scenarios = Scenario::all_builtin();
+        let scenarios = crate::builtin::all();
         let scenario = scenarios.iter().position(|s| s.name == "ksm").unwrap_or(0);
         Walkthrough::new(scenarios, scenario, Semantics::Wrapped, Semantics::Patched, &NotifierId::DEFAULT)
     }
