@@ -3,10 +3,10 @@
 //!
 //! * `explorer`: `cow` under `wrapped` with a host writer, a vCPU reader
 //!   and a GRU reader, the exact search (`Options::reduce = false`:
-//!   1,126,353 distinct states, 3.9 M transitions) and the reduced one
-//!   (partial-order reduction, the default).
+//!   610,145 distinct states, 2.1 M transitions, since dead locals are
+//!   forgotten; 1,126,353 before) and the reduced one (the default).
 //! * `explorer-four-actors`: two host writers and two GRU readers, reduced
-//!   (the exact search of this one passes 20 M states).
+//!   (its exact search is many times larger).
 //! * `explorer-small`: a host writer and a GRU reader, the per-state cost
 //!   without the large frontier.
 //!
@@ -35,7 +35,7 @@ fn bench(c: &mut Criterion) {
     for (name, reduce) in [("exact", false), ("reduced", true)] {
         let r = search(&cow, &three, reduce);
         assert!(r.complete, "incomplete: {}", r.distinct_states);
-        assert!(reduce || r.distinct_states >= 1_000_000, "configuration too small: {}", r.distinct_states);
+        assert!(reduce || r.distinct_states >= 500_000, "configuration too small: {}", r.distinct_states);
         g.throughput(Throughput::Elements(r.distinct_states));
         g.bench_function(format!("cow wrapped host_write,vcpu_read,gru_read {name} (distinct states)"), |b| {
             b.iter(|| search(&cow, &three, reduce))
