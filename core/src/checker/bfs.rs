@@ -292,7 +292,7 @@ struct Worker {
     /// The frontier records of the candidates in `out` (see `push_state`).
     words: Vec<u64>,
     /// Violations raised by the transitions in `out`, in order.
-    violations: Vec<(ViolationId, String)>,
+    violations: Vec<ViolationId>,
     /// `REC_CANDIDATE` records in `out`.
     candidates: usize,
     /// The chunks expanded in this depth, in the order they were taken.
@@ -411,9 +411,9 @@ impl Worker {
                 for e in &self.events {
                     if let Event::Violation(v) = e
                         && !found.contains(&v.id)
-                        && !self.violations.iter().any(|(id, _)| *id == v.id)
+                        && !self.violations.contains(&v.id)
                     {
-                        self.violations.push((v.id, v.message.clone()));
+                        self.violations.push(v.id);
                         nviol += 1;
                     }
                 }
@@ -712,7 +712,7 @@ pub fn explore(initial: Machine, options: Options) -> Result<Report, String> {
                             let fp = out[i + 1];
                             transitions += 1;
                             states += 1;
-                            for (id, _) in &w.violations[vi..vi + nviol] {
+                            for id in &w.violations[vi..vi + nviol] {
                                 if !found.iter().any(|f| f.id == *id) {
                                     let (schedule, message) = parents.counterexample(
                                         &initial,

@@ -162,11 +162,7 @@ impl Machine {
             }
             Flow::Stay => {}
             Flow::Goto(l) => th.stack[top].pc = label(l, ev),
-            Flow::Return => {
-                if th.stack.pop().is_some_and(|f| f.func == FuncId::HandlePteFault) {
-                    th.locals.forget_fault();
-                }
-            }
+            Flow::Return => pop_frame(th),
             Flow::Call(f) => {
                 let notifier = th.stack[top].notifier;
                 th.stack[top].pc += 1;
@@ -199,9 +195,7 @@ impl Machine {
             if (fr.pc as usize) < kernel::function(fr.func, sem).body.len() {
                 return false;
             }
-            if th.stack.pop().is_some_and(|f| f.func == FuncId::HandlePteFault) {
-                th.locals.forget_fault();
-            }
+            pop_frame(th);
         }
         // A finished thread's locals are dead: nothing reads them again.
         // Forgetting them lets the explorer merge states that differ only
@@ -209,5 +203,13 @@ impl Machine {
         th.locals = Locals::default();
         ev.push(Event::ThreadDone);
         true
+    }
+}
+
+/// Pops `th`'s innermost frame; a page fault's locals die with
+/// `handle_pte_fault`'s frame ([`Locals::forget_fault`]).
+fn pop_frame(th: &mut Thread) {
+    if th.stack.pop().is_some_and(|f| f.func == FuncId::HandlePteFault) {
+        th.locals.forget_fault();
     }
 }
