@@ -49,6 +49,9 @@ cargo run -q -p notifier-lab-tui -- verify | count
 step "explorer: every scenario x semantics, verdicts against the scenario files"
 cargo run -q -p notifier-lab-tui -- check --all
 
+step "explorer: the four-actor [[verdict]] tables (release build: minutes in debug, about a minute here)"
+cargo test --release -p notifier-lab-core --test checker -- --ignored 2>&1 | count
+
 step "core compiles for wasm32-unknown-unknown"
 cargo build -q -p notifier-lab-core --target wasm32-unknown-unknown
 

@@ -55,7 +55,9 @@ fn every_builtin_verdict_holds() {
 }
 
 /// The `[[verdict]]` tables of more than [`DEBUG_MAX_ACTORS`] actors (two
-/// host writers with two readers, and mixes), with the reduced search
+/// host writers with two readers, and mixes), with the reduced search.
+/// Ignored in the debug `cargo test` (minutes there); `scripts/test.sh`
+/// runs it in a release build
 /// (`cargo test --release -p notifier-lab-core --test checker -- --ignored`).
 #[test]
 #[ignore]
