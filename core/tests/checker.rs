@@ -430,3 +430,20 @@ fn intel_svm_iotlb_is_empty_once_the_pte_is_cleared_from_v6_9() {
         assert!(!cached(&m), "{sem}: the IOTLB still holds the entry after ptep_clear_flush returned");
     }
 }
+
+/// The report says what partial-order reduction left out: local statements
+/// run inside a transition, which the exact search interleaves one by one.
+#[test]
+fn the_report_counts_the_statements_reduction_merged() {
+    let s = cow();
+    let actors = [Actor::HostWrite, Actor::GruRead];
+    let reduced = run(&s, Semantics::Wrapped, &KVM_GRU, &actors);
+    let exact = run_exact(&s, Semantics::Wrapped, &KVM_GRU, &actors);
+    assert!(reduced.merged_statements > 0);
+    assert_eq!(exact.merged_statements, 0);
+    assert!(reduced.distinct_states < exact.distinct_states);
+    let text = reduced.to_text();
+    assert!(text.contains(&format!("reduced ({} local statements merged", reduced.merged_statements)), "{text}");
+    assert_eq!(reduced.to_json()["merged_statements"].as_u64(), Some(reduced.merged_statements));
+    assert!(exact.to_text().contains("exact (no reduction)"));
+}

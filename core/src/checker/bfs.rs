@@ -301,6 +301,9 @@ struct Worker {
     reduce: bool,
     /// States this worker expanded by one local statement (in all).
     reduced: u64,
+    /// Local statements this worker ran inside a transition, after its
+    /// first statement ([`local_run`]).
+    merged: u64,
     /// Interchangeable actors: successors are stored as their class's
     /// representative (trivial without reduction).
     symmetry: Symmetry,
@@ -334,6 +337,7 @@ impl Worker {
             done: Vec::new(),
             reduce,
             reduced: 0,
+            merged: 0,
             symmetry,
             bufs: RenameBuffers::new(initial),
         }
@@ -418,7 +422,7 @@ impl Worker {
                     }
                 }
                 if self.reduce {
-                    local_run(succ, t, &mut self.events, &before);
+                    self.merged += local_run(succ, t, &mut self.events, &before);
                 }
                 // Encoded straight into the depth buffer; a successor found
                 // stored is taken out again below.
@@ -485,7 +489,7 @@ impl Worker {
                 !self.events.iter().any(|e| matches!(e, Event::Violation(_))),
                 "a local statement raised a violation"
             );
-            local_run(&mut self.next, t, &mut self.events, before);
+            self.merged += local_run(&mut self.next, t, &mut self.events, before);
             self.words.extend_from_slice(&[0, 0]);
             let mut n = self.codec.encode_successor(&self.next, parent, &self.threads_at, t, false, &mut self.words);
             if !self.symmetry.is_trivial() {
@@ -521,8 +525,8 @@ const MAX_LOCAL_RUN: usize = 1 << 10;
 /// (where `t` has just run one statement), keeping
 /// [`Machine::globals_written`] as the first statement left it. The states
 /// in between are not stored. `before` is passed on to the steps, which
-/// cannot change the state violations.
-fn local_run(m: &mut Machine, t: ThreadId, events: &mut Vec<Event>, before: &[invariants::StateViolation]) {
+/// cannot change the state violations. Returns how many statements it ran.
+fn local_run(m: &mut Machine, t: ThreadId, events: &mut Vec<Event>, before: &[invariants::StateViolation]) -> u64 {
     let written = m.globals_written;
     let mut run = 1;
     while run < MAX_LOCAL_RUN && reduce::next_is_local(m, t) {
@@ -536,6 +540,7 @@ fn local_run(m: &mut Machine, t: ThreadId, events: &mut Vec<Event>, before: &[in
         run += 1;
     }
     m.globals_written |= written;
+    run as u64 - 1
 }
 
 /// Explores every state reachable from `initial`; see the module docs.
@@ -799,6 +804,7 @@ pub fn explore(initial: Machine, options: Options) -> Result<Report, String> {
         terminal_states: terminal,
         reduced: options.reduce,
         reduced_states: workers.iter().map(|w| w.reduced).sum(),
+        merged_statements: workers.iter().map(|w| w.merged).sum(),
         symmetric: symmetry.groups().to_vec(),
         complete: stopped.is_none(),
         stopped,

@@ -214,8 +214,13 @@ pub struct Report {
     /// The search used partial-order reduction ([`Options::reduce`]).
     pub reduced: bool,
     /// States expanded through one local statement only (0 without
-    /// reduction).
+    /// reduction). Rare: a local statement after another statement runs
+    /// inside that statement's transition ([`Report::merged_statements`]).
     pub reduced_states: u64,
+    /// Local statements run inside a transition, after its first
+    /// statement, without a state of their own: the interleavings
+    /// partial-order reduction left out (0 without reduction).
+    pub merged_statements: u64,
     /// With reduction, the groups of interchangeable actors (thread
     /// indices) whose renamings the search identified (`checker::symmetry`);
     /// empty when there are none or without reduction.
@@ -317,6 +322,7 @@ impl Report {
             "terminal_states": self.terminal_states,
             "reduced": self.reduced,
             "reduced_states": self.reduced_states,
+            "merged_statements": self.merged_statements,
             "symmetric": self.symmetric,
             "complete": self.complete,
             "stopped": self.stopped.map(Stop::id),
@@ -358,7 +364,8 @@ impl Report {
             self.bytes_per_state,
             if self.reduced {
                 format!(
-                    "reduced ({} states by a local step{})",
+                    "reduced ({} local statements merged into transitions, {} states expanded by one{})",
+                    self.merged_statements,
                     self.reduced_states,
                     self.symmetric
                         .iter()
